@@ -1,0 +1,198 @@
+"""What a problem is: public params, a variant generator, parts, and a solver of named steps.
+
+A solver is an ordered mapping `name -> function`; each function's argument names say which
+params or earlier steps it needs (`h=lambda W1, x: relu(W1 @ x)`). Reading the steps reads the
+worked solution, and error carried forward is the same steps re-run with a student's own
+upstream values put in place of ours.
+"""
+
+from __future__ import annotations
+
+import inspect
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+import numpy as np
+
+from problems.precision import EXACT, TWO_DECIMALS, Tolerance
+
+Kind = Literal["number", "vector", "matrix", "set", "boolean", "expression", "property"]
+Variant = Literal["default"] | int
+
+MAX_SEED = 2**31 - 1
+
+
+class Values(dict):
+    """Params and step values by name, readable as attributes (`v.h_pre`) in `valid=` checks."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A known wrong answer: if the student's value equals `value` (a step-like function of
+    params and steps), the grader says `feedback` instead of a bare "incorrect"."""
+
+    value: Callable[..., Any]
+    feedback: str
+
+
+@dataclass(frozen=True, eq=False)
+class Part:
+    id: str
+    kind: Kind
+    prompt: str
+    tolerance: Tolerance = TWO_DECIMALS
+    weight: float = 1.0
+    # Vectors: the orientation the course's layout convention asks for. A flat list is always
+    # read as either; an explicit n×1 given for a row (or 1×n for a column) earns layout feedback.
+    layout: Literal["row", "column"] | None = None
+    layout_credit: float = 0.5
+    mistakes: tuple[Mistake, ...] = ()
+    # Expressions: symbol -> shape ("scalar", "n×1", "m×n"); property parts: a checker.
+    symbols: Mapping[str, str] | None = None
+    check: Callable[..., list[str]] | None = None
+
+
+# eq=False: a problem is itself (hashed by identity), which is what the per-variant caches need.
+@dataclass(frozen=True, eq=False)
+class Problem:
+    id: str
+    title: str
+    family: str
+    statement: str  # Markdown + LaTeX; {{name}} is replaced by the LaTeX of param `name`
+    parts: tuple[Part, ...]
+    default: Mapping[str, Any]
+    steps: Mapping[str, Callable[..., Any]]
+    # Draws params for a seeded variant; `valid` rejects draws with kinks, ties or degeneracy.
+    random: Callable[[np.random.Generator], Mapping[str, Any]] | None = None
+    valid: Callable[[Values], bool] = field(default=lambda v: True)
+
+    def part(self, part_id: str) -> Part:
+        for p in self.parts:
+            if p.id == part_id:
+                return p
+        raise KeyError(part_id)
+
+
+def step_inputs(fn: Callable[..., Any]) -> list[str]:
+    return list(inspect.signature(fn).parameters)
+
+
+def run_steps(
+    steps: Mapping[str, Callable[..., Any]],
+    params: Mapping[str, Any],
+    given: Mapping[str, Any] | None = None,
+) -> Values:
+    """Every step in order. A name in `given` is taken as is instead of computed — that is how a
+    student's upstream answer flows into the downstream steps."""
+    values = Values(params)
+    for name, fn in steps.items():
+        if given and name in given:
+            values[name] = given[name]
+        else:
+            values[name] = fn(*(values[arg] for arg in step_inputs(fn)))
+    return values
+
+
+def as_arrays(params: Mapping[str, Any]) -> dict[str, Any]:
+    """JSON params -> what solvers compute with: numeric lists become float arrays."""
+
+    def convert(value):
+        if isinstance(value, list) and value and all(isinstance(v, (int, float, list)) for v in value):
+            return np.asarray(value, dtype=float)
+        if isinstance(value, list):
+            return [convert(v) for v in value]
+        if isinstance(value, dict):
+            return {k: convert(v) for k, v in value.items()}
+        return value
+
+    return {name: convert(value) for name, value in params.items()}
+
+
+def to_json(value: Any) -> Any:
+    """Arrays and NumPy scalars -> plain JSON; integral floats stay floats (2.0 is fine)."""
+    if isinstance(value, np.ndarray):
+        return to_json(value.tolist())
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating):
+        return float(value)
+    return value
+
+
+def _seed_rng(problem_id: str, seed: int) -> np.random.Generator:
+    # The problem id is mixed in so seed 7 of one problem says nothing about seed 7 of another.
+    return np.random.default_rng([seed, zlib.crc32(problem_id.encode())])
+
+
+@lru_cache(maxsize=4096)
+def _params_json(problem: Problem, variant: Variant) -> str:
+    import json
+
+    if variant == "default":
+        return json.dumps(to_json(dict(problem.default)))
+    if problem.random is None:
+        # A problem without random variants (pure theory) has one variant for everyone.
+        return json.dumps(to_json(dict(problem.default)))
+    rng = _seed_rng(problem.id, int(variant))
+    for _ in range(10_000):
+        params = to_json(dict(problem.random(rng)))
+        if problem.valid(run_steps(problem.steps, as_arrays(params))):
+            return json.dumps(params)
+    raise RuntimeError(f"{problem.id}: no valid variant for seed {variant}")
+
+
+def params_for(problem: Problem, variant: Variant) -> dict[str, Any]:
+    """The public numbers of a variant, as JSON (a fresh copy each call)."""
+    import json
+
+    return json.loads(_params_json(problem, variant))
+
+
+@lru_cache(maxsize=4096)
+def solution(problem: Problem, variant: Variant) -> Values:
+    """Every step's value for a variant. Pure, so cached; arrays are frozen against mutation."""
+    values = run_steps(problem.steps, as_arrays(params_for(problem, variant)))
+    for v in values.values():
+        if isinstance(v, np.ndarray):
+            v.flags.writeable = False
+    return values
+
+
+def reference(problem: Problem, variant: Variant) -> dict[str, Any]:
+    """The reference value of every part that has one (property parts have none)."""
+    values = solution(problem, variant)
+    return {p.id: values[p.id] for p in problem.parts if p.id in values}
+
+
+__all__ = [
+    "EXACT",
+    "TWO_DECIMALS",
+    "Kind",
+    "Mistake",
+    "Part",
+    "Problem",
+    "Tolerance",
+    "Values",
+    "Variant",
+    "as_arrays",
+    "params_for",
+    "reference",
+    "run_steps",
+    "solution",
+    "to_json",
+]

@@ -1,0 +1,39 @@
+"""A statement with its variant's numbers filled in: `{{W1}}` becomes the LaTeX of param W1."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+def latex_number(x: float | int) -> str:
+    if isinstance(x, bool):
+        return r"\text{true}" if x else r"\text{false}"
+    if float(x).is_integer() and abs(x) < 1e15:
+        return str(int(x))
+    return f"{x:.6g}".replace("e-0", "e-").replace("e+0", "e")
+
+
+def latex(value: Any) -> str:
+    """Numbers as typed by a person, vectors as a transposed row (compact), matrices as bmatrix."""
+    if isinstance(value, (int, float)):
+        return latex_number(value)
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        rows = [" & ".join(latex_number(x) for x in row) for row in value]
+        return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
+    if isinstance(value, list):
+        return r"\begin{bmatrix} " + " & ".join(latex(v) for v in value) + r" \end{bmatrix}^\top"
+    return str(value)
+
+
+def render(template: str, params: Mapping[str, Any]) -> str:
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise KeyError(f"statement names {{{{{name}}}}} but there is no such param")
+        return latex(params[name])
+
+    return _PLACEHOLDER.sub(fill, template)
