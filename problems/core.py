@@ -151,9 +151,26 @@ def _params_json(problem: Problem, variant: Variant) -> str:
     rng = _seed_rng(problem.id, int(variant))
     for _ in range(10_000):
         params = to_json(dict(problem.random(rng)))
-        if problem.valid(run_steps(problem.steps, as_arrays(params))):
+        values = run_steps(problem.steps, as_arrays(params))
+        if problem.valid(values) and not mistakes_coincide(problem, values):
             return json.dumps(params)
     raise RuntimeError(f"{problem.id}: no valid variant for seed {variant}")
+
+
+def mistake_value(mistake: Mistake, values: Mapping[str, Any]) -> np.ndarray:
+    return np.asarray(mistake.value(*(values[arg] for arg in step_inputs(mistake.value))), dtype=float)
+
+
+def mistakes_coincide(problem: Problem, values: Mapping[str, Any]) -> bool:
+    """True when a known mistake gives the right number in this variant: its feedback would
+    then be said to a correct student, so such a variant is never drawn."""
+    for part in problem.parts:
+        right = np.asarray(values.get(part.id), dtype=float) if part.mistakes else None
+        for mistake in part.mistakes:
+            wrong = mistake_value(mistake, values)
+            if wrong.size == right.size and np.allclose(wrong.reshape(right.shape), right, rtol=1e-9, atol=1e-9):
+                return True
+    return False
 
 
 def params_for(problem: Problem, variant: Variant) -> dict[str, Any]:
@@ -164,13 +181,18 @@ def params_for(problem: Problem, variant: Variant) -> dict[str, Any]:
 
 
 @lru_cache(maxsize=4096)
-def solution(problem: Problem, variant: Variant) -> Values:
-    """Every step's value for a variant. Pure, so cached; arrays are frozen against mutation."""
+def _solution(problem: Problem, variant: Variant) -> Values:
     values = run_steps(problem.steps, as_arrays(params_for(problem, variant)))
     for v in values.values():
         if isinstance(v, np.ndarray):
             v.flags.writeable = False
     return values
+
+
+def solution(problem: Problem, variant: Variant) -> Values:
+    """Every step's value for a variant. Pure, so cached; a fresh mapping each call and frozen
+    arrays, so nobody can change the reference for everyone else."""
+    return Values(_solution(problem, variant))
 
 
 def reference(problem: Problem, variant: Variant) -> dict[str, Any]:
@@ -194,5 +216,6 @@ __all__ = [
     "reference",
     "run_steps",
     "solution",
+    "step_inputs",
     "to_json",
 ]

@@ -21,12 +21,23 @@ def latex(value: Any) -> str:
     """Numbers as typed by a person, vectors as a transposed row (compact), matrices as bmatrix."""
     if isinstance(value, (int, float)):
         return latex_number(value)
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return _table(value)
     if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
         rows = [" & ".join(latex_number(x) for x in row) for row in value]
         return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"
     if isinstance(value, list):
         return r"\begin{bmatrix} " + " & ".join(latex(v) for v in value) + r" \end{bmatrix}^\top"
     return str(value)
+
+
+def _table(records: list[dict[str, Any]]) -> str:
+    """A list of records (conv layers) as a numbered table: one row each, one column a key."""
+    keys = list(records[0])
+    header = " & ".join(["l", *(f"{k}_l" for k in keys)])
+    rows = [" & ".join([str(i), *(latex(r.get(k, "")) for k in keys)]) for i, r in enumerate(records, 1)]
+    return (r"\begin{array}{c|" + "c" * len(keys) + "} " + header + r" \\ \hline "
+            + r" \\ ".join(rows) + r" \end{array}")
 
 
 def render(template: str, params: Mapping[str, Any]) -> str:
