@@ -36,6 +36,31 @@ class Values(dict):
 
 
 @dataclass(frozen=True)
+class Recurrence:
+    """A step table computed row by row: row t (t = 1..T, T = len(param `rows`)) is `fn` of
+
+    - the table's own name: its row t−1 (row 0 is `start`, a value or a function of params),
+    - another recurrence of the same run of consecutive recurrences: that table's row t
+      (so it must come earlier in the steps),
+    - `t`: the step number, from 1,
+    - any other name: the param or earlier step as a whole.
+
+    `m=Recurrence(lambda m, grads, t, beta1: beta1 * m + (1 - beta1) * grads[t - 1], rows="grads")`
+    reads like m_t = β1 m_{t−1} + (1 − β1) g_t, and grading row t from a student's row t−1 is
+    the same `fn` called with their row.
+    """
+
+    fn: Callable[..., Any]
+    rows: str
+    start: Any = 0.0
+
+    def initial(self, values: Mapping[str, Any]) -> Any:
+        if callable(self.start):
+            return self.start(*(values[arg] for arg in step_inputs(self.start)))
+        return self.start
+
+
+@dataclass(frozen=True)
 class Mistake:
     """A known wrong answer: if the student's value equals `value` (a step-like function of
     params and steps), the grader says `feedback` instead of a bare "incorrect"."""
@@ -70,7 +95,7 @@ class Problem:
     statement: str  # Markdown + LaTeX; {{name}} is replaced by the LaTeX of param `name`
     parts: tuple[Part, ...]
     default: Mapping[str, Any]
-    steps: Mapping[str, Callable[..., Any]]
+    steps: Mapping[str, Callable[..., Any] | Recurrence]
     # Draws params for a seeded variant; `valid` rejects draws with kinks, ties or degeneracy.
     random: Callable[[np.random.Generator], Mapping[str, Any]] | None = None
     valid: Callable[[Values], bool] = field(default=lambda v: True)
@@ -82,23 +107,70 @@ class Problem:
         raise KeyError(part_id)
 
 
-def step_inputs(fn: Callable[..., Any]) -> list[str]:
-    return list(inspect.signature(fn).parameters)
+def step_inputs(fn: Callable[..., Any] | Recurrence) -> list[str]:
+    return list(inspect.signature(fn.fn if isinstance(fn, Recurrence) else fn).parameters)
+
+
+def recurrence_row(
+    name: str, step: Recurrence, t: int, previous: Any, current: Mapping[str, Any], values: Mapping[str, Any]
+) -> np.ndarray:
+    """Row t of table `name` from its row t−1 (`previous`) and row t of its sibling tables."""
+
+    def argument(arg: str) -> Any:
+        if arg == name:
+            return previous
+        if arg == "t":
+            return t
+        if arg in current:
+            return current[arg]
+        return values[arg]
+
+    return np.asarray(step.fn(*(argument(arg) for arg in step_inputs(step))), dtype=float)
+
+
+def _run_recurrences(group: list[tuple[str, Recurrence]], values: Values, given: Mapping[str, Any]) -> None:
+    rows = len(values[group[0][1].rows])
+    tables: dict[str, list[np.ndarray]] = {name: [] for name, _ in group}
+    previous = {name: step.initial(values) for name, step in group}
+    for t in range(1, rows + 1):
+        current: dict[str, Any] = {}
+        for name, step in group:
+            if name in given:
+                row = np.asarray(given[name])[t - 1]
+            else:
+                row = recurrence_row(name, step, t, previous[name], current, values)
+            current[name] = previous[name] = row
+            tables[name].append(row)
+    for name, _ in group:
+        values[name] = np.array(tables[name])
 
 
 def run_steps(
-    steps: Mapping[str, Callable[..., Any]],
+    steps: Mapping[str, Callable[..., Any] | Recurrence],
     params: Mapping[str, Any],
     given: Mapping[str, Any] | None = None,
 ) -> Values:
     """Every step in order. A name in `given` is taken as is instead of computed — that is how a
     student's upstream answer flows into the downstream steps."""
+    given = given or {}
     values = Values(params)
-    for name, fn in steps.items():
-        if given and name in given:
+    items = list(steps.items())
+    i = 0
+    while i < len(items):
+        name, fn = items[i]
+        if isinstance(fn, Recurrence):
+            # Consecutive recurrences advance together, one t at a time.
+            j = i
+            while j < len(items) and isinstance(items[j][1], Recurrence):
+                j += 1
+            _run_recurrences(items[i:j], values, given)
+            i = j
+            continue
+        if name in given:
             values[name] = given[name]
         else:
             values[name] = fn(*(values[arg] for arg in step_inputs(fn)))
+        i += 1
     return values
 
 
@@ -208,6 +280,7 @@ __all__ = [
     "Mistake",
     "Part",
     "Problem",
+    "Recurrence",
     "Tolerance",
     "Values",
     "Variant",
