@@ -1,0 +1,56 @@
+"""Why a numeric answer is wrong, when we can tell: a known mistake of the problem, the sign,
+the transpose, a factor of two, or rounding too coarse. Shared by number and array parts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from graders.tolerance import loosened, within
+from problems.core import Part, mistake_value
+from problems.precision import Tolerance
+
+
+def _matches(tol: Tolerance, answer, reference) -> bool:
+    answer, reference = np.asarray(answer, dtype=float), np.asarray(reference, dtype=float)
+    return answer.shape == reference.shape and bool(within(tol, answer, reference).all())
+
+
+def known_mistake(part: Part, answer, values: Mapping[str, Any]) -> str | None:
+    answer = np.asarray(answer, dtype=float)
+    for mistake in part.mistakes:
+        wrong = mistake_value(mistake, values)
+        # A mistake written as a column or row still names a vector answer.
+        if wrong.size == answer.size and _matches(part.tolerance, answer, wrong.reshape(answer.shape)):
+            return mistake.feedback
+    return None
+
+
+def systematic(part: Part, answer, reference, values: Mapping[str, Any]) -> str | None:
+    """A mistake in the method, visible in the whole answer, most specific first. Such an answer
+    earns nothing even where some entries happen to agree (a transposed matrix's diagonal)."""
+    feedback = known_mistake(part, answer, values)
+    if feedback:
+        return feedback
+    answer, reference = np.asarray(answer, dtype=float), np.asarray(reference, dtype=float)
+    tol = part.tolerance
+    if np.any(reference != 0) and _matches(tol, -answer, reference):
+        return "The magnitude is right but the sign is wrong."
+    square = reference.ndim == 2 and reference.shape[0] == reference.shape[1]
+    if square and not np.allclose(reference, reference.T) and _matches(tol, answer.T, reference):
+        return "This is the transpose of the expected matrix: check which index is the row."
+    for factor, words in ((2.0, "twice"), (0.5, "half")):
+        if np.any(reference != 0) and _matches(tol, answer / factor, reference):
+            return f"This is {words} the expected value: check for a factor of 2."
+    return None
+
+
+def too_coarse(part: Part, answer, reference) -> str | None:
+    """Right to within ten times the tolerance: the method is fine, the rounding is not."""
+    tol = part.tolerance
+    if _matches(loosened(tol, 10), answer, reference):
+        hint = f" ({tol.hint})" if tol.hint else ""
+        return f"Close, but not within the required precision{hint}."
+    return None

@@ -1,0 +1,31 @@
+"""`number` parts: one real value.
+
+Accepts a JSON number or a number expression (`0.25`, `1/4`, `3*sqrt(5)`, `2^-10`, `ln(2)`);
+a one-entry list is read as its entry. Options on the Part: `tolerance` (the precision the
+statement asks for), `mistakes` (known wrong values with their own feedback).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graders import diagnose
+from graders.errors import AnswerError
+from graders.read import read_value, shape_name
+from graders.result import Verdict, correct, incorrect
+from graders.tolerance import within
+from problems.core import Part
+
+
+def grade(part: Part, raw, reference, values) -> Verdict:
+    answer = read_value(raw)
+    if np.size(answer) != 1:
+        raise AnswerError(f"expected a single number, got {shape_name(np.shape(answer))}")
+    answer = float(np.reshape(answer, ()))
+    if within(part.tolerance, answer, reference).all():
+        return correct()
+    return incorrect(
+        diagnose.systematic(part, answer, float(reference), values)
+        or diagnose.too_coarse(part, answer, float(reference))
+        or "Incorrect."
+    )

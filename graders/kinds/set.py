@@ -1,0 +1,51 @@
+"""`set` parts: values whose order does not matter (eigenvalues, singular values, roots).
+
+Accepts a JSON list, `{a, b}`, `[a, b]`, `(a, b)` or `a ± b`. Each reference value is matched to
+at most one answer value within the part's `tolerance` (a maximum matching, so the order and
+near-duplicates cannot fool it). Credit is matched / max(expected count, given count), so extra
+values cost as much as missing ones.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from graders.read import read_items
+from graders.result import Verdict, correct, partial
+from graders.tolerance import within
+from problems.core import Part
+
+
+def _max_matching(close: np.ndarray) -> int:
+    """Size of a maximum matching in the bipartite graph close[i, j] (Kuhn's algorithm; sets
+    here have a handful of values)."""
+    owner = [-1] * close.shape[1]
+
+    def augment(i: int, seen: list[bool]) -> bool:
+        for j in np.flatnonzero(close[i]):
+            if not seen[j]:
+                seen[j] = True
+                if owner[j] == -1 or augment(owner[j], seen):
+                    owner[j] = i
+                    return True
+        return False
+
+    return sum(augment(i, [False] * close.shape[1]) for i in range(close.shape[0]))
+
+
+def grade(part: Part, raw, reference, values) -> Verdict:
+    expected = np.atleast_1d(np.asarray(reference, dtype=float))
+    given = [np.asarray(v, dtype=float) for v in read_items(raw)]
+    if any(v.size != 1 for v in given):
+        return partial(0.0, "Each value of this set is a single number.")
+    given_values = np.array([float(v.reshape(())) for v in given])
+    close = np.array([[bool(within(part.tolerance, g, e)) for g in given_values] for e in expected])
+    matched = _max_matching(close) if close.size else 0
+    credit = matched / max(len(expected), len(given_values))
+    if credit == 1.0:
+        return correct()
+    notes = []
+    if len(given_values) != len(expected):
+        notes.append(f"Expected {len(expected)} values, got {len(given_values)}.")
+    notes.append(f"{matched} of {len(expected)} values match.")
+    return partial(credit, " ".join(notes))

@@ -1,0 +1,89 @@
+"""A submitted value -> a number or an array, or an `AnswerError` that says what to fix.
+
+JSON numbers and nested lists pass through (a string inside a list is read as a number
+expression); a string goes through the answer grammar. Both end in the same evaluator, so a
+ragged JSON list and a ragged MATLAB literal get the same message.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from graders import numeric, tree
+from graders.errors import AnswerError
+from graders.parse import parse
+
+# A matrix is two levels of lists; sets of vectors would be three. Deeper is never an answer,
+# and stopping here keeps a 1,000-deep JSON body from reaching any recursion.
+_MAX_JSON_DEPTH = 4
+MAX_ENTRIES = 10_000
+
+
+def is_missing(raw: Any) -> bool:
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+
+
+def describe_json(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "true/false"
+    if isinstance(raw, dict):
+        return "an object"
+    return type(raw).__name__
+
+
+def to_tree(raw: Any, depth: int = 0) -> tree.Node:
+    """JSON -> the same tree the grammar would build, without evaluating anything."""
+    if isinstance(raw, bool):
+        raise AnswerError(f"expected a number, got {str(raw).lower()}")
+    if isinstance(raw, (int, float)):
+        if not math.isfinite(raw):
+            raise AnswerError("NaN and infinities are not answers; give a finite number")
+        return tree.Num(float(raw), repr(raw))
+    if isinstance(raw, str):
+        return parse(raw)
+    if isinstance(raw, list):
+        if depth >= _MAX_JSON_DEPTH:
+            raise AnswerError("the lists are nested too deeply; a matrix is a list of rows")
+        if len(raw) > MAX_ENTRIES:
+            raise AnswerError(f"too many entries ({len(raw):,}); the limit is {MAX_ENTRIES:,}")
+        return tree.Bracket((tuple(to_tree(item, depth + 1) for item in raw),))
+    raise AnswerError(f"expected a number or a list of numbers, got {describe_json(raw)}")
+
+
+def read_value(raw: Any) -> float | np.ndarray:
+    value = numeric.evaluate(to_tree(raw))
+    if np.size(value) > MAX_ENTRIES:
+        raise AnswerError(f"too many entries ({np.size(value):,}); the limit is {MAX_ENTRIES:,}")
+    if not np.all(np.isfinite(value)):
+        raise AnswerError("NaN and infinities are not answers; give finite numbers")
+    return value
+
+
+def read_items(raw: Any) -> list[float | np.ndarray]:
+    """The values of a set answer: a JSON list, `{a, b}`, `[a, b]`, `a ± b`."""
+    if isinstance(raw, list):
+        if len(raw) > MAX_ENTRIES:
+            raise AnswerError(f"too many entries ({len(raw):,}); the limit is {MAX_ENTRIES:,}")
+        items = []
+        for item in raw:
+            items.extend(read_items(item) if isinstance(item, str) else [read_value(item)])
+        return items
+    if isinstance(raw, str):
+        items = numeric.evaluate_items(parse(raw))
+    else:
+        items = [read_value(raw)]
+    for item in items:
+        if not np.all(np.isfinite(item)):
+            raise AnswerError("NaN and infinities are not answers; give finite numbers")
+    return items
+
+
+def shape_name(shape: tuple[int, ...]) -> str:
+    if shape == ():
+        return "a single number"
+    if len(shape) == 1:
+        return f"a vector of {shape[0]} entries"
+    return f"a {shape[0]}×{shape[1]} matrix"

@@ -1,0 +1,61 @@
+"""What grading returns: a verdict per part, and the problem's total."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["correct", "partial", "incorrect", "invalid", "missing"]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One part's judgement, before weighting: `credit` is the fraction of the part earned."""
+
+    status: Status
+    credit: float
+    feedback: str
+
+
+def correct(feedback: str = "Correct.") -> Verdict:
+    return Verdict("correct", 1.0, feedback)
+
+
+def incorrect(feedback: str) -> Verdict:
+    return Verdict("incorrect", 0.0, feedback)
+
+
+def invalid(feedback: str) -> Verdict:
+    return Verdict("invalid", 0.0, feedback)
+
+
+def partial(credit: float, feedback: str) -> Verdict:
+    if credit >= 1.0:
+        return Verdict("correct", 1.0, feedback)
+    if credit <= 0.0:
+        return Verdict("incorrect", 0.0, feedback)
+    return Verdict("partial", credit, feedback)
+
+
+MISSING = Verdict("missing", 0.0, "No answer was given for this part.")
+
+
+@dataclass(frozen=True)
+class PartResult:
+    id: str
+    status: Status
+    score: float
+    max_score: float
+    feedback: str
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    problem_id: str
+    variant: Any
+    score: float
+    max_score: float
+    parts: list[PartResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
