@@ -1,0 +1,58 @@
+"""Reading problems: the catalog, one variant's statement and params, and (for instructors)
+the answer key."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, status
+
+from problems import registry
+from problems.core import Problem, Variant, params_for, reference, to_json
+from problems.statement import render
+from service.deps import InstructorDep
+from service.schemas import AnswerKey, PartSummary, ProblemDetail, ProblemSummary
+from service.variants import variant_query
+
+router = APIRouter(prefix="/api/problems", tags=["problems"])
+
+
+def get_problem(problem_id: str) -> Problem:
+    try:
+        return registry.get(problem_id)
+    except KeyError:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"there is no problem {problem_id[:100]!r}; GET /api/problems lists them"
+        ) from None
+
+
+ProblemDep = Annotated[Problem, Depends(get_problem)]
+VariantDep = Annotated[Variant, Depends(variant_query)]
+
+
+def _parts(problem: Problem) -> list[PartSummary]:
+    return [PartSummary(id=p.id, kind=p.kind, prompt=p.prompt) for p in problem.parts]
+
+
+@router.get("", response_model=list[ProblemSummary])
+def list_problems() -> list[ProblemSummary]:
+    return [
+        ProblemSummary(id=p.id, title=p.title, family=p.family, parts=_parts(p))
+        for p in registry.PROBLEMS.values()
+    ]
+
+
+@router.get("/{problem_id}", response_model=ProblemDetail)
+def show_problem(problem: ProblemDep, variant: VariantDep) -> ProblemDetail:
+    params = params_for(problem, variant)
+    return ProblemDetail(
+        id=problem.id,
+        title=problem.title,
+        statement=render(problem.statement, params),
+        variant=variant,
+        params=params,
+        parts=_parts(problem),
+    )
+
+
+@router.get("/{problem_id}/answer-key", response_model=AnswerKey)
+def answer_key(problem: ProblemDep, variant: VariantDep, _: InstructorDep) -> AnswerKey:
+    return AnswerKey(problem_id=problem.id, variant=variant, answers=to_json(reference(problem, variant)))

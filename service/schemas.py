@@ -1,0 +1,103 @@
+"""Request and response models of the API. Each problem gets its own answers model, built from
+its parts, so /docs shows every problem's answer form with the accepted shapes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema, create_model
+
+from problems.core import MAX_SEED, Part, Problem
+
+Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+VariantField = Literal["default"] | Seed
+
+_NUMBER = {"type": "number"}
+_TEXT = {"type": "string", "maxLength": 2000}
+_SCHEMA_BY_KIND: dict[str, dict[str, Any]] = {
+    "number": {"anyOf": [_NUMBER, _TEXT], "examples": [0.25, "1/4", "3*sqrt(5)"]},
+    "vector": {
+        "anyOf": [{"type": "array", "items": {"anyOf": [_NUMBER, _TEXT]}}, _TEXT],
+        "examples": [[0.5, -1], "[0.5 -1]"],
+    },
+    "matrix": {
+        "anyOf": [{"type": "array", "items": {"type": "array", "items": {"anyOf": [_NUMBER, _TEXT]}}}, _TEXT],
+        "examples": [[[1, 2], [3, 4]], "[1 2; 3 4]"],
+    },
+    "set": {
+        "anyOf": [{"type": "array", "items": {"anyOf": [_NUMBER, _TEXT]}}, _TEXT],
+        "examples": [[1, 2], "3 ± 3*sqrt(2)"],
+    },
+    "boolean": {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false", "yes", "no"]}]},
+    "expression": {"anyOf": [_TEXT], "examples": ["x^T (A + A^T)"]},
+    "property": {"anyOf": [{"type": "array"}, {"type": "object"}, _TEXT]},
+}
+
+
+def _answer_field(part: Part) -> tuple[Any, Any]:
+    # Validation accepts any JSON: a malformed answer is that part's `invalid`, never a 422.
+    # The schema documents what the part expects.
+    schema = {**_SCHEMA_BY_KIND[part.kind], "description": part.prompt}
+    return Annotated[JsonValue, WithJsonSchema(schema)], None
+
+
+def _camel(problem_id: str) -> str:
+    return "".join(word.capitalize() for word in problem_id.split("-"))
+
+
+def grade_request_model(problem: Problem) -> type[BaseModel]:
+    answers = create_model(
+        f"{_camel(problem.id)}Answers",
+        __config__=ConfigDict(extra="forbid"),
+        **{part.id: _answer_field(part) for part in problem.parts},
+    )
+    return create_model(
+        f"{_camel(problem.id)}Submission",
+        __config__=ConfigDict(extra="forbid"),
+        variant=(VariantField, "default"),
+        answers=(answers, ...),
+    )
+
+
+class PartSummary(BaseModel):
+    id: str
+    kind: str
+    prompt: str
+
+
+class ProblemSummary(BaseModel):
+    id: str
+    title: str
+    family: str
+    parts: list[PartSummary]
+
+
+class ProblemDetail(BaseModel):
+    id: str
+    title: str
+    statement: str
+    variant: VariantField
+    params: dict[str, JsonValue]
+    parts: list[PartSummary]
+
+
+class PartResultOut(BaseModel):
+    id: str
+    status: Literal["correct", "partial", "incorrect", "invalid", "missing"]
+    score: float
+    max_score: float
+    feedback: str
+
+
+class GradeResponse(BaseModel):
+    problem_id: str
+    variant: VariantField
+    score: float
+    max_score: float
+    parts: list[PartResultOut]
+
+
+class AnswerKey(BaseModel):
+    problem_id: str
+    variant: VariantField
+    answers: dict[str, JsonValue]
