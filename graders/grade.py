@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from graders.errors import AnswerError
-from graders.kinds import array, boolean, number
+from graders.kinds import array, boolean, number, property
 from graders.kinds import set as set_kind
 from graders.read import is_missing
 from graders.result import MISSING, GradeResult, PartResult, Verdict
@@ -18,6 +18,7 @@ KINDS = {
     "matrix": array.grade,
     "set": set_kind.grade,
     "boolean": boolean.grade,
+    "property": property.grade,
 }
 
 

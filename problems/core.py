@@ -81,9 +81,14 @@ class Part:
     layout: Literal["row", "column"] | None = None
     layout_credit: float = 0.5
     mistakes: tuple[Mistake, ...] = ()
-    # Expressions: symbol -> shape ("scalar", "n×1", "m×n"); property parts: a checker.
+    # Expressions: symbol -> shape ("scalar", "n×1", "m×n").
     symbols: Mapping[str, str] | None = None
+    # Property parts: `check(answer, <params/steps by name>)` returns the conditions that fail;
+    # `shape` is what the answer must be before it is checked: a shape tuple ((2, 2), (2,), ())
+    # or, for an object answer, field -> shape tuple. A step named like the part gives one right
+    # answer, for the answer key.
     check: Callable[..., list[str]] | None = None
+    shape: tuple[int, ...] | Mapping[str, tuple[int, ...]] | None = None
 
 
 # eq=False: a problem is itself (hashed by identity), which is what the per-variant caches need.

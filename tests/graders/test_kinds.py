@@ -174,3 +174,36 @@ def test_set_any_order_and_extras():
                                                 ("no", "incorrect"), ("maybe", "invalid"), (1, "invalid")])
 def test_boolean(answer, status):
     assert part({"flag": answer}, "flag").status == status
+
+
+# --- property ------------------------------------------------------------------------------
+
+def _symmetric_check(S):
+    return [] if np.allclose(S, S.T) else ["S is not symmetric."]
+
+
+PROPERTY = Problem(
+    id="toy-property", title="Toy", family="test", statement="", default=dict(k=2),
+    steps=dict(S=lambda k: np.eye(2) * k, pair=lambda k: {"a": np.ones(2) * k, "b": k}),
+    parts=(
+        Part("S", "property", "a symmetric matrix", check=lambda S: _symmetric_check(S), shape=(2, 2)),
+        Part("pair", "property", "a and b with sum(a) = 2b", shape={"a": (2,), "b": ()},
+             check=lambda answer, k: [] if np.isclose(np.sum(answer["a"]), 2 * answer["b"]) else ["sum(a) ≠ 2b."]),
+    ),
+)
+
+
+def test_property_any_answer_with_the_property():
+    graded = lambda answers: {p.id: (p.status, p.feedback) for p in grade(PROPERTY, "default", answers).parts}
+    assert graded({"S": [[1, 2], [2, 5]], "pair": {"a": [1, 3], "b": "2"}}) == {
+        "S": ("correct", "Correct."), "pair": ("correct", "Correct.")}
+    assert graded({"S": "[1 2; 3 4]", "pair": {"a": "[1 1]", "b": 3}}) == {
+        "S": ("incorrect", "S is not symmetric."), "pair": ("incorrect", "sum(a) ≠ 2b.")}
+    assert graded({"S": "[1 2 3]"})["S"] == (
+        "invalid", "this answer: expected a 2×2 matrix, got a vector of 3 entries")
+    assert graded({"pair": {"a": "abc", "b": 1}})["pair"][0] == "invalid"
+    assert graded({"pair": [1, 2]})["pair"] == ("invalid", "expected an object with the fields a, b")
+    assert graded({"pair": {"a": [1, 2], "c": 1}})["pair"] == (
+        "invalid", "expected the fields a, b (missing b; unknown c)")
+    assert graded({"pair": {"a": [[1, 2, 3]], "b": 1}})["pair"] == (
+        "invalid", "a: expected a vector of 2 entries, got a 1×3 matrix")
