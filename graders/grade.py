@@ -10,7 +10,8 @@ from graders.kinds import array, boolean, number, property
 from graders.kinds import set as set_kind
 from graders.read import is_missing
 from graders.result import MISSING, GradeResult, PartResult, Verdict
-from problems.core import Problem, Variant, solution
+from graders.carried import carry_forward
+from problems.core import Part, Problem, Values, Variant, as_arrays, params_for, solution
 
 KINDS = {
     "number": number.grade,
@@ -29,24 +30,35 @@ class UnknownParts(ValueError):
         self.unknown = unknown
 
 
-def grade_part(problem: Problem, part_id: str, raw: Any, variant: Variant) -> Verdict:
-    part = problem.part(part_id)
+def judge(part: Part, raw: Any, reference: Any, values: Values) -> Verdict:
+    """One part against one reference, by its kind; an unreadable answer is `invalid`."""
     if is_missing(raw):
         return MISSING
-    values = solution(problem, variant)
     try:
-        return KINDS[part.kind](part, raw, values.get(part.id), values)
+        return KINDS[part.kind](part, raw, reference, values)
     except AnswerError as error:
         return Verdict("invalid", 0.0, error.message)
+
+
+def grade_part(problem: Problem, part_id: str, raw: Any, variant: Variant) -> Verdict:
+    values = solution(problem, variant)
+    return judge(problem.part(part_id), raw, values.get(part_id), values)
 
 
 def grade(problem: Problem, variant: Variant, answers: Mapping[str, Any]) -> GradeResult:
     unknown = [key for key in answers if key not in {p.id for p in problem.parts}]
     if unknown:
         raise UnknownParts(problem, unknown)
+    values = solution(problem, variant)
+    verdicts = {part.id: judge(part, answers.get(part.id), values.get(part.id), values) for part in problem.parts}
+    if any(v.status in ("incorrect", "partial") for v in verdicts.values()):
+        verdicts = carry_forward(
+            problem, verdicts, answers, values, as_arrays(params_for(problem, variant)),
+            grade_against=lambda part, raw, reference: judge(part, raw, reference, values),
+        )
     parts = []
     for part in problem.parts:
-        verdict = grade_part(problem, part.id, answers.get(part.id), variant)
+        verdict = verdicts[part.id]
         parts.append(
             PartResult(part.id, verdict.status, round(verdict.credit * part.weight, 6), part.weight, verdict.feedback)
         )

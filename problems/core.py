@@ -104,6 +104,9 @@ class Problem:
     # Draws params for a seeded variant; `valid` rejects draws with kinks, ties or degeneracy.
     random: Callable[[np.random.Generator], Mapping[str, Any]] | None = None
     valid: Callable[[Values], bool] = field(default=lambda v: True)
+    # Error carried forward: the share of a part's credit earned by an answer that is right
+    # given the student's own (wrong) upstream answers.
+    carried_credit: float = 1.0
 
     def part(self, part_id: str) -> Part:
         for p in self.parts:

@@ -40,7 +40,7 @@ def _listing(positions: list[tuple[int, ...]], limit: int = 6) -> str:
     return ", ".join(names[:-1]) + (f", {names[-1]}{more}" if more else f" and {names[-1]}")
 
 
-def _fit_shape(part: Part, answer: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, str | None]:
+def fit_shape(part: Part, answer: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, str | None]:
     """The answer in the reference's shape, plus a layout remark; or an error naming shapes."""
     if answer.ndim == 0:
         raise AnswerError(f"expected {shape_name(reference.shape)}, got a single number")
@@ -57,7 +57,7 @@ def _fit_shape(part: Part, answer: np.ndarray, reference: np.ndarray) -> tuple[n
                 )
             return answer.reshape(n), None
         got = shape_name(answer.shape) if answer.ndim == 1 else f"a {answer.shape[0]}×{answer.shape[1]} array"
-        raise _ShapeMismatch(f"Expected {shape_name(reference.shape)}, got {got}.")
+        raise ShapeMismatch(f"Expected {shape_name(reference.shape)}, got {got}.")
     # matrix
     if answer.shape == reference.shape:
         return answer, None
@@ -65,16 +65,16 @@ def _fit_shape(part: Part, answer: np.ndarray, reference: np.ndarray) -> tuple[n
         return answer.reshape(reference.shape), None  # a 1×n or n×1 matrix given as a flat list
     r, c = reference.shape
     if answer.ndim == 1:
-        raise _ShapeMismatch(
+        raise ShapeMismatch(
             f"Expected a {r}×{c} matrix, got a flat list of {answer.size} numbers: give it row "
             "by row, e.g. [[1, 2], [3, 4]]."
         )
     if answer.shape == (c, r):
-        raise _ShapeMismatch(f"Expected a {r}×{c} matrix, got {c}×{r} — transposed?", answer.T)
-    raise _ShapeMismatch(f"Expected a {r}×{c} matrix, got {answer.shape[0]}×{answer.shape[1]}.")
+        raise ShapeMismatch(f"Expected a {r}×{c} matrix, got {c}×{r} — transposed?", answer.T)
+    raise ShapeMismatch(f"Expected a {r}×{c} matrix, got {answer.shape[0]}×{answer.shape[1]}.")
 
 
-class _ShapeMismatch(Exception):
+class ShapeMismatch(Exception):
     """A readable answer of the wrong shape: incorrect (not invalid), with a message."""
 
     def __init__(self, message: str, transposed: np.ndarray | None = None):
@@ -87,8 +87,8 @@ def grade(part: Part, raw, reference, values) -> Verdict:
     reference = np.asarray(reference, dtype=float)
     answer = np.asarray(read_value(raw), dtype=float)
     try:
-        answer, layout_remark = _fit_shape(part, answer, reference)
-    except _ShapeMismatch as mismatch:
+        answer, layout_remark = fit_shape(part, answer, reference)
+    except ShapeMismatch as mismatch:
         message = mismatch.message
         if mismatch.transposed is not None and within(part.tolerance, mismatch.transposed, reference).all():
             message += " Its transpose is right: check the layout convention."

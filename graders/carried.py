@@ -1,0 +1,147 @@
+"""Error carried forward: a downstream part that is wrong against the reference is graded again
+against the value recomputed from the student's own upstream answers.
+
+The solver's steps name their inputs, so "recomputed from the student's answers" is the same
+steps run with those answers in place of ours (`run_steps(..., given=...)`); a step table
+(`Recurrence`) is graded row by row from the student's previous row. A match earns the
+problem's `carried_credit` and says which earlier answer it was judged against.
+
+Gaming guard: only a well-formed upstream answer of the right shape is carried, and not one that
+is degenerate (all zeros where the reference is not, or a copy of a given param): otherwise a
+student could zero an early part and collect every later one. The feedback says when that is
+why nothing was carried.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from graders.errors import AnswerError
+from graders.kinds.array import ShapeMismatch, fit_shape
+from graders.read import is_missing, read_value
+from graders.result import Verdict
+from problems.core import Part, Problem, Recurrence, Values, recurrence_row, run_steps, step_inputs
+
+CARRIED_KINDS = ("number", "vector", "matrix")
+
+
+def display_name(part: Part) -> str:
+    """How the statement writes the quantity: 'ŷ' from 'ŷ = softmax(z) (3 entries)'."""
+    head = re.split(r" = | \(|, ", part.prompt, maxsplit=1)[0].strip()
+    return head if head and len(head) <= 14 else part.id
+
+
+def upstream_parts(problem: Problem) -> dict[str, set[str]]:
+    """For each part, the other parts its step depends on, directly or through other steps."""
+    depends: dict[str, set[str]] = {}
+    for name, step in problem.steps.items():
+        direct = set(step_inputs(step)) - {name, "t"}
+        depends[name] = set().union(direct, *(depends.get(d, set()) for d in direct))
+    part_ids = [p.id for p in problem.parts if p.kind in CARRIED_KINDS]
+    return {pid: depends.get(pid, set()) & set(part_ids) for pid in part_ids}
+
+
+def _read_shaped(part: Part, raw: Any, reference) -> np.ndarray | None:
+    """The student's value in the reference's shape, or None."""
+    try:
+        value = np.asarray(read_value(raw), dtype=float)
+        if part.kind == "number":
+            return value.reshape(()) if value.size == 1 else None
+        return fit_shape(part, value, np.asarray(reference, dtype=float))[0]
+    except (AnswerError, ShapeMismatch):
+        return None
+
+
+def _usable(part: Part, raw: Any, reference, params: Mapping[str, Any]) -> tuple[np.ndarray | None, str | None]:
+    """The student's value in the reference's shape, or why it cannot be carried forward."""
+    name = display_name(part)
+    value = _read_shaped(part, raw, reference)
+    if value is None:
+        return None, f"your answer for {name} could not be read in the expected shape"
+    reference = np.asarray(reference, dtype=float)
+    if not value.any() and reference.any():
+        return None, f"your answer for {name} is all zeros"
+    for param_name, param in params.items():
+        if isinstance(param, np.ndarray) and param.shape == value.shape and np.allclose(param, value):
+            return None, f"your answer for {name} is a copy of the given {param_name}"
+    return value, None
+
+
+def _expected_table(problem: Problem, part: Part, own: np.ndarray, recomputed: Values) -> np.ndarray:
+    """Row t of a step table from the student's row t−1 and the (student's) sibling rows t."""
+    step: Recurrence = problem.steps[part.id]
+    group = [n for n, s in problem.steps.items() if isinstance(s, Recurrence) and s.rows == step.rows]
+    rows = []
+    for t in range(1, own.shape[0] + 1):
+        previous = own[t - 2] if t > 1 else step.initial(recomputed)
+        current = {n: recomputed[n][t - 1] for n in group if n != part.id}
+        rows.append(recurrence_row(part.id, step, t, previous, current, recomputed))
+    return np.array(rows)
+
+
+def _basis(rows: bool, names: list[str]) -> str:
+    """'your earlier answers for ŷ and ∂L/∂z', 'your earlier rows and your answer for m̂'."""
+    listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
+    answers = f"answer{'s' if len(names) > 1 else ''} for {listed}"
+    if rows:
+        return "your earlier rows" + (f" and your {answers}" if names else "")
+    return f"your earlier {answers}"
+
+
+def carry_forward(
+    problem: Problem,
+    verdicts: dict[str, Verdict],
+    answers: Mapping[str, Any],
+    values: Values,
+    params: Mapping[str, Any],
+    grade_against,
+) -> dict[str, Verdict]:
+    """Re-grade wrong parts against the student's own upstream answers. `grade_against(part,
+    raw, reference)` is the part's ordinary grader with another reference."""
+    upstream = upstream_parts(problem)
+    usable: dict[str, np.ndarray] = {}
+    refused: dict[str, str] = {}
+    for part in problem.parts:
+        if part.id in upstream and not is_missing(answers.get(part.id)) and verdicts[part.id].status != "correct":
+            value, why = _usable(part, answers[part.id], values[part.id], params)
+            if value is None:
+                refused[part.id] = why
+            else:
+                usable[part.id] = value
+
+    result = dict(verdicts)
+    for part in problem.parts:
+        verdict = verdicts[part.id]
+        if part.id not in upstream or verdict.status not in ("incorrect", "partial"):
+            continue
+        if _read_shaped(part, answers[part.id], values[part.id]) is None:
+            continue  # a wrong shape stays wrong whatever it is compared with
+        carried = _carried_verdict(problem, part, upstream[part.id], usable, answers, params, grade_against)
+        if carried is not None and carried.credit > verdict.credit:
+            result[part.id] = carried
+            continue
+        reasons = [refused[u] for u in upstream if u in upstream[part.id] and u in refused]
+        if reasons:
+            result[part.id] = replace(verdict, feedback=f"{verdict.feedback} No credit carried forward: {'; '.join(reasons)}.")
+    return result
+
+
+def _carried_verdict(problem, part, upstream, usable, answers, params, grade_against) -> Verdict | None:
+    """The part judged against the student's own upstream answers (None if there are none)."""
+    wrong_upstream = [u for u in usable if u in upstream]  # in statement order
+    is_table = isinstance(problem.steps.get(part.id), Recurrence) and part.id in usable
+    if not wrong_upstream and not is_table:
+        return None
+    recomputed = run_steps(problem.steps, params, given={u: usable[u] for u in wrong_upstream})
+    expected = _expected_table(problem, part, usable[part.id], recomputed) if is_table else recomputed[part.id]
+    carried = grade_against(part, answers[part.id], expected)
+    credit = carried.credit * problem.carried_credit
+    words = _basis(is_table, [display_name(problem.part(u)) for u in wrong_upstream])
+    if carried.status == "correct":
+        return Verdict("correct" if credit >= 1.0 else "partial", credit, f"Correct given {words}.")
+    return Verdict("partial" if credit > 0 else "incorrect", credit, f"Judged against {words}: {carried.feedback}")

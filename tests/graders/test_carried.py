@@ -1,0 +1,112 @@
+"""Error carried forward: downstream credit from a student's own wrong upstream answers."""
+
+import numpy as np
+import pytest
+
+from graders.grade import grade
+from problems import registry
+from problems.core import Part, Problem, Recurrence, as_arrays, params_for
+from problems.precision import THREE_SIGFIGS
+
+BRANCH = registry.get("branch-max-network")
+
+
+def backward_from(y_hat, params):
+    """The branch network's backward pass from a given ŷ, written out independently."""
+    p = as_arrays(params)
+    h_pre = p["W1"] @ p["x"]
+    h = np.maximum(h_pre, 0)
+    a_pre = p["W21"] @ h
+    a, b = np.maximum(a_pre, 0), 1 / (1 + np.exp(-(p["W22"] @ h)))
+    dz = y_hat - p["y"]
+    da = np.where((a > b) & (a_pre > 0), dz, 0.0)
+    db = np.where(b > a, dz, 0.0) * b * (1 - b)
+    dh = p["W21"].T @ da + p["W22"].T @ db
+    return dict(dL_dz=dz, dL_dW21=np.outer(da, h), dL_dW22=np.outer(db, h), dL_dh=dh,
+                dL_dW1=np.outer(dh * (h_pre > 0), p["x"]))
+
+
+def by_id(result):
+    return {p.id: p for p in result.parts}
+
+
+@pytest.mark.parametrize("variant", ["default", 3, 11])
+def test_wrong_y_hat_with_consistent_gradients_earns_downstream_credit(variant):
+    params = params_for(BRANCH, variant)
+    wrong_y_hat = np.array([0.5, 0.3, 0.2])
+    consistent = backward_from(wrong_y_hat, params)
+    answers = {"y_hat": wrong_y_hat.tolist(), **{k: v.tolist() for k, v in consistent.items()}}
+    graded = by_id(grade(BRANCH, variant, answers))
+    assert graded["y_hat"].status in ("incorrect", "partial")
+    assert (graded["dL_dz"].status, graded["dL_dz"].feedback) == ("correct", "Correct given your earlier answer for ŷ.")
+    assert graded["dL_dW21"].status == "correct"
+    assert graded["dL_dW21"].feedback == "Correct given your earlier answers for ŷ and ∂L/∂z."
+    assert graded["dL_dW1"].status == "correct"
+    assert graded["dL_dW1"].feedback.startswith("Correct given your earlier answers for ŷ, ∂L/∂z")
+
+
+def test_all_zeros_upstream_earns_nothing_downstream():
+    params = params_for(BRANCH, "default")
+    zeros = np.zeros(3)
+    consistent = backward_from(zeros, params)
+    graded = by_id(grade(BRANCH, "default", {"y_hat": zeros.tolist(), "dL_dz": consistent["dL_dz"].tolist()}))
+    assert graded["dL_dz"].status == "incorrect"
+    assert graded["dL_dz"].feedback.endswith("No credit carried forward: your answer for ŷ is all zeros.")
+
+
+def test_consistent_with_nothing_stays_wrong():
+    params = params_for(BRANCH, "default")
+    consistent = backward_from(np.array([0.5, 0.3, 0.2]), params)
+    graded = by_id(grade(BRANCH, "default", {"y_hat": [0.4, 0.4, 0.2], "dL_dz": consistent["dL_dz"].tolist()}))
+    assert graded["dL_dz"].status in ("incorrect", "partial")
+    assert "given your earlier" not in graded["dL_dz"].feedback
+
+
+# A small step table with a copy-of-the-input trap and half credit for carried answers.
+TABLE = Problem(
+    id="toy-table", title="Toy", family="test", statement="", carried_credit=0.5,
+    default=dict(grads=[[0.1, -0.2], [0.05, 0.3], [-0.1, 0.1]], beta1=0.9, scale=[2.0, 3.0]),
+    steps=dict(
+        m=Recurrence(lambda m, grads, t, beta1: beta1 * m + (1 - beta1) * grads[t - 1], rows="grads"),
+        m_hat=Recurrence(lambda m, beta1, t: m / (1 - beta1**t), rows="grads"),
+        scaled=lambda scale, m_hat: scale * m_hat[-1],
+    ),
+    parts=(Part("m", "matrix", "m_t", THREE_SIGFIGS), Part("m_hat", "matrix", "m̂_t", THREE_SIGFIGS),
+           Part("scaled", "vector", "scaled", THREE_SIGFIGS)),
+)
+
+
+def plain_m(grads, beta1, m0_row=None):
+    m, rows = np.zeros(2), []
+    for g in grads:
+        m = beta1 * m + (1 - beta1) * np.asarray(g)
+        rows.append(m)
+    return np.array(rows)
+
+
+def test_row_t_is_graded_from_the_students_row_t_minus_1():
+    grads = np.array(TABLE.default["grads"])
+    right = plain_m(grads, 0.9)
+    student = right.copy()
+    student[0] = [0.5, 0.5]  # row 1 wrong; rows 2 and 3 follow correctly from it
+    for t in (1, 2):
+        student[t] = 0.9 * student[t - 1] + 0.1 * grads[t]
+    graded = by_id(grade(TABLE, "default", {"m": student.tolist()}))
+    # Row 1 is wrong outright; rows 2-3 are right from the student's own row before: 4 of 6
+    # entries, at half credit for carried ones beats the 0 of 6 against the reference.
+    assert graded["m"].status == "partial"
+    assert graded["m"].score == pytest.approx(0.5 * 4 / 6)
+    assert graded["m"].feedback.startswith("Judged against your earlier rows: 4 of 6 entries are right;")
+
+    m_hat_from_student = student / (1 - 0.9 ** np.arange(1, 4))[:, None]
+    graded = by_id(grade(TABLE, "default", {"m": student.tolist(), "m_hat": m_hat_from_student.tolist()}))
+    assert (graded["m_hat"].status, graded["m_hat"].score) == ("partial", 0.5)
+    assert graded["m_hat"].feedback == "Correct given your earlier rows and your answer for m_t."
+
+
+def test_a_copy_of_the_input_is_not_carried():
+    grads = TABLE.default["grads"]
+    m_hat = np.array(grads) / (1 - 0.9 ** np.arange(1, 4))[:, None]
+    graded = by_id(grade(TABLE, "default", {"m": grads, "m_hat": m_hat.tolist()}))
+    assert graded["m_hat"].status == "incorrect"
+    assert graded["m_hat"].feedback.endswith("No credit carried forward: your answer for m_t is a copy of the given grads.")
