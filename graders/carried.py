@@ -84,12 +84,12 @@ def _expected_table(problem: Problem, part: Part, own: np.ndarray, recomputed: V
     return np.array(rows)
 
 
-def _basis(rows: bool, names: list[str]) -> str:
-    """'your earlier answers for ŷ and ∂L/∂z', 'your earlier rows and your answer for m̂'."""
+def _basis(rows: str | None, names: list[str]) -> str:
+    """'your earlier answers for ŷ and ∂L/∂z', 'your earlier steps and your answer for m_t'."""
     listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
     answers = f"answer{'s' if len(names) > 1 else ''} for {listed}"
     if rows:
-        return "your earlier rows" + (f" and your {answers}" if names else "")
+        return f"your earlier {rows}s" + (f" and your {answers}" if names else "")
     return f"your earlier {answers}"
 
 
@@ -141,7 +141,7 @@ def _carried_verdict(problem, part, upstream, usable, answers, params, grade_aga
     expected = _expected_table(problem, part, usable[part.id], recomputed) if is_table else recomputed[part.id]
     carried = grade_against(part, answers[part.id], expected)
     credit = carried.credit * problem.carried_credit
-    words = _basis(is_table, [display_name(problem.part(u)) for u in wrong_upstream])
+    words = _basis(problem.steps[part.id].each if is_table else None, [display_name(problem.part(u)) for u in wrong_upstream])
     if carried.status == "correct":
         return Verdict("correct" if credit >= 1.0 else "partial", credit, f"Correct given {words}.")
     return Verdict("partial" if credit > 0 else "incorrect", credit, f"Judged against {words}: {carried.feedback}")

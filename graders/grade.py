@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from graders.errors import AnswerError
-from graders.kinds import array, boolean, number, property
+from graders.kinds import array, boolean, expression, number, property
 from graders.kinds import set as set_kind
 from graders.read import is_missing
 from graders.result import MISSING, GradeResult, PartResult, Verdict
 from graders.carried import carry_forward
-from problems.core import Part, Problem, Values, Variant, as_arrays, params_for, solution
+from problems.core import Part, Problem, Values, Variant, as_arrays, params_for, resolved, solution
 
 KINDS = {
     "number": number.grade,
@@ -20,6 +20,7 @@ KINDS = {
     "set": set_kind.grade,
     "boolean": boolean.grade,
     "property": property.grade,
+    "expression": expression.grade,
 }
 
 
@@ -35,7 +36,7 @@ def judge(part: Part, raw: Any, reference: Any, values: Values) -> Verdict:
     if is_missing(raw):
         return MISSING
     try:
-        return KINDS[part.kind](part, raw, reference, values)
+        return KINDS[part.kind](resolved(part, values), raw, reference, values)
     except AnswerError as error:
         return Verdict("invalid", 0.0, error.message)
 

@@ -23,7 +23,7 @@ MAX_ENTRIES = 10_000
 
 
 def is_missing(raw: Any) -> bool:
-    return raw is None or (isinstance(raw, str) and not raw.strip()) or raw == []
+    return raw is None or (isinstance(raw, str) and not raw.strip()) or (isinstance(raw, list) and not raw)
 
 
 def describe_json(raw: Any) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import inspect
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -53,6 +53,7 @@ class Recurrence:
     fn: Callable[..., Any]
     rows: str
     start: Any = 0.0
+    each: str = "row"  # what a row is, in feedback: "your earlier layers", "your earlier steps"
 
     def initial(self, values: Mapping[str, Any]) -> Any:
         if callable(self.start):
@@ -74,21 +75,36 @@ class Part:
     id: str
     kind: Kind
     prompt: str
-    tolerance: Tolerance = TWO_DECIMALS
+    # A Tolerance, or a function of params giving one, for a precision that scales with the
+    # variant (an optimizer's θ is judged relative to its step size η).
+    tolerance: Tolerance | Callable[..., Tolerance] = TWO_DECIMALS
     weight: float = 1.0
     # Vectors: the orientation the course's layout convention asks for. A flat list is always
     # read as either; an explicit n×1 given for a row (or 1×n for a column) earns layout feedback.
     layout: Literal["row", "column"] | None = None
     layout_credit: float = 0.5
     mistakes: tuple[Mistake, ...] = ()
-    # Expressions: symbol -> shape ("scalar", "n×1", "m×n").
+    # Expressions: symbol -> declaration ("n×1", "m×n", "n×n spd", "scalar", "scalar in (0, 1)",
+    # "positive integer"; graders/symbols.py), the expected value as a NumPy function of the
+    # symbols by name (vectors are n×1 columns), and the expected expression as typed, which the
+    # answer key shows. An expression part's `mistakes` are functions of its symbols.
     symbols: Mapping[str, str] | None = None
+    formula: Callable[..., Any] | None = None
+    answer: str | None = None
     # Property parts: `check(answer, <params/steps by name>)` returns the conditions that fail;
     # `shape` is what the answer must be before it is checked: a shape tuple ((2, 2), (2,), ())
     # or, for an object answer, field -> shape tuple. A step named like the part gives one right
     # answer, for the answer key.
     check: Callable[..., list[str]] | None = None
     shape: tuple[int, ...] | Mapping[str, tuple[int, ...]] | None = None
+
+
+def resolved(part: Part, values: Mapping[str, Any]) -> Part:
+    """The part with its tolerance for this variant's values."""
+    if isinstance(part.tolerance, Tolerance):
+        return part
+    tolerance = part.tolerance(*(values[arg] for arg in step_inputs(part.tolerance)))
+    return replace(part, tolerance=tolerance)
 
 
 # eq=False: a problem is itself (hashed by identity), which is what the per-variant caches need.
@@ -187,7 +203,10 @@ def as_arrays(params: Mapping[str, Any]) -> dict[str, Any]:
 
     def convert(value):
         if isinstance(value, list) and value and all(isinstance(v, (int, float, list)) for v in value):
-            return np.asarray(value, dtype=float)
+            try:
+                return np.asarray(value, dtype=float)
+            except ValueError:  # matrices of different shapes (a network's layers): one array each
+                return [convert(v) for v in value]
         if isinstance(value, list):
             return [convert(v) for v in value]
         if isinstance(value, dict):
@@ -245,6 +264,8 @@ def mistakes_coincide(problem: Problem, values: Mapping[str, Any]) -> bool:
     """True when a known mistake gives the right number in this variant: its feedback would
     then be said to a correct student, so such a variant is never drawn."""
     for part in problem.parts:
+        if part.kind == "expression":
+            continue  # its mistakes are functions of symbols, the same in every variant
         right = np.asarray(values.get(part.id), dtype=float) if part.mistakes else None
         for mistake in part.mistakes:
             wrong = mistake_value(mistake, values)
@@ -276,9 +297,11 @@ def solution(problem: Problem, variant: Variant) -> Values:
 
 
 def reference(problem: Problem, variant: Variant) -> dict[str, Any]:
-    """The reference value of every part that has one (property parts have none)."""
+    """The reference value of every part that has one (property parts have none); for an
+    expression part, the expected expression as text."""
     values = solution(problem, variant)
-    return {p.id: values[p.id] for p in problem.parts if p.id in values}
+    return {p.id: p.answer if p.kind == "expression" else values[p.id]
+            for p in problem.parts if p.kind == "expression" or p.id in values}
 
 
 __all__ = [

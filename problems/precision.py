@@ -38,6 +38,20 @@ class Tolerance:
 TWO_DECIMALS = Tolerance(decimals=2, relative=0.01, hint="at least 2 decimal places")
 # Optimizer states and bias factors are small; decimal places would say nothing about them.
 THREE_SIGFIGS = Tolerance(sigfigs=3, relative=0.01, hint="3 significant figures")
+
+
+STEP_SHARE = 0.03
+
+
+def within_step_share(eta: float) -> Tolerance:
+    """θ of an optimizer, judged on the scale of its steps rather than of θ itself.
+
+    Adamax's default steps (1e-4 to 6e-4) vanish in 3 significant figures of θ ≈ 1, and 1 % of
+    θ accepts a θ that never moved. Each step is η times a factor (m̂/√v̂, m/u) that the variants
+    keep ≥ 0.09, while rounding m and v to 3 significant figures moves θ by at most ~0.0075·η per
+    step: 3 % of η separates the two for the three steps of a table.
+    """
+    return Tolerance(absolute=STEP_SHARE * eta, hint=f"within {STEP_SHARE:.0%} of the step size η = {eta:g}")
 FIVE_SIGFIGS = Tolerance(sigfigs=5, relative=1e-5, hint="5 significant figures")
 # Integers, sizes and constants like 1/4: any exact form, no approximation that is off.
 EXACT = Tolerance(relative=1e-9, absolute=1e-12, hint="an exact value (e.g. 1/4, 3*sqrt(2))")

@@ -21,8 +21,12 @@ def latex(value: Any) -> str:
     """Numbers as typed by a person, vectors as a transposed row (compact), matrices as bmatrix."""
     if isinstance(value, (int, float)):
         return latex_number(value)
+    if isinstance(value, str):
+        return rf"\text{{{value}}}"  # names (activations) upright, not as a product of letters
     if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         return _table(value)
+    if isinstance(value, list) and value and all(isinstance(v, list) and v and isinstance(v[0], list) for v in value):
+        return r",\quad ".join(latex(matrix) for matrix in value)  # a list of matrices
     if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
         rows = [" & ".join(latex_number(x) for x in row) for row in value]
         return r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"

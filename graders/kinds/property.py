@@ -29,8 +29,8 @@ def _shaped(value, shape: tuple[int, ...], what: str):
         return value.reshape(shape)  # a vector written as a row or a column is the same vector
     if len(shape) == 2 and value.ndim == 1 and 1 in shape and value.size == shape[0] * shape[1]:
         return value.reshape(shape)
-    if value.size == 1 and not shape:
-        return float(value.reshape(()))
+    if value.size == 1 and int(np.prod(shape)) == 1:
+        return value.reshape(shape) if shape else float(value.reshape(()))  # 0.3 for a 1-entry b2
     raise AnswerError(f"{what}: expected {shape_name(shape)}, got {shape_name(value.shape)}")
 
 

@@ -67,8 +67,8 @@ TABLE = Problem(
     id="toy-table", title="Toy", family="test", statement="", carried_credit=0.5,
     default=dict(grads=[[0.1, -0.2], [0.05, 0.3], [-0.1, 0.1]], beta1=0.9, scale=[2.0, 3.0]),
     steps=dict(
-        m=Recurrence(lambda m, grads, t, beta1: beta1 * m + (1 - beta1) * grads[t - 1], rows="grads"),
-        m_hat=Recurrence(lambda m, beta1, t: m / (1 - beta1**t), rows="grads"),
+        m=Recurrence(lambda m, grads, t, beta1: beta1 * m + (1 - beta1) * grads[t - 1], rows="grads", each="step"),
+        m_hat=Recurrence(lambda m, beta1, t: m / (1 - beta1**t), rows="grads", each="step"),
         scaled=lambda scale, m_hat: scale * m_hat[-1],
     ),
     parts=(Part("m", "matrix", "m_t", THREE_SIGFIGS), Part("m_hat", "matrix", "m̂_t", THREE_SIGFIGS),
@@ -96,12 +96,12 @@ def test_row_t_is_graded_from_the_students_row_t_minus_1():
     # entries, at half credit for carried ones beats the 0 of 6 against the reference.
     assert graded["m"].status == "partial"
     assert graded["m"].score == pytest.approx(0.5 * 4 / 6)
-    assert graded["m"].feedback.startswith("Judged against your earlier rows: 4 of 6 entries are right;")
+    assert graded["m"].feedback.startswith("Judged against your earlier steps: 4 of 6 entries are right;")
 
     m_hat_from_student = student / (1 - 0.9 ** np.arange(1, 4))[:, None]
     graded = by_id(grade(TABLE, "default", {"m": student.tolist(), "m_hat": m_hat_from_student.tolist()}))
     assert (graded["m_hat"].status, graded["m_hat"].score) == ("partial", 0.5)
-    assert graded["m_hat"].feedback == "Correct given your earlier rows and your answer for m_t."
+    assert graded["m_hat"].feedback == "Correct given your earlier steps and your answer for m_t."
 
 
 def test_a_copy_of_the_input_is_not_carried():
@@ -110,3 +110,20 @@ def test_a_copy_of_the_input_is_not_carried():
     graded = by_id(grade(TABLE, "default", {"m": grads, "m_hat": m_hat.tolist()}))
     assert graded["m_hat"].status == "incorrect"
     assert graded["m_hat"].feedback.endswith("No credit carried forward: your answer for m_t is a copy of the given grads.")
+
+
+def test_receptive_fields_are_carried_layer_by_layer():
+    """r_l from the student's own r_{l−1}: one slip early does not cost every later layer."""
+    problem = registry.get("receptive-field")
+    layers = params_for(problem, "default")["layers"]
+    jumps, rf, student = 1, 1, []
+    for i, layer in enumerate(layers):
+        rf = rf + (layer["k"] - 1) * layer["d"] * jumps + (1 if i == 0 else 0)  # a slip in layer 1
+        jumps *= layer["s"]
+        student.append(rf)
+    graded = by_id(grade(problem, "default", {"rf_per_layer": student, "rf_final": student[-1]}))
+    assert graded["rf_per_layer"].status == "partial"
+    assert graded["rf_per_layer"].score == pytest.approx((len(layers) - 1) / len(layers))
+    assert graded["rf_per_layer"].feedback.startswith("Judged against your earlier layers:")
+    assert (graded["rf_final"].status, graded["rf_final"].feedback) == (
+        "correct", "Correct given your earlier answer for rf_per_layer.")

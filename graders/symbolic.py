@@ -1,0 +1,582 @@
+"""A typed expression, read against a part's declared symbols: names resolved, limits checked,
+the shape inferred with dimension letters, and the whole compiled to a NumPy evaluator that
+works on a batch of random draws at once.
+
+`read_expression(text, symbols)` returns a `Reading` (the resolved tree, its shape such as
+('1', 'n'), the symbols it uses, and `evaluate(env)`), or raises an AnswerError:
+
+- `UnknownSymbol`  a name that is not declared (`z` is not a symbol here; the symbols are A, x)
+- `ShapeError`     a product, sum or function whose shapes do not fit, naming the offending
+                   subexpression and both shapes: "Xᵀ(A + Aᵀ): Xᵀ is n×m, A + Aᵀ is n×n —
+                   cannot multiply when m ≠ n"
+- `LimitError`     an exponent beyond ±MAX_EXPONENT on a symbol or matrix, a constant too large
+- ParseError       from graders.parse (length, nesting, syntax, with a caret)
+
+Names. A typed name is split into declared symbols, longest first: with symbols A, x, Jx,
+`Ax` is A·x, `Jx` is Jx, `xJx` is x·Jx; underscores do not count (`J_x` is Jx, `beta_2` is
+beta2). `pi` is π and, when no symbol is called so, `e` is e and — where some symbol is a
+matrix — `I` is the identity, whose size the shapes around it decide.
+
+Products. `*`, `·`, `\\cdot`, `@` and juxtaposition are the matrix product where the shapes
+conform and a scalar multiple where one side is 1×1 (a 1×1 result such as xᵀy is a scalar
+wherever the algebra allows); `⊙`, `.*`, `\\odot` the element-wise product of equal shapes;
+`/` divides by a scalar. Powers: of scalars, any scalar exponent; of square matrices, a whole
+constant (`A^{-1}`, `A^2`; `A^{-T}` is the inverse transposed). Functions: tr, det, diag, inv on
+matrices; exp, ln/log, sqrt, sigma, tanh (and abs, sin, cos, tan, relu, max, min) on scalars.
+
+Values. Every symbol's value is a (draws, rows, cols) array, a scalar a (draws, 1, 1) one, so
+one evaluation covers all the draws of one dimension assignment (batched matmul, inverse,
+determinant). Undefined points (a log of a negative number, a singular inverse) become NaN,
+for the comparison to judge; nothing a student types is ever run as code.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from graders.errors import AnswerError
+from graders.parse import parse
+from graders.render import Identity, to_text
+from graders.symbols import Dim, Symbol, normalise
+from graders.tree import (
+    Add,
+    Bracket,
+    Call,
+    Div,
+    Hadamard,
+    MatMul,
+    Mul,
+    Name,
+    Neg,
+    Node,
+    Num,
+    PlusMinus,
+    Pow,
+    SetOf,
+    Sub,
+    Transpose,
+    Tuple,
+)
+
+MAX_EXPONENT = 64
+# `xxxx...` is split into symbols one by one; past this it is no answer anyone types.
+MAX_NAME_PIECES = 40
+# Beyond this an inverse is numerically meaningless: the point counts as undefined.
+MAX_INVERSE_CONDITION = 1e10
+
+Shape = tuple[Dim, Dim]
+SCALAR: Shape = (1, 1)
+UNIFORM = "I"            # the shape of the identity: any square size, decided by context
+
+Env = Mapping[str, np.ndarray]
+
+
+class UnknownSymbol(AnswerError):
+    kind = "unknown-symbol"
+
+
+class ShapeError(AnswerError):
+    kind = "shape"
+
+
+class LimitError(AnswerError):
+    kind = "limit"
+
+
+def shape_text(shape) -> str:
+    if shape == UNIFORM:
+        return "the identity (any square size)"
+    return f"{shape[0]}×{shape[1]}"
+
+
+def is_scalar(shape) -> bool:
+    return shape == SCALAR
+
+
+def is_square(shape) -> bool:
+    return shape == UNIFORM or shape[0] == shape[1]
+
+
+def transposed(shape):
+    return shape if shape == UNIFORM else (shape[1], shape[0])
+
+
+@dataclass
+class _Term:
+    """A compiled subexpression: `const` for a constant (folded at compile time), else `run`."""
+
+    node: object
+    shape: object
+    run: Callable[[Env], object] | None = None
+    const: float | None = None
+    symbols: frozenset = field(default_factory=frozenset)
+
+    @property
+    def fn(self) -> Callable[[Env], object]:
+        if self.run is not None:
+            return self.run
+        value = self.const
+        return lambda env: value
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a typed expression was read as."""
+
+    text: str
+    tree: object                   # the resolved tree (graders.tree nodes and Identity)
+    shape: object                  # (rows, cols) with dimension letters, or UNIFORM
+    symbols: tuple[str, ...]       # the declared symbols it uses, in declaration order
+    _fn: Callable[[Env], object]
+
+    def evaluate(self, env: Env, count: int) -> np.ndarray | float:
+        """The value on a batch of draws: a (count, rows, cols) array, or for the bare identity
+        its scale (a float or (count, 1, 1) array)."""
+        try:
+            with np.errstate(all="ignore"):
+                value = self._fn(env)
+        except RecursionError:
+            raise LimitError("the expression is too deeply nested to check") from None
+        if self.shape == UNIFORM:
+            return value
+        value = np.asarray(value, dtype=float)
+        return value if value.ndim == 3 else np.full((count, 1, 1), float(value))
+
+    @property
+    def display(self) -> str:
+        return to_text(self.tree)
+
+
+def read_expression(text, symbols: tuple[Symbol, ...]) -> Reading:
+    """Read `text` (or a JSON number) as an expression in `symbols`."""
+    if isinstance(text, bool) or not isinstance(text, (str, int, float)):
+        raise AnswerError("an expression is written as text, like x^T (A + A^T)")
+    if isinstance(text, (int, float)):
+        if not math.isfinite(text):
+            raise AnswerError("NaN and infinities are not answers")
+        node, text = Num(float(text), repr(text)), repr(text)
+    else:
+        node = parse(text)
+    try:
+        term = _Compiler(symbols).term(node)
+    except RecursionError:
+        raise LimitError("the expression is too deeply nested to check") from None
+    used = tuple(s.name for s in symbols if s.name in term.symbols)
+    return Reading(text, term.node, term.shape, used, term.fn)
+
+
+# ---- Names --------------------------------------------------------------------------------
+
+
+class _Names:
+    """Typed names -> declared symbols, constants and the identity."""
+
+    def __init__(self, symbols: tuple[Symbol, ...]):
+        self.symbols = symbols
+        self.by_key = {s.key: s for s in symbols}
+        self.identity = "I" not in self.by_key and any(not s.scalar for s in symbols)
+        pieces = set(self.by_key) | {"pi"} | ({"I"} if self.identity else set())
+        self.pieces = sorted(pieces, key=len, reverse=True)
+
+    def listing(self) -> str:
+        names = [s.name for s in self.symbols]
+        if not names:
+            return "there are no symbols in this part"
+        return ("the symbol is " if len(names) == 1 else "the symbols are ") + ", ".join(names)
+
+    def split(self, typed: str) -> list[str]:
+        """The pieces of a typed name, longest first; UnknownSymbol naming the first piece that
+        is no symbol. Dynamic programming from the end, so no name is too long to split."""
+        key = normalise(typed)
+        if not key:  # `_` alone: nothing of a name survives normalising
+            raise UnknownSymbol(f"`{typed[:40]}` is not a symbol here; {self.listing()}")
+        if key == "e" and "e" not in self.by_key:
+            return ["e"]
+        n = len(key)
+        choice: list[str | None] = [None] * (n + 1)
+        splits = [False] * (n + 1)
+        splits[n] = True
+        for i in range(n - 1, -1, -1):
+            for piece in self.pieces:                      # longest first
+                if splits[min(i + len(piece), n)] and key.startswith(piece, i):
+                    choice[i], splits[i] = piece, True
+                    break
+        if splits[0]:
+            pieces, i = [], 0
+            while i < n:
+                pieces.append(choice[i])
+                i += len(choice[i])
+            if len(pieces) > MAX_NAME_PIECES:
+                raise LimitError(f"`{typed[:40]}` is too long a run of symbols; use spaces or *")
+            return pieces
+        # Name the part after the longest prefix that does split.
+        prefix = [True] + [False] * n
+        for j in range(1, n + 1):
+            prefix[j] = any(len(p) <= j and prefix[j - len(p)] and key.startswith(p, j - len(p))
+                            for p in self.pieces)
+        start = max(j for j in range(n + 1) if prefix[j])
+        unknown = key[start:] or key
+        where = f" (in `{typed}`)" if unknown != typed else ""
+        raise UnknownSymbol(f"`{unknown}` is not a symbol here{where}; {self.listing()}")
+
+    def node(self, piece: str):
+        if piece == "pi":
+            return Num(math.pi, "pi")
+        if piece == "e":
+            return Num(math.e, "e")
+        if piece == "I" and self.identity:
+            return Identity()
+        return Name(self.by_key[piece].name)
+
+
+# ---- The compiler --------------------------------------------------------------------------
+
+
+def _fold(fn, *values) -> float:
+    if (fn is np.divide and values[1] == 0) or (fn in (np.reciprocal, _inverse)
+                                                 and values[0] == 0):
+        raise AnswerError("division by zero")
+    with np.errstate(all="ignore"):
+        try:
+            result = float(fn(*(np.float64(v) for v in values)))
+        except (OverflowError, ZeroDivisionError, ValueError):
+            result = math.nan
+    if math.isinf(result):
+        raise LimitError("a number in the expression is too large to evaluate")
+    if math.isnan(result):
+        raise AnswerError("a constant in the expression is undefined (a division by zero, or a "
+                          "root or logarithm of a negative number)")
+    return result
+
+
+def _lift(node, shape, fn, *terms: _Term) -> _Term:
+    """A term computing `fn` of the operands' values, folded when they are all constants."""
+    used = frozenset().union(*(t.symbols for t in terms))
+    if all(t.run is None for t in terms):
+        return _Term(node, shape, const=_fold(fn, *(t.const for t in terms)), symbols=used)
+    if len(terms) == 1:
+        f = terms[0].fn
+        return _Term(node, shape, run=lambda env: fn(f(env)), symbols=used)
+    if len(terms) == 2:
+        f, g = terms[0].fn, terms[1].fn
+        return _Term(node, shape, run=lambda env: fn(f(env), g(env)), symbols=used)
+    fs = [t.fn for t in terms]
+    return _Term(node, shape, run=lambda env: fn(*(f(env) for f in fs)), symbols=used)
+
+
+def _swap(value):
+    return np.swapaxes(value, -1, -2) if np.ndim(value) == 3 else value
+
+
+def _eye_like(matrix: np.ndarray) -> np.ndarray:
+    return np.eye(matrix.shape[-1])
+
+
+def _inverse(value):
+    if np.ndim(value) < 3 or value.shape[-1] == 1:
+        return 1.0 / value
+    condition = np.linalg.cond(value)
+    try:
+        inverse = np.linalg.inv(value)
+    except np.linalg.LinAlgError:
+        inverse = np.full_like(value, np.nan)
+    bad = ~(condition <= MAX_INVERSE_CONDITION)
+    if bad.any():
+        inverse = inverse.copy()
+        inverse[bad] = np.nan
+    return inverse
+
+
+def _matrix_power(value, k: int):
+    if k < 0:
+        value, k = _inverse(value), -k
+    if k == 0:
+        return np.broadcast_to(np.eye(value.shape[-1]), value.shape).copy()
+    return np.linalg.matrix_power(value, k)
+
+
+def _batched_scalar(value):
+    """(draws,) -> (draws, 1, 1)."""
+    return np.asarray(value)[..., None, None]
+
+
+def _sigma(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+_SCALAR_FUNCTIONS: dict[str, Callable] = {
+    "exp": np.exp, "ln": np.log, "log10": np.log10, "log2": np.log2, "sqrt": np.sqrt,
+    "sigma": _sigma, "tanh": np.tanh, "abs": np.abs, "sin": np.sin, "cos": np.cos,
+    "tan": np.tan, "relu": lambda x: np.maximum(x, 0.0),
+}
+
+
+class _Compiler:
+    def __init__(self, symbols: tuple[Symbol, ...]):
+        self.names = _Names(symbols)
+        self.by_name = {s.name: s for s in symbols}
+
+    # One Python frame per tree level: the parser bounds the depth at 250.
+    def term(self, node: Node) -> _Term:
+        match node:
+            case Num(value=value):
+                return _Term(node, SCALAR, const=float(value))
+            case Name(name=typed):
+                return self.name(typed)
+            case Neg(operand):
+                t = self.term(operand)
+                return _lift(Neg(t.node), t.shape, np.negative, t)
+            case Add(left, right) | Sub(left, right):
+                return self.sum(node, self.term(left), self.term(right))
+            case Mul(implicit=True):
+                return self.juxtaposition(node)
+            case Mul(left, right) | MatMul(left, right):
+                return self.product(node, self.term(left), self.term(right))
+            case Hadamard(left, right):
+                return self.hadamard(self.term(left), self.term(right))
+            case Div(left, right):
+                return self.divide(self.term(left), self.term(right))
+            case Pow(Name(name=typed), exponent) if self.several(typed):
+                return self.term(self.last_piece(typed, lambda last: Pow(last, exponent)))
+            case Transpose(Name(name=typed)) if self.several(typed):
+                return self.term(self.last_piece(typed, Transpose))
+            case Pow(base, exponent):
+                return self.power(self.term(base), exponent)
+            case Transpose(operand):
+                t = self.term(operand)
+                return _lift(Transpose(t.node), transposed(t.shape), _swap, t)
+            case Call(func, args):
+                return self.call(func, [self.term(arg) for arg in args])
+            case Bracket() | Tuple() | SetOf():
+                raise AnswerError("this part wants a formula in its symbols, not a list of "
+                                  "numbers")
+            case PlusMinus():
+                raise AnswerError("± gives two values; this part wants one expression")
+        raise AnswerError("this cannot be read as an expression")
+
+    def name(self, typed: str) -> _Term:
+        pieces = [self.names.node(p) for p in self.names.split(typed)]
+        terms = [self.leaf(p) for p in pieces]
+        result = terms[0]
+        for t in terms[1:]:
+            result = self.product(Mul(result.node, t.node, implicit=True), result, t)
+        return result
+
+    def several(self, typed: str) -> bool:
+        return len(self.names.split(typed)) > 1
+
+    def last_piece(self, typed: str, postfix) -> Node:
+        """`xx^T` is x xᵀ and `beta2g1^2` is beta2 g1²: a transpose or power typed after a run
+        of symbols applies to the last one, as on paper."""
+        *first, last = self.names.split(typed)
+        node = postfix(Name(last))
+        for piece in reversed(first):
+            node = Mul(Name(piece), node, implicit=True)
+        return node
+
+    def leaf(self, node) -> _Term:
+        if isinstance(node, Num):
+            return _Term(node, SCALAR, const=node.value)
+        if isinstance(node, Identity):
+            return _Term(node, UNIFORM, const=1.0)
+        symbol = self.by_name[node.name]
+        key = symbol.name
+        return _Term(node, (symbol.rows, symbol.cols), run=lambda env: env[key],
+                     symbols=frozenset([key]))
+
+    def juxtaposition(self, node: Mul) -> _Term:
+        """`A x`, `2 x`, `x^T A x`: the factors of a run of juxtaposed operands, left to right.
+        `\\mathrm{d}A` and `d A` arrive as two names: when the left one alone is no symbol,
+        the two together may be one (dA)."""
+        factors = []
+        while isinstance(node, Mul) and node.implicit:
+            factors.append(node.right)
+            node = node.left
+        factors.append(node)
+        factors.reverse()
+        terms: list[_Term] = []
+        i = 0
+        while i < len(factors):
+            factor = factors[i]
+            following = factors[i + 1] if i + 1 < len(factors) else None
+            if isinstance(factor, Name) and isinstance(following, Name):
+                try:
+                    terms.append(self.name(factor.name))
+                except UnknownSymbol:
+                    try:
+                        terms.append(self.name(factor.name + following.name))
+                    except UnknownSymbol:
+                        pass
+                    else:
+                        i += 2
+                        continue
+                    raise
+            else:
+                terms.append(self.term(factor))
+            i += 1
+        result = terms[0]
+        for t in terms[1:]:
+            result = self.product(Mul(result.node, t.node, implicit=True), result, t)
+        return result
+
+    # ---- operations --------------------------------------------------------------------
+
+    def sum(self, node, a: _Term, b: _Term) -> _Term:
+        subtract = isinstance(node, Sub)
+        out = (Sub if subtract else Add)(a.node, b.node)
+        op = np.subtract if subtract else np.add
+        if a.shape == b.shape:
+            return _lift(out, a.shape, op, a, b)
+        if a.shape == UNIFORM and is_square(b.shape):
+            return _lift(out, b.shape, lambda s, m: op(s * _eye_like(np.asarray(m)), m)
+                         if np.ndim(m) == 3 else op(s, m), a, b)
+        if b.shape == UNIFORM and is_square(a.shape):
+            return _lift(out, a.shape, lambda m, s: op(m, s * _eye_like(np.asarray(m)))
+                         if np.ndim(m) == 3 else op(m, s), a, b)
+        verb = "subtract" if subtract else "add"
+        raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
+                         f"{to_text(b.node)} is {shape_text(b.shape)} — cannot {verb} "
+                         "different shapes")
+
+    def product(self, node, a: _Term, b: _Term) -> _Term:
+        out = type(node)(a.node, b.node, implicit=True) if isinstance(node, Mul) \
+            else MatMul(a.node, b.node)
+        if UNIFORM in (a.shape, b.shape) and (is_scalar(a.shape) or is_scalar(b.shape)
+                                              or a.shape == b.shape):
+            return _lift(out, UNIFORM, np.multiply, a, b)              # 2I, I·I
+        if a.shape == UNIFORM:
+            return _lift(out, b.shape, np.multiply, a, b)
+        if b.shape == UNIFORM:
+            return _lift(out, a.shape, np.multiply, a, b)
+        if is_scalar(a.shape) or is_scalar(b.shape):
+            shape = b.shape if is_scalar(a.shape) else a.shape
+            return _lift(out, shape, np.multiply, a, b)
+        if a.shape[1] == b.shape[0]:
+            return _lift(out, (a.shape[0], b.shape[1]), np.matmul, a, b)
+        inner_a, inner_b = a.shape[1], b.shape[0]
+        if isinstance(inner_a, str) and isinstance(inner_b, str):
+            why = f"when {inner_a} ≠ {inner_b}"
+        else:
+            why = f"(the inner sizes {inner_a} and {inner_b} differ)"
+        raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
+                         f"{to_text(b.node)} is {shape_text(b.shape)} — cannot multiply {why}")
+
+    def hadamard(self, a: _Term, b: _Term) -> _Term:
+        out = Hadamard(a.node, b.node)
+        if a.shape == b.shape or is_scalar(a.shape) or is_scalar(b.shape):
+            shape = b.shape if is_scalar(a.shape) else a.shape
+            return _lift(out, shape, np.multiply, a, b)
+        if a.shape == UNIFORM and is_square(b.shape):
+            return _lift(out, b.shape, lambda s, m: s * _eye_like(m) * m, a, b)
+        if b.shape == UNIFORM and is_square(a.shape):
+            return _lift(out, a.shape, lambda m, s: s * _eye_like(m) * m, a, b)
+        raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
+                         f"{to_text(b.node)} is {shape_text(b.shape)} — an element-wise "
+                         "product needs equal shapes")
+
+    def divide(self, a: _Term, b: _Term) -> _Term:
+        out = Div(a.node, b.node)
+        if not is_scalar(b.shape):
+            raise ShapeError(f"{to_text(out)}: {to_text(b.node)} is {shape_text(b.shape)} — "
+                             "only a scalar divides; for a matrix use its inverse")
+        return _lift(out, a.shape, np.divide, a, b)
+
+    def power(self, base: _Term, exponent_node: Node) -> _Term:
+        # A^{-T}: the inverse, transposed
+        if (isinstance(exponent_node, Neg) and exponent_node.operand == Name("T")
+                and "T" not in self.names.by_key and not is_scalar(base.shape)):
+            inverse = self.call("inv", [base])
+            return _lift(Transpose(inverse.node), transposed(inverse.shape), _swap, inverse)
+        try:
+            exponent = self.term(exponent_node)
+        except UnknownSymbol as error:
+            if exponent_node == Name("t") and not is_scalar(base.shape):
+                raise UnknownSymbol(error.message + " — for a transpose write ^T (capital T)") \
+                    from None
+            raise
+        out = Pow(base.node, exponent.node)
+        if not is_scalar(exponent.shape):
+            raise ShapeError(f"{to_text(out)}: the exponent {to_text(exponent.node)} is "
+                             f"{shape_text(exponent.shape)}; an exponent must be a scalar")
+        constant = exponent.const
+        if constant is not None and base.run is not None and abs(constant) > MAX_EXPONENT:
+            raise LimitError(f"{to_text(out)}: the exponent is too large; the limit is "
+                             f"±{MAX_EXPONENT}")
+        if is_scalar(base.shape):
+            return _lift(out, SCALAR, np.power, base, exponent)
+        if not is_square(base.shape):
+            raise ShapeError(f"{to_text(out)}: {to_text(base.node)} is "
+                             f"{shape_text(base.shape)} — only a square matrix has powers (an "
+                             "element-wise square is x ⊙ x)")
+        if constant is None or not float(constant).is_integer():
+            raise ShapeError(f"{to_text(out)}: a matrix power must be a whole number")
+        k = int(constant)
+        if base.shape == UNIFORM:
+            return _lift(out, UNIFORM, lambda s: np.power(s, k), base)
+        return _lift(out, base.shape, lambda m: _matrix_power(m, k), base)
+
+    def call(self, func: str, args: list[_Term]) -> _Term:
+        out = Call(func, tuple(a.node for a in args))
+        if func in ("max", "min"):
+            for a in args:
+                self._need_scalar(out, a)
+            pick = np.maximum if func == "max" else np.minimum
+            return _lift(out, SCALAR, lambda *vs: _reduce(pick, vs), *args)
+        if len(args) != 1:
+            raise AnswerError(f"{func}() takes one argument, but {len(args)} were given")
+        (a,) = args
+        if func in _SCALAR_FUNCTIONS:
+            self._need_scalar(out, a)
+            return _lift(out, SCALAR, _SCALAR_FUNCTIONS[func], a)
+        if func == "inv":
+            if a.shape == UNIFORM:
+                return _lift(out, UNIFORM, np.reciprocal, a)
+            if not is_square(a.shape):
+                raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}"
+                                 " — only a square matrix has an inverse")
+            return _lift(out, a.shape, _inverse, a)
+        if func in ("tr", "det"):
+            if a.shape == UNIFORM:
+                raise ShapeError(f"{to_text(out)}: the size of I is not known here; write the "
+                                 "trace of a declared matrix")
+            if not is_square(a.shape):
+                raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}"
+                                 f" — {func} needs a square matrix")
+            if is_scalar(a.shape):
+                return _lift(out, SCALAR, lambda v: v, a)
+            if func == "tr":
+                return _lift(out, SCALAR, lambda m: _batched_scalar(np.trace(m, axis1=-2,
+                                                                             axis2=-1)), a)
+            return _lift(out, SCALAR, lambda m: _batched_scalar(np.linalg.det(m)), a)
+        if func == "diag":
+            if a.shape == UNIFORM:
+                raise ShapeError(f"{to_text(out)}: the size of I is not known here")
+            rows, cols = a.shape
+            if cols == 1 or rows == 1:
+                n = rows if cols == 1 else cols
+                return _lift(out, (n, n), lambda v: np.reshape(v, (*np.shape(v)[:-2], 1, -1))
+                             * np.eye(np.shape(v)[-2] * np.shape(v)[-1]), a)
+            if rows == cols:
+                return _lift(out, (rows, 1),
+                             lambda m: np.diagonal(m, axis1=-2, axis2=-1)[..., None], a)
+            raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)} — "
+                             "diag takes a vector or a square matrix")
+        raise AnswerError(f"{func}() is not available in an expression here")
+
+    @staticmethod
+    def _need_scalar(out, a: _Term) -> None:
+        if not is_scalar(a.shape):
+            func = out.func
+            raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)} — "
+                             f"{func}() is taken of a scalar here")
+
+
+def _reduce(pick, values):
+    result = values[0]
+    for value in values[1:]:
+        result = pick(result, value)
+    return result
