@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from problems.core import TWO_DECIMALS, Mistake, Part, Problem
+from problems.core import TWO_DECIMALS, Mistake, Part, Problem, mistake_value
 from problems.functions import relu, sigmoid, softmax
 
 # A student rounds b = σ(·) to two decimals; a and b closer than this would be a tie to them,
@@ -120,4 +120,569 @@ Give numeric answers to at least 2 decimal places.
     ),
 )
 
-PROBLEMS = [branch_max_network]
+# Within this of 0 a student's rounded pre-activation could sit on either side of a ReLU kink.
+KINK_MARGIN = 0.05
+# A gradient whose every entry is below this is 0.0 at two decimals: nothing left to compute.
+VISIBLE = 0.05
+
+LAYOUT = (
+    "Layout convention: the derivative of a scalar by a column vector is a **row** vector "
+    "(enter vectors as flat lists), and the derivative of a scalar by a matrix has the "
+    "matrix's shape."
+)
+
+
+def _visible(*values) -> bool:
+    return all(np.abs(value).max() >= VISIBLE for value in values)
+
+
+def _mistakes_visible(parts: tuple[Part, ...], values) -> bool:
+    """False when a known mistake lands within rounding of the right answer: a student who made
+    it would be graded right, so such a variant is not drawn."""
+    for part in parts:
+        right = np.asarray(values[part.id], dtype=float)
+        for mistake in part.mistakes:
+            wrong = mistake_value(mistake, values).reshape(right.shape)
+            if np.allclose(wrong, right, rtol=0.02, atol=0.02):
+                return False
+    return True
+
+
+# --- mlp-bce-backprop and sigmoid-mlp-backprop: one batch of m = 2 examples, one a row of X ---
+
+TWO_LAYER_DEFAULT = dict(
+    X=[[1, 2, -1], [0, 1, 2]],
+    y=[1, 0],
+    W1=[[0.5, -1, 0.5], [1, 0.5, -0.5]],
+    b1=[0.1, -0.2],
+    W2=[[1, -1]],
+    b2=[0.2],
+)
+
+
+NONZERO_HALVES = np.array([-2, -1.5, -1, -0.5, 0.5, 1, 1.5, 2])
+
+
+def _two_layer_random(rng: np.random.Generator) -> dict:
+    return dict(
+        X=rng.integers(-2, 3, size=(2, 3)),
+        y=rng.integers(0, 2, size=2),
+        W1=rng.integers(-2, 3, size=(2, 3)) / 2,
+        b1=rng.integers(-5, 6, size=2) / 10,
+        W2=rng.choice(NONZERO_HALVES, size=(1, 2)),
+        b2=rng.integers(-5, 6, size=1) / 10,
+    )
+
+
+FORGOT_MEAN = "J is the mean over the m examples: keep the factor 1/m."
+
+MLP_BCE_PARTS = (
+    Part("Z1", "matrix", "Z1, row i = W1 x_i + b1 (2×2 matrix)"),
+    Part("A1", "matrix", "A1 = ReLU(Z1) (2×2 matrix)"),
+    Part("y_hat", "vector", "ŷ, one entry per example (2 entries)"),
+    Part("J", "number", "J = (1/m) Σ_i BCE(y_i, ŷ_i)"),
+    Part(
+        "dJ_dyhat",
+        "vector",
+        "∂J/∂ŷ (2 entries, one per example)",
+        mistakes=(Mistake(lambda dJ_dyhat, m: m * dJ_dyhat, FORGOT_MEAN),),
+    ),
+    Part(
+        "dJ_dz2",
+        "vector",
+        "∂J/∂z2 (2 entries, one per example)",
+        mistakes=(
+            Mistake(lambda y_hat, y: y_hat - y, FORGOT_MEAN + " ∂J/∂z2 = (ŷ − y)/m."),
+            Mistake(
+                lambda y_hat, y, m: (y - y_hat) / m,
+                "Sign: for a sigmoid output with binary cross-entropy, ∂J/∂z2 = (ŷ − y)/m, "
+                "not (y − ŷ)/m.",
+            ),
+        ),
+    ),
+    Part(
+        "dJ_dW2",
+        "matrix",
+        "∂J/∂W2 (1×2 matrix)",
+        mistakes=(Mistake(lambda dJ_dW2, m: m * dJ_dW2, FORGOT_MEAN),),
+    ),
+    Part("dJ_db2", "number", "∂J/∂b2 (a number)"),
+    Part(
+        "dJ_dW1",
+        "matrix",
+        "∂J/∂W1 (2×3 matrix)",
+        mistakes=(
+            Mistake(
+                lambda dJ_dz2, W2, X: np.outer(W2[0], dJ_dz2 @ X),
+                "The ReLU passes gradient only where its input is positive: multiply "
+                "∂J/∂A1 by the mask 1[Z1 > 0] before the product with X.",
+            ),
+        ),
+    ),
+    Part("dJ_db1", "vector", "∂J/∂b1 (2 entries)"),
+)
+
+mlp_bce_backprop = Problem(
+    id="mlp-bce-backprop",
+    title="Backprop through a ReLU layer and a sigmoid output with mean binary cross-entropy",
+    family="backprop",
+    statement=r"""
+A network with one ReLU hidden layer and a sigmoid output is trained on a batch of $m = 2$
+examples. For each example $x$ (a row of $X$, used as a column vector):
+
+$$z_1 = W_1 x + b_1, \qquad a_1 = \mathrm{ReLU}(z_1), \qquad z_2 = W_2 a_1 + b_2, \qquad
+\hat y = \sigma(z_2),$$
+
+and the cost is the mean binary cross-entropy over the batch,
+
+$$J = \frac{1}{m} \sum_{i=1}^{m} -\big[y_i \log \hat y_i + (1 - y_i) \log(1 - \hat y_i)\big],$$
+
+where $\sigma(u) = 1/(1 + e^{-u})$ and $\log$ is the natural logarithm. The data and parameters are
+
+$$X = {{X}}, \qquad y = {{y}},$$
+$$W_1 = {{W1}}, \qquad b_1 = {{b1}}, \qquad W_2 = {{W2}}, \qquad b_2 = {{b2}}.$$
+
+No ReLU input is $0$, so every derivative exists.
+
+1. Forward pass: $Z_1$ (row $i$ is $z_1$ of example $i$), $A_1 = \mathrm{ReLU}(Z_1)$,
+   $\hat y$ (one entry per example) and $J$.
+2. Backward pass: $\partial J/\partial \hat y$ and $\partial J/\partial z_2$ (one entry per
+   example), $\partial J/\partial W_2$, $\partial J/\partial b_2$, $\partial J/\partial W_1$
+   and $\partial J/\partial b_1$.
+
+""" + LAYOUT + r"""
+
+Give numeric answers to at least 2 decimal places.
+""",
+    parts=MLP_BCE_PARTS,
+    default=TWO_LAYER_DEFAULT,
+    steps=dict(
+        m=lambda X: len(X),
+        Z1=lambda X, W1, b1: X @ W1.T + b1,  # row i: W1 x_i + b1
+        A1=lambda Z1: relu(Z1),
+        z2=lambda A1, W2, b2: A1 @ W2[0] + b2[0],
+        y_hat=lambda z2: sigmoid(z2),
+        J=lambda y, y_hat, m: -np.sum(y * np.log(y_hat) + (1 - y) * np.log(1 - y_hat)) / m,
+        dJ_dyhat=lambda y, y_hat, m: (-y / y_hat + (1 - y) / (1 - y_hat)) / m,
+        # σ'(z2) = ŷ(1 − ŷ) cancels the denominators of ∂J/∂ŷ
+        dJ_dz2=lambda y_hat, y, m: (y_hat - y) / m,
+        dJ_dW2=lambda dJ_dz2, A1: (dJ_dz2 @ A1)[None, :],
+        dJ_db2=lambda dJ_dz2: np.sum(dJ_dz2),
+        dJ_dA1=lambda dJ_dz2, W2: np.outer(dJ_dz2, W2[0]),
+        dJ_dZ1=lambda dJ_dA1, Z1: dJ_dA1 * (Z1 > 0),
+        dJ_dW1=lambda dJ_dZ1, X: dJ_dZ1.T @ X,
+        dJ_db1=lambda dJ_dZ1: dJ_dZ1.sum(axis=0),
+    ),
+    random=_two_layer_random,
+    valid=lambda v: (
+        (np.abs(v.Z1) > KINK_MARGIN).all()
+        and (v.W1 != 0).any(axis=1).all()
+        and max(np.abs(v.Z1).max(), np.abs(v.z2).max()) <= MAX_PRE_ACTIVATION
+        # every hidden unit carries gradient for some example, and the mask matters somewhere
+        and (v.Z1 > 0).any(axis=0).all()
+        and (v.Z1 < 0).any()
+        and _visible(v.dJ_dW2, v.dJ_db2, v.dJ_dW1, v.dJ_db1)
+        and _mistakes_visible(MLP_BCE_PARTS, v)
+    ),
+)
+
+
+SIGMOID_MLP_PARTS = (
+    Part("H", "matrix", "H, row i = σ(W1 x_i + b1) (2×2 matrix)"),
+    Part("p", "vector", "p, one entry per example (2 entries)"),
+    Part("loss", "number", "L = −(1/m) Σ [y log p + (1 − y) log(1 − p)]"),
+    Part(
+        "dL_dW2",
+        "matrix",
+        "∂L/∂W2 (1×2 matrix)",
+        mistakes=(Mistake(lambda dL_dW2, m: m * dL_dW2, FORGOT_MEAN.replace("J", "L")),),
+    ),
+    Part("dL_db2", "number", "∂L/∂b2 (a number)"),
+    Part(
+        "dL_dW1",
+        "matrix",
+        "∂L/∂W1 (2×3 matrix)",
+        mistakes=(
+            Mistake(
+                lambda dL_dz2, W2, X: np.outer(W2[0], dL_dz2 @ X),
+                "The hidden sigmoid is missing from the chain: multiply ∂L/∂H by "
+                "σ'(z1) = h(1 − h) before the product with X.",
+            ),
+        ),
+    ),
+    Part("dL_db1", "vector", "∂L/∂b1 (2 entries)"),
+)
+
+sigmoid_mlp_backprop = Problem(
+    id="sigmoid-mlp-backprop",
+    title="Backprop through a sigmoid hidden layer and a sigmoid output",
+    family="backprop",
+    statement=r"""
+A network with one sigmoid hidden layer and a sigmoid output is trained on a batch of $m = 2$
+examples. For each example $x$ (a row of $X$, used as a column vector):
+
+$$h = \sigma(W_1 x + b_1), \qquad p = \sigma(W_2 h + b_2),$$
+$$L = -\frac{1}{m} \sum_{i=1}^{m} \big[y_i \log p_i + (1 - y_i) \log(1 - p_i)\big],$$
+
+where $\sigma(u) = 1/(1 + e^{-u})$ and $\log$ is the natural logarithm. The data and
+parameters are
+
+$$X = {{X}}, \qquad y = {{y}},$$
+$$W_1 = {{W1}}, \qquad b_1 = {{b1}}, \qquad W_2 = {{W2}}, \qquad b_2 = {{b2}}.$$
+
+1. Forward pass: $H$ (row $i$ is $h$ of example $i$), $p$ (one entry per example) and $L$.
+2. Backward pass: $\partial L/\partial W_2$, $\partial L/\partial b_2$,
+   $\partial L/\partial W_1$ and $\partial L/\partial b_1$.
+
+""" + LAYOUT + r"""
+
+Give numeric answers to at least 2 decimal places.
+""",
+    parts=SIGMOID_MLP_PARTS,
+    default=TWO_LAYER_DEFAULT,
+    steps=dict(
+        m=lambda X: len(X),
+        Z1=lambda X, W1, b1: X @ W1.T + b1,
+        H=lambda Z1: sigmoid(Z1),
+        z2=lambda H, W2, b2: H @ W2[0] + b2[0],
+        p=lambda z2: sigmoid(z2),
+        loss=lambda y, p, m: -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p)) / m,
+        dL_dz2=lambda p, y, m: (p - y) / m,
+        dL_dW2=lambda dL_dz2, H: (dL_dz2 @ H)[None, :],
+        dL_db2=lambda dL_dz2: np.sum(dL_dz2),
+        dL_dH=lambda dL_dz2, W2: np.outer(dL_dz2, W2[0]),
+        dL_dZ1=lambda dL_dH, H: dL_dH * H * (1 - H),  # σ' = σ(1 − σ)
+        dL_dW1=lambda dL_dZ1, X: dL_dZ1.T @ X,
+        dL_db1=lambda dL_dZ1: dL_dZ1.sum(axis=0),
+    ),
+    random=_two_layer_random,
+    valid=lambda v: (
+        (v.W1 != 0).any(axis=1).all()
+        and max(np.abs(v.Z1).max(), np.abs(v.z2).max()) <= MAX_PRE_ACTIVATION
+        and _visible(v.dL_dW2, v.dL_db2, v.dL_dW1, v.dL_db1)
+        and _mistakes_visible(SIGMOID_MLP_PARTS, v)
+    ),
+)
+
+
+# --- softmax-leaky-relu-backprop ---
+
+LEAKY_SLOPE = 0.1
+
+
+def _leaky_relu_slope(z1: np.ndarray) -> np.ndarray:
+    return np.where(z1 > 0, 1.0, LEAKY_SLOPE)
+
+
+def _softmax_leaky_random(rng: np.random.Generator) -> dict:
+    return dict(
+        x=rng.choice([-2, -1, 1, 2], size=2),
+        W1=rng.integers(-2, 3, size=(3, 2)) / 2,
+        b1=rng.integers(-5, 6, size=3) / 10,
+        W2=rng.integers(-2, 3, size=(3, 3)) / 2,
+        b2=rng.integers(-2, 3, size=3) / 10,
+        y=np.eye(3, dtype=int)[rng.integers(3)],
+    )
+
+
+RELU_NOT_LEAKY = (
+    "A leaky ReLU passes 0.1 × the gradient where z1 < 0, not 0: its derivative is 1 for "
+    "z1 > 0 and 0.1 for z1 < 0."
+)
+SLOPE_0_01 = "This problem's leaky ReLU has slope 0.1 for z1 < 0, not 0.01."
+
+SOFTMAX_LEAKY_PARTS = (
+    Part("y_hat", "vector", "ŷ = softmax(z2) (3 entries)"),
+    Part(
+        "dL_dz2",
+        "vector",
+        "∂L/∂z2 (3 entries)",
+        mistakes=(
+            Mistake(
+                lambda y, y_hat: y - y_hat,
+                "Sign: the gradient of softmax cross-entropy is ∂L/∂z2 = ŷ − y, not y − ŷ.",
+            ),
+        ),
+    ),
+    Part(
+        "dL_da1",
+        "vector",
+        "∂L/∂a1 (3 entries)",
+        mistakes=(
+            Mistake(
+                lambda W2, dL_dz2: W2 @ dL_dz2,
+                "z2 = W2 a1 + b2, so ∂L/∂a1 = (∂L/∂z2) W2 — as a column, W2ᵀ(ŷ − y), not "
+                "W2(ŷ − y).",
+            ),
+        ),
+    ),
+    Part(
+        "dL_dz1",
+        "vector",
+        "∂L/∂z1 (3 entries)",
+        mistakes=(
+            Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),
+            Mistake(lambda dL_da1, z1: dL_da1 * np.where(z1 > 0, 1.0, 0.01), SLOPE_0_01),
+        ),
+    ),
+    Part(
+        "dL_dW1",
+        "matrix",
+        "∂L/∂W1 (3×2 matrix)",
+        mistakes=(Mistake(lambda dL_da1, z1, x: np.outer(dL_da1 * (z1 > 0), x), RELU_NOT_LEAKY),),
+    ),
+    Part(
+        "dL_db1",
+        "vector",
+        "∂L/∂b1 (3 entries)",
+        mistakes=(Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),),
+    ),
+    Part("dL_dW2", "matrix", "∂L/∂W2 (3×3 matrix)"),
+    Part("dL_db2", "vector", "∂L/∂b2 (3 entries)"),
+)
+
+softmax_leaky_relu_backprop = Problem(
+    id="softmax-leaky-relu-backprop",
+    title="Backprop through a leaky-ReLU layer into softmax cross-entropy",
+    family="backprop",
+    statement=r"""
+A classifier with one hidden layer of leaky ReLUs (slope $0.1$ for negative inputs) and a
+softmax output:
+
+$$z_1 = W_1 x + b_1, \qquad a_1 = \mathrm{LeakyReLU}(z_1), \qquad z_2 = W_2 a_1 + b_2,$$
+$$\hat y = \mathrm{softmax}(z_2), \qquad L = -\sum_k y_k \log \hat y_k,$$
+
+where $\mathrm{LeakyReLU}(u) = u$ for $u > 0$ and $0.1\,u$ for $u \le 0$, element-wise, $\log$ is
+the natural logarithm and $y$ is a one-hot label. The parameters are
+
+$$x = {{x}}, \qquad W_1 = {{W1}}, \qquad b_1 = {{b1}},$$
+$$W_2 = {{W2}}, \qquad b_2 = {{b2}}, \qquad y = {{y}}.$$
+
+No entry of $z_1$ is $0$, so every derivative exists.
+
+1. The prediction $\hat y$.
+2. Backpropagate: $\partial L/\partial z_2$, $\partial L/\partial a_1$,
+   $\partial L/\partial z_1$, $\partial L/\partial W_1$, $\partial L/\partial b_1$,
+   $\partial L/\partial W_2$ and $\partial L/\partial b_2$.
+
+""" + LAYOUT + r"""
+
+Give numeric answers to at least 2 decimal places.
+""",
+    parts=SOFTMAX_LEAKY_PARTS,
+    default=dict(
+        x=[1, -2],
+        W1=[[1, 0.5], [-1, 1], [0.5, 0.5]],
+        b1=[0.2, 0.5, -0.5],
+        W2=[[1, -1, 0], [0.5, 0.5, 1], [-1, 0, 1]],
+        b2=[0, 0, 0],
+        y=[0, 0, 1],
+    ),
+    steps=dict(
+        z1=lambda W1, x, b1: W1 @ x + b1,
+        a1=lambda z1: np.where(z1 > 0, z1, LEAKY_SLOPE * z1),
+        z2=lambda W2, a1, b2: W2 @ a1 + b2,
+        y_hat=lambda z2: softmax(z2),
+        L=lambda y, y_hat: -np.sum(y * np.log(y_hat)),
+        dL_dz2=lambda y_hat, y: y_hat - y,
+        dL_da1=lambda dL_dz2, W2: dL_dz2 @ W2,
+        dL_dz1=lambda dL_da1, z1: dL_da1 * _leaky_relu_slope(z1),
+        dL_dW1=lambda dL_dz1, x: np.outer(dL_dz1, x),
+        dL_db1=lambda dL_dz1: dL_dz1,
+        dL_dW2=lambda dL_dz2, a1: np.outer(dL_dz2, a1),
+        dL_db2=lambda dL_dz2: dL_dz2,
+    ),
+    random=_softmax_leaky_random,
+    valid=lambda v: (
+        (np.abs(v.z1) > KINK_MARGIN).all()
+        and max(np.abs(v.z1).max(), np.abs(v.z2).max()) <= MAX_PRE_ACTIVATION
+        and (v.z1 < 0).any()  # the leaky slope is used
+        and _visible(v.dL_da1, v.dL_dz1, v.dL_dW1, v.dL_dW2)
+        and _mistakes_visible(SOFTMAX_LEAKY_PARTS, v)
+    ),
+)
+
+
+# --- batchnorm-backward ---
+
+def _batchnorm_random(rng: np.random.Generator) -> dict:
+    return dict(
+        x=rng.integers(-3, 7, size=4),
+        gamma=float(rng.choice([0.5, 1, 1.5, 2, 3])),
+        beta=int(rng.integers(-5, 6)) / 10,
+        eps=1e-5,
+        g=rng.integers(-5, 6, size=4) / 10,
+    )
+
+
+BATCHNORM_PARTS = (
+    Part("x_hat", "vector", "x̂ (4 entries)"),
+    Part("y", "vector", "y = γx̂ + β (4 entries)"),
+    Part("dL_dgamma", "number", "∂L/∂γ"),
+    Part("dL_dbeta", "number", "∂L/∂β"),
+    Part(
+        "dL_dx",
+        "vector",
+        "∂L/∂x, through μ and σ² (4 entries)",
+        mistakes=(
+            Mistake(
+                lambda dL_dx_mean_only: dL_dx_mean_only,
+                "γ(g − mean(g)) only follows the path through μ: it ignores the path through "
+                "σ² (and the division by √(σ² + ε)). Every x_i also moves σ².",
+            ),
+            Mistake(
+                lambda gamma, g, var, eps: gamma * (g - g.mean()) / np.sqrt(var + eps),
+                "This treats σ² as a constant: it ignores the path through σ², which adds "
+                "−x̂ · mean(γ g x̂)/√(σ² + ε).",
+            ),
+        ),
+    ),
+    Part("dL_dx_mean_only", "vector", "the mean-only simplification γ(g − mean(g)) (4 entries)"),
+)
+
+batchnorm_backward = Problem(
+    id="batchnorm-backward",
+    title="Backward pass of batch normalization for one feature",
+    family="backprop",
+    statement=r"""
+Batch normalization of one feature over a batch of $n = 4$ values:
+
+$$\mu = \frac{1}{n} \sum_i x_i, \qquad \sigma^2 = \frac{1}{n} \sum_i (x_i - \mu)^2, \qquad
+\hat x_i = \frac{x_i - \mu}{\sqrt{\sigma^2 + \varepsilon}}, \qquad y_i = \gamma \hat x_i + \beta.$$
+
+The layer above sends back $g = \partial L/\partial y$. Take
+
+$$x = {{x}}, \qquad \gamma = {{gamma}}, \qquad \beta = {{beta}}, \qquad
+\varepsilon = {{eps}}, \qquad g = {{g}}.$$
+
+1. Forward: $\hat x$ and $y$.
+2. $\partial L/\partial \gamma$ and $\partial L/\partial \beta$.
+3. $\partial L/\partial x$, the full backward pass: each $x_i$ reaches $L$ directly, through
+   $\mu$ and through $\sigma^2$.
+4. A worked solution simplified the backward pass by normalizing with $\hat x_i = x_i - \mu$
+   only, which gives $\gamma\,(g - \mathrm{mean}(g))$. Compute this mean-only value too, to
+   compare.
+
+""" + LAYOUT + r"""
+
+Give numeric answers to at least 2 decimal places.
+""",
+    parts=BATCHNORM_PARTS,
+    default=dict(x=[1, 2, 4, 5], gamma=2, beta=0.5, eps=1e-5, g=[0.1, -0.2, 0.3, 0.4]),
+    steps=dict(
+        mu=lambda x: x.mean(),
+        var=lambda x, mu: np.mean((x - mu) ** 2),
+        x_hat=lambda x, mu, var, eps: (x - mu) / np.sqrt(var + eps),
+        y=lambda gamma, x_hat, beta: gamma * x_hat + beta,
+        dL_dgamma=lambda g, x_hat: np.sum(g * x_hat),
+        dL_dbeta=lambda g: np.sum(g),
+        dL_dx_hat=lambda g, gamma: gamma * g,
+        # directly, through μ (− the mean) and through σ² (− x̂ times the mean of dL/dx̂ · x̂)
+        dL_dx=lambda dL_dx_hat, x_hat, var, eps: (
+            dL_dx_hat - dL_dx_hat.mean() - x_hat * np.mean(dL_dx_hat * x_hat)
+        ) / np.sqrt(var + eps),
+        dL_dx_mean_only=lambda gamma, g: gamma * (g - g.mean()),
+    ),
+    random=_batchnorm_random,
+    valid=lambda v: (
+        v.var >= 0.5
+        and abs(v.dL_dbeta) >= VISIBLE
+        and abs(v.dL_dgamma) >= VISIBLE  # the path through σ² carries something
+        and _visible(v.dL_dx, v.dL_dx_mean_only)
+        and _mistakes_visible(BATCHNORM_PARTS, v)
+    ),
+)
+
+
+# --- gaussian-dropout-regularizer ---
+
+def _gaussian_dropout_random(rng: np.random.Generator) -> dict:
+    return dict(
+        w=rng.choice(NONZERO_HALVES, size=3),
+        x=rng.choice(NONZERO_HALVES, size=3),
+        y_d=int(rng.integers(-2, 3)),
+        sigma2=float(rng.choice([0.1, 0.2, 0.25, 0.5, 1])),
+    )
+
+
+GAUSSIAN_DROPOUT_PARTS = (
+    Part("J_plain", "number", "J without noise, ½(y_d − Σ w_k x_k)²"),
+    Part(
+        "penalty",
+        "number",
+        "the penalty E[J] − J_plain that the noise adds",
+        mistakes=(
+            Mistake(
+                lambda sigma2, prediction: 0.5 * sigma2 * prediction**2,
+                "The δ_k are independent, so the variances add: Var[Σ δ_k w_k x_k] = "
+                "σ² Σ w_k² x_k², not σ² (Σ w_k x_k)² (that would be one noise shared by all inputs).",
+            ),
+        ),
+    ),
+    Part("J_expected", "number", "E[J] over the noise"),
+    Part(
+        "dJ_dw_expected",
+        "vector",
+        "the gradient of E[J] in w (3 entries, a column vector)",
+        layout="column",
+        mistakes=(
+            Mistake(
+                lambda y_d, prediction, x: -(y_d - prediction) * x,
+                "This is the gradient without the noise: E[J] also has the penalty "
+                "½σ² Σ w_k² x_k², whose gradient adds σ² w_k x_k².",
+            ),
+        ),
+    ),
+)
+
+gaussian_dropout_regularizer = Problem(
+    id="gaussian-dropout-regularizer",
+    title="Gaussian dropout on a linear unit is an L2 penalty in expectation",
+    family="backprop",
+    statement=r"""
+A linear unit predicts $\sum_k w_k x_k$ for a target $y_d$. Gaussian dropout multiplies each
+input by independent noise $\delta_k \sim \mathcal{N}(1, \sigma^2)$, so the cost becomes
+
+$$J = \tfrac{1}{2}\Big(y_d - \sum_k \delta_k w_k x_k\Big)^2.$$
+
+Take
+
+$$w = {{w}}, \qquad x = {{x}}, \qquad y_d = {{y_d}}, \qquad \sigma^2 = {{sigma2}}.$$
+
+1. $J_{\text{plain}}$: the cost without noise ($\delta_k = 1$ for all $k$).
+2. The penalty $\mathbb{E}[J] - J_{\text{plain}}$ that the noise adds.
+3. $\mathbb{E}[J]$, the expectation over the noise.
+4. The gradient of $\mathbb{E}[J]$ with respect to $w$.
+
+A gradient is a column vector (the transpose of the row-vector derivative
+$\partial \mathbb{E}[J]/\partial w$); you may enter it as a flat list.
+
+Give numeric answers to at least 2 decimal places.
+""",
+    parts=GAUSSIAN_DROPOUT_PARTS,
+    default=dict(w=[0.5, -1, 2], x=[1, 2, 0.5], y_d=1, sigma2=0.25),
+    steps=dict(
+        prediction=lambda w, x: w @ x,  # the noise-free prediction is also E[Σ δ_k w_k x_k]
+        J_plain=lambda y_d, prediction: 0.5 * (y_d - prediction) ** 2,
+        # E[(y_d − P)²] = (y_d − E[P])² + Var[P], and Var[P] = σ² Σ w_k² x_k² (δ_k independent)
+        penalty=lambda sigma2, w, x: 0.5 * sigma2 * np.sum(w**2 * x**2),
+        J_expected=lambda J_plain, penalty: J_plain + penalty,
+        dJ_dw_expected=lambda y_d, prediction, x, sigma2, w: -(y_d - prediction) * x + sigma2 * w * x**2,
+    ),
+    random=_gaussian_dropout_random,
+    valid=lambda v: (
+        abs(v.y_d - v.prediction) >= 0.25
+        and v.penalty >= VISIBLE
+        and _visible(v.dJ_dw_expected)
+        and _mistakes_visible(GAUSSIAN_DROPOUT_PARTS, v)
+    ),
+)
+
+PROBLEMS = [
+    branch_max_network,
+    mlp_bce_backprop,
+    sigmoid_mlp_backprop,
+    softmax_leaky_relu_backprop,
+    batchnorm_backward,
+    gaussian_dropout_regularizer,
+]
