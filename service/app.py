@@ -7,7 +7,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service.db import make_engine, make_sessionmaker, migrate
-from service.routes import grade, problems
+from service.models import utc_now
+from service.assignments import load_assignments
+from service.routes import assignments, courses, grade, me, preview, problems
 from service.settings import Settings, get_settings
 
 
@@ -31,6 +33,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.assignments = load_assignments(settings.assignments_file)
+    app.state.clock = utc_now  # service/clock.py: tests move it instead of sleeping
     app.include_router(problems.router)
     app.include_router(grade.router)
+    app.include_router(preview.router)
+    app.include_router(courses.router)
+    app.include_router(courses.submissions_router)
+    app.include_router(me.router)
+    app.include_router(assignments.router)
     return app

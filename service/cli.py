@@ -12,7 +12,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from service.cli_admin import admin
+
 app = typer.Typer(help="hwcheck: grades deep-learning homework.", no_args_is_help=True)
+app.add_typer(admin, name="admin")
 
 
 @app.command()
@@ -64,6 +67,18 @@ def list_problems(as_json: Annotated[bool, typer.Option("--json", help="Print JS
     table = Table("id", "family", "title", "parts")
     for p in PROBLEMS.values():
         table.add_row(p.id, p.family, p.title, ", ".join(q.id for q in p.parts))
+    Console().print(table)
+
+
+@app.command("assignments")
+def list_assignments() -> None:
+    """List the assignments (HWCHECK_ASSIGNMENTS_FILE or the packaged hw1 and hw2)."""
+    from service.assignments import load_assignments
+    from service.settings import get_settings
+
+    table = Table("id", "title", "problems", "points")
+    for a in load_assignments(get_settings().assignments_file).values():
+        table.add_row(a.id, a.title, ", ".join(p.problem_id for p in a.problems), f"{a.points:g}")
     Console().print(table)
 
 

@@ -2,15 +2,53 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, Integer, String
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 class Base(DeclarativeBase):
     pass
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A moment in time, always handed back as an aware UTC datetime. SQLite keeps no offset
+    (it would silently store 23:59-08:00 as 23:59), so every value is converted to UTC on the
+    way in; PostgreSQL's timestamptz would cope alone, but both now read back alike."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"a naive datetime ({value}) is ambiguous: give it a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Grading(Base):
@@ -25,6 +63,140 @@ class Grading(Base):
     result: Mapped[dict[str, Any]] = mapped_column(JSON)  # per-part statuses, scores, feedback
     score: Mapped[float] = mapped_column(Float)
     max_score: Mapped[float] = mapped_column(Float)
-    created_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=lambda: datetime.now(UTC), index=True
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now, index=True)
+
+    # A course submission (all NULL for practice gradings, which count for nothing).
+    student_pk: Mapped[int | None] = mapped_column(
+        ForeignKey("students.id", name="fk_gradings_student_pk_students"), index=True
     )
+    assignment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assignments.id", name="fk_gradings_assignment_id_assignments"), index=True
+    )
+    # 1, 2, 3… per student, assignment and problem; NULL when the submission used no attempt
+    # (every part invalid or missing). The unique constraint below, not a read-then-write
+    # check, is what makes two concurrent submissions take two different attempts.
+    attempt: Mapped[int | None] = mapped_column(Integer)
+    idempotency_key: Mapped[str | None] = mapped_column(String(200))
+    late_days: Mapped[int | None] = mapped_column(Integer)
+    penalty: Mapped[float | None] = mapped_column(Float)  # the fraction taken off for lateness
+    final_score: Mapped[float | None] = mapped_column(Float)  # score after the late penalty
+    override_score: Mapped[float | None] = mapped_column(Float)  # replaces final_score when set
+    override_comment: Mapped[str | None] = mapped_column(Text)
+    overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The body the student was sent, replayed verbatim when the same Idempotency-Key comes again.
+    response: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    student: Mapped[Student | None] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("student_pk", "assignment_id", "problem_id", "attempt", name="uq_gradings_attempt"),
+        UniqueConstraint("student_pk", "idempotency_key", name="uq_gradings_idempotency_key"),
+    )
+
+    @property
+    def counted_score(self) -> float | None:
+        """What this submission is worth on the problem's own scale: the override, if any."""
+        return self.override_score if self.override_score is not None else self.final_score
+
+
+class Course(Base):
+    __tablename__ = "courses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    # Keys the HMAC that draws each student's variants; never leaves the server.
+    secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Instructor(Base):
+    __tablename__ = "instructors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the token
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Student(Base):
+    __tablename__ = "students"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id", name="fk_students_course_id_courses"), index=True)
+    student_id: Mapped[str] = mapped_column(String(100))  # the school's id, as on the roster
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    section: Mapped[str | None] = mapped_column(String(50))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the token
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    course: Mapped[Course] = relationship()
+
+    __table_args__ = (UniqueConstraint("course_id", "student_id", name="uq_students_course_student_id"),)
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", name="fk_assignments_course_id_courses"), index=True
+    )
+    slug: Mapped[str] = mapped_column(String(50))  # "hw1": what students and URLs call it
+    title: Mapped[str] = mapped_column(String(200))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # "hard": nothing after the deadline. "penalty": penalty_per_day off per started day late,
+    # until accept_late_until (if set), after which nothing is accepted.
+    late_policy: Mapped[str] = mapped_column(String(10))
+    penalty_per_day: Mapped[float] = mapped_column(Float, default=0.0)
+    accept_late_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts_allowed: Mapped[int | None] = mapped_column(Integer)  # NULL: unlimited
+    counts: Mapped[str] = mapped_column(String(10))  # "best" or "last" attempt
+    randomized: Mapped[bool] = mapped_column(Boolean)  # per-student variants, else `default`
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    course: Mapped[Course] = relationship()
+    problems: Mapped[list[AssignmentProblem]] = relationship(
+        order_by="AssignmentProblem.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (
+        UniqueConstraint("course_id", "slug", name="uq_assignments_course_slug"),
+        CheckConstraint("late_policy IN ('hard', 'penalty')", name="ck_assignments_late_policy"),
+        CheckConstraint("counts IN ('best', 'last')", name="ck_assignments_counts"),
+    )
+
+    def problem(self, problem_id: str) -> AssignmentProblem | None:
+        return next((p for p in self.problems if p.problem_id == problem_id), None)
+
+
+class AssignmentProblem(Base):
+    __tablename__ = "assignment_problems"
+
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", name="fk_assignment_problems_assignment_id_assignments", ondelete="CASCADE"),
+        primary_key=True,
+    )
+    problem_id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    points: Mapped[float] = mapped_column(Float)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Extension(Base):
+    """One student's own deadline for one assignment."""
+
+    __tablename__ = "extensions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", name="fk_extensions_assignment_id_assignments", ondelete="CASCADE")
+    )
+    student_pk: Mapped[int] = mapped_column(
+        ForeignKey("students.id", name="fk_extensions_student_pk_students", ondelete="CASCADE")
+    )
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (UniqueConstraint("assignment_id", "student_pk", name="uq_extensions_assignment_student"),)

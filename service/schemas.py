@@ -11,6 +11,9 @@ from problems.core import MAX_SEED, Part, Problem
 
 Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
 VariantField = Literal["default"] | Seed
+# What responses may show: a course student's own variant is a seed above MAX_SEED (drawn from
+# the course secret), which requests never accept, so it cannot be replayed as practice.
+ShownVariant = Literal["default"] | Annotated[int, Field(ge=0)]
 
 _NUMBER = {"type": "number"}
 _TEXT = {"type": "string", "maxLength": 2000}
@@ -29,7 +32,7 @@ _SCHEMA_BY_KIND: dict[str, dict[str, Any]] = {
         "examples": [[1, 2], "3 ± 3*sqrt(2)"],
     },
     "boolean": {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false", "yes", "no"]}]},
-    "expression": {"anyOf": [_TEXT], "examples": ["x^T (A + A^T)"]},
+    "expression": {"anyOf": [_TEXT, _NUMBER], "examples": ["x^T (A + A^T)", "(1 - beta2^t) Eg2"]},
     "property": {"anyOf": [{"type": "array"}, {"type": "object"}, _TEXT]},
 }
 
@@ -38,6 +41,9 @@ def _answer_field(part: Part) -> tuple[Any, Any]:
     # Validation accepts any JSON: a malformed answer is that part's `invalid`, never a 422.
     # The schema documents what the part expects.
     schema = {**_SCHEMA_BY_KIND[part.kind], "description": part.prompt}
+    if part.kind == "expression" and part.symbols:
+        # The symbols and their shapes are what a student needs to write the formula.
+        schema["x-symbols"] = dict(part.symbols)
     return Annotated[JsonValue, WithJsonSchema(schema)], None
 
 
@@ -56,6 +62,13 @@ def grade_request_model(problem: Problem) -> type[BaseModel]:
         __config__=ConfigDict(extra="forbid"),
         variant=(VariantField, "default"),
         answers=(answers, ...),
+        assignment=(
+            Annotated[str | None, Field(max_length=50, description=(
+                "With a student token: the assignment (slug, e.g. `hw1`) this submission is for; "
+                "optional when the problem is in only one. The student's own variant is used and "
+                "`variant` is ignored."))],
+            None,
+        ),
     )
 
 
@@ -76,7 +89,7 @@ class ProblemDetail(BaseModel):
     id: str
     title: str
     statement: str
-    variant: VariantField
+    variant: ShownVariant
     params: dict[str, JsonValue]
     parts: list[PartSummary]
 
@@ -91,7 +104,7 @@ class PartResultOut(BaseModel):
 
 class GradeResponse(BaseModel):
     problem_id: str
-    variant: VariantField
+    variant: ShownVariant
     score: float
     max_score: float
     parts: list[PartResultOut]
@@ -99,5 +112,5 @@ class GradeResponse(BaseModel):
 
 class AnswerKey(BaseModel):
     problem_id: str
-    variant: VariantField
+    variant: ShownVariant
     answers: dict[str, JsonValue]

@@ -18,10 +18,14 @@ class Settings(BaseSettings):
     """SQLAlchemy URL; default `sqlite:///<data_dir>/hwcheck.db`. PostgreSQL:
     `postgresql+psycopg://user@host:5432/dbname`."""
     instructor_token: SecretStr | None = None
-    """Bearer token that unlocks instructor routes (answer keys)."""
+    """A bootstrap instructor's bearer token (answer keys, courses, rosters). Instructors made
+    with `hwcheck admin create-instructor` have their own tokens, stored hashed."""
     auto_migrate: bool = True
     """Apply pending migrations when the app starts. `hwcheck serve` migrates once itself and
     turns this off for its workers, so two workers never race on the schema."""
+    assignments_file: Path | None = None
+    """TOML file of assignments (which problems, what each is worth); default the packaged
+    service/assignments.toml with hw1 and hw2."""
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -3,12 +3,13 @@ the answer key."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, status
+from fastapi import APIRouter, Depends, HTTPException, Query, status
 
 from problems import registry
 from problems.core import Problem, Variant, params_for, reference, to_json
 from problems.statement import render
-from service.deps import InstructorDep
+from service import coursework
+from service.deps import InstructorDep, PrincipalDep, SessionDep, as_student
 from service.schemas import AnswerKey, PartSummary, ProblemDetail, ProblemSummary
 from service.variants import variant_query
 
@@ -41,7 +42,17 @@ def list_problems() -> list[ProblemSummary]:
 
 
 @router.get("/{problem_id}", response_model=ProblemDetail)
-def show_problem(problem: ProblemDep, variant: VariantDep) -> ProblemDetail:
+def show_problem(
+    problem: ProblemDep,
+    variant: VariantDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    assignment: Annotated[str | None, Query(max_length=50, description=(
+        "With a student token: show the student's own variant for this assignment (`variant` is then ignored)"
+    ))] = None,
+) -> ProblemDetail:
+    if assignment is not None:
+        variant = coursework.own_variant(session, as_student(principal), problem.id, assignment)
     params = params_for(problem, variant)
     return ProblemDetail(
         id=problem.id,

@@ -3,37 +3,20 @@ named by HWCHECK_TEST_DATABASE_URL when set)."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from fastapi.testclient import TestClient
-from pydantic import SecretStr
 
 from service.app import create_app
 from service.settings import Settings
+
+from service_helpers import START, Clock, CourseWorld, fresh_settings, make_course
 
 INSTRUCTOR_TOKEN = "instructor-test-token"
 
 
 @pytest.fixture
 def settings(tmp_path) -> Settings:
-    url = os.environ.get("HWCHECK_TEST_DATABASE_URL")
-    if url:
-        from sqlalchemy import text
-
-        from service.db import make_engine
-
-        # A shared server database: start each test from an empty schema.
-        engine = make_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-    return Settings(
-        data_dir=tmp_path,
-        database_url=url or None,
-        instructor_token=SecretStr(INSTRUCTOR_TOKEN),
-        _env_file=None,
-    )
+    return fresh_settings(tmp_path, INSTRUCTOR_TOKEN)
 
 
 @pytest.fixture
@@ -45,3 +28,19 @@ def client(settings) -> TestClient:
 @pytest.fixture
 def instructor() -> dict[str, str]:
     return {"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"}
+
+
+# --- courses: a movable clock, and a course with two students (tests/service/service_helpers.py)
+
+
+@pytest.fixture
+def clock(client) -> Clock:
+    clock = Clock(START)
+    client.app.state.clock = clock
+    return clock
+
+
+@pytest.fixture
+def course(client, instructor, clock) -> CourseWorld:
+    """CS 182 with students s-a (Ada) and s-b (Bo); the clock at START, a week before DUE."""
+    return make_course(client, instructor)

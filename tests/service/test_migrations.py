@@ -22,3 +22,69 @@ def test_upgrade_head_on_an_empty_database_matches_the_models(settings):
 def test_upgrade_is_idempotent(settings):
     migrate(settings.effective_database_url)
     migrate(settings.effective_database_url)
+
+
+def test_upgrade_from_0001_keeps_the_practice_gradings(settings, instructor):
+    """A database at the previous schema, with gradings already stored, upgrades to head: the
+    rows are all still there (as practice: no student, no assignment), and the app works on it."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select, text
+
+    from service.app import create_app
+    from service.models import Grading
+
+    url = settings.effective_database_url
+    migrate(url, "0001")
+    engine = make_engine(url)
+    # The table as revision 0001 (and the code of its time) wrote it.
+    gradings_0001 = sa.table(
+        "gradings", sa.column("problem_id", sa.String), sa.column("variant", sa.String),
+        sa.column("answers", sa.JSON), sa.column("result", sa.JSON), sa.column("score", sa.Float),
+        sa.column("max_score", sa.Float), sa.column("created_at", sa.DateTime(timezone=True)),
+    )
+    with engine.begin() as connection:
+        assert "courses" not in inspect(connection).get_table_names()
+        connection.execute(gradings_0001.insert(), [
+            {"problem_id": problem_id, "variant": "default", "answers": {"L": "3*sqrt(5)"}, "result": {"parts": []},
+             "score": score, "max_score": 3.0, "created_at": datetime(2026, 11, 20, 9, 30, tzinfo=UTC)}
+            for problem_id, score in (("lipschitz-linear", 2.0), ("receptive-field", 1.5))
+        ])
+    migrate(url)
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0002"
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
+    engine.dispose()
+
+    with TestClient(create_app(settings)) as client:
+        with client.app.state.sessionmaker() as session:
+            rows = session.scalars(select(Grading).order_by(Grading.id)).all()
+        assert [(r.problem_id, r.score, r.answers, r.student_pk, r.attempt) for r in rows] == [
+            ("lipschitz-linear", 2.0, {"L": "3*sqrt(5)"}, None, None),
+            ("receptive-field", 1.5, {"L": "3*sqrt(5)"}, None, None),
+        ]
+        assert rows[0].created_at == datetime(2026, 11, 20, 9, 30, tzinfo=UTC)
+        # The upgraded database takes practice and course work alike.
+        assert client.post("/api/grade/lipschitz-linear", json={"answers": {"L": 1}}).status_code == 200
+        course = client.post("/api/courses", json={"name": "CS 182"}, headers=instructor).json()
+        assert client.post(f"/api/courses/{course['id']}/roster", headers=instructor,
+                           json=[{"student_id": "s-a", "name": "Ada"}]).status_code == 200
+
+
+def test_downgrade_to_0001_and_back(settings):
+    from alembic import command
+
+    from service.db import alembic_config
+
+    url = settings.effective_database_url
+    migrate(url)
+    command.downgrade(alembic_config(url), "0001")
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        schema = inspect(connection)
+        assert set(schema.get_table_names()) == {"alembic_version", "gradings"}
+        assert "student_pk" not in {c["name"] for c in schema.get_columns("gradings")}
+    engine.dispose()
+    migrate(url)
