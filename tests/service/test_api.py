@@ -133,3 +133,31 @@ def test_openapi_has_one_typed_route_per_problem(client):
         assert list(fields) == [p.id for p in problem.parts]
         for p in problem.parts:
             assert fields[p.id]["description"] == p.prompt
+
+
+CATALOG_IDS = {
+    "linear-form-gradient", "matrix-vector-jacobian", "bilinear-form-gradient", "quadratic-form-gradient",
+    "trace-gradient", "dot-product-chain", "inverse-derivative", "beale-hessian", "softmax-ce-gradient",
+    "logistic-regression-gradient", "symmetry-regularizer", "branch-max-network", "mlp-bce-backprop",
+    "sigmoid-mlp-backprop", "softmax-leaky-relu-backprop", "batchnorm-backward",
+    "gaussian-dropout-regularizer", "adam-steps", "adam-bias-correction", "adamax-steps",
+    "gd-quadratic-convergence", "backtracking-line-search", "taylor-optimal-step", "newton-method",
+    "conv-output-size", "receptive-field", "lipschitz-linear", "lipschitz-activations",
+    "lipschitz-network-bound", "lipschitz-combinations", "matrix-norm-identities",
+    "sigmoid-tanh-equivalence", "perceptron-regions",
+}
+
+
+def test_all_33_catalog_problems_are_listed_and_their_keys_grade_as_correct(client, instructor):
+    listing = client.get("/api/problems").json()
+    assert {p["id"] for p in listing} == CATALOG_IDS and len(listing) == 33
+    for problem in listing:
+        for variant in ("default", "7"):
+            key = client.get(f"/api/problems/{problem['id']}/answer-key?variant={variant}", headers=instructor)
+            assert key.status_code == 200, key.text
+            answers = key.json()["answers"]
+            assert set(answers) == {p["id"] for p in problem["parts"]}
+            # The key, sent back as a submission, earns full marks: key and grader agree.
+            body = {"variant": variant if variant == "default" else int(variant), "answers": answers}
+            graded = client.post(f"/api/grade/{problem['id']}", json=body).json()
+            assert graded["score"] == graded["max_score"], [p for p in graded["parts"] if p["status"] != "correct"]
