@@ -5,7 +5,6 @@ Then through the grader: every part's reference typed in two syntaxes is correct
 one is not, and the classic mistakes get their own feedback."""
 
 import math
-from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -14,6 +13,7 @@ from graders.grade import grade
 from problems import backprop
 from problems.core import params_for, solution
 from problems.statement import render
+from spellings import fraction, perturbed, text, typed
 
 SEEDS = range(25)
 VARIANTS = ["default", *SEEDS]
@@ -296,43 +296,6 @@ def test_gaussian_dropout_random_variants_honour_the_constraints(seed):
 
 
 # --- through the grader ---------------------------------------------------------------------
-
-def text(x):
-    return f"{float(x):.12g}"
-
-
-def fraction(x):
-    f = Fraction(float(x)).limit_denominator(10**7)
-    return f"{f.numerator}/{f.denominator}"
-
-
-def typed(part, ref):
-    """The reference in two (or three) syntaxes a student might type."""
-    ref = np.asarray(ref, dtype=float)
-    if part.kind == "number":
-        return [text(ref), fraction(ref)]
-    if part.kind == "boolean":
-        return ["yes" if ref else "no", "TRUE" if ref else "False"]
-    if part.kind == "set":
-        return ["{" + ", ".join(map(text, ref)) + "}", [fraction(u) for u in ref[::-1]]]
-    if part.kind == "vector":
-        sep = "; " if part.layout == "column" else " "
-        return ["[" + sep.join(map(text, ref)) + "]", [fraction(u) for u in ref],
-                "np.array([" + ", ".join(map(text, ref)) + "])"]
-    rows = [" & ".join(map(text, row)) for row in ref]
-    return ["[" + "; ".join(" ".join(map(text, row)) for row in ref) + "]",
-            [[fraction(u) for u in row] for row in ref],
-            r"\begin{bmatrix} " + r" \\ ".join(rows) + r" \end{bmatrix}"]
-
-
-def perturbed(part, ref):
-    ref = np.array(ref, dtype=float)
-    if part.kind == "boolean":
-        return not bool(ref)
-    flat = ref.reshape(-1)
-    flat[0] += max(0.5, 0.1 * abs(flat[0]))
-    return ref.tolist()
-
 
 def status(problem, variant, part_id, answer):
     result = grade(problem, variant, {part_id: answer})

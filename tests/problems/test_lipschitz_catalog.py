@@ -4,7 +4,6 @@ spectral norms, explicit sums for the other matrix quantities, extremal and rand
 the combination rules, and brute force for the two property parts."""
 
 import math
-from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -13,6 +12,7 @@ from graders.grade import grade
 from problems import lipschitz
 from problems.core import as_arrays, params_for, run_steps, solution
 from problems.statement import render
+from spellings import fraction, perturbed, text, typed
 
 SEEDS = range(25)
 VARIANTS = ["default", *SEEDS]
@@ -387,38 +387,6 @@ def test_perceptron_random_variants(seed):
 
 
 # --- through the grader: every non-property part --------------------------------------------
-
-def text(x):
-    return f"{float(x):.12g}"
-
-
-def fraction(x):
-    f = Fraction(float(x)).limit_denominator(10**7)
-    return f"{f.numerator}/{f.denominator}"
-
-
-def typed(part, ref):
-    ref = np.asarray(ref, dtype=float)
-    if part.kind == "number":
-        return [text(ref), fraction(ref)]
-    if part.kind == "boolean":
-        return ["yes" if ref else "no", "TRUE" if ref else "False"]
-    if part.kind == "set":
-        return ["{" + ", ".join(map(text, ref)) + "}", [fraction(u) for u in ref[::-1]]]
-    if part.kind == "vector":
-        return ["[" + " ".join(map(text, ref)) + "]", [fraction(u) for u in ref]]
-    return ["[" + "; ".join(" ".join(map(text, row)) for row in ref) + "]",
-            [[fraction(u) for u in row] for row in ref]]
-
-
-def perturbed(part, ref):
-    ref = np.array(ref, dtype=float)
-    if part.kind == "boolean":
-        return not bool(ref)
-    flat = ref.reshape(-1)
-    flat[0] += max(0.5, 0.1 * abs(flat[0]))
-    return ref.tolist()
-
 
 NUMERIC = [lipschitz.lipschitz_activations, lipschitz.lipschitz_network_bound,
            lipschitz.lipschitz_combinations, lipschitz.matrix_norm_identities]
