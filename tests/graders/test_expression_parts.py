@@ -6,6 +6,7 @@ import time
 import numpy as np
 import pytest
 
+from timing import bound
 from graders.equivalence import Expected, equivalent, formula_values, make_batches
 from graders.grade import grade_part
 from graders.kinds import expression
@@ -123,7 +124,7 @@ def test_hostile_text_is_invalid_in_well_under_a_second(text):
     problem = registry.get("quadratic-form-gradient")
     started = time.perf_counter()
     verdict = grade_part(problem, "df_dx", text, "default")
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < bound(0.5)
     assert verdict.status in ("invalid", "incorrect")
     if text in HOSTILE[:7]:
         assert verdict.status == "invalid", verdict.feedback
