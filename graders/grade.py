@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from graders import budget
 from graders.errors import AnswerError
 from graders.kinds import array, boolean, expression, number, property
 from graders.kinds import set as set_kind
@@ -36,7 +37,8 @@ def judge(part: Part, raw: Any, reference: Any, values: Values) -> Verdict:
     if is_missing(raw):
         return MISSING
     try:
-        return KINDS[part.kind](resolved(part, values), raw, reference, values)
+        with budget.part_budget():
+            return KINDS[part.kind](resolved(part, values), raw, reference, values)
     except AnswerError as error:
         return Verdict("invalid", 0.0, error.message)
 

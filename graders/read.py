@@ -34,8 +34,25 @@ def describe_json(raw: Any) -> str:
     return type(raw).__name__
 
 
+def _check_entries(raw: list) -> None:
+    """Refuse a JSON array of more than MAX_ENTRIES numbers before building anything from it:
+    each level alone may be short (1,000 rows of 1,000) while the whole is a million."""
+    count, stack = 0, [raw]
+    while stack:
+        items = stack.pop()
+        for item in items:
+            if isinstance(item, list):
+                stack.append(item)
+            else:
+                count += 1
+        if count > MAX_ENTRIES:
+            raise AnswerError(f"too many entries (over {MAX_ENTRIES:,}); the limit is {MAX_ENTRIES:,}")
+
+
 def to_tree(raw: Any, depth: int = 0) -> tree.Node:
     """JSON -> the same tree the grammar would build, without evaluating anything."""
+    if depth == 0 and isinstance(raw, list):
+        _check_entries(raw)
     if isinstance(raw, bool):
         raise AnswerError(f"expected a number, got {str(raw).lower()}")
     if isinstance(raw, (int, float)):
@@ -67,6 +84,7 @@ def read_items(raw: Any) -> list[float | np.ndarray]:
     if isinstance(raw, list):
         if len(raw) > MAX_ENTRIES:
             raise AnswerError(f"too many entries ({len(raw):,}); the limit is {MAX_ENTRIES:,}")
+        _check_entries(raw)
         items = []
         for item in raw:
             items.extend(read_items(item) if isinstance(item, str) else [read_value(item)])

@@ -412,16 +412,21 @@ def _quadratic(Q, c, x):
     return 0.5 * x @ Q @ x + c @ x
 
 
+# Carried forward, these run on a student's own (possibly absurd) upstream values: bounded, so a
+# t_bound of 0 or below, or a beta of 1, cannot loop forever (found by API fuzzing).
+MAX_BACKTRACKS = 10_000
+
+
 def _count_backtracks(Q, c, x, dx, grad_f, alpha, beta, t0) -> int:
     t, backtracks = t0, 0
-    while _quadratic(Q, c, x + t * dx) > _quadratic(Q, c, x) + alpha * t * grad_f @ dx:
+    while backtracks < MAX_BACKTRACKS and _quadratic(Q, c, x + t * dx) > _quadratic(Q, c, x) + alpha * t * grad_f @ dx:
         t, backtracks = beta * t, backtracks + 1
     return backtracks
 
 
 def _smallest_k(t_bound, beta, t0) -> int:
     k = 0
-    while beta**k * t0 > t_bound:
+    while k < MAX_BACKTRACKS and beta**k * t0 > t_bound:
         k += 1
     return k
 

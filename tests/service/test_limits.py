@@ -1,0 +1,155 @@
+"""Limits: body size (413), rate limits per IP and per token (429 + Retry-After, in memory or
+shared through Redis), the per-part grading time budget, the entry cap — each a JSON `detail`."""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+import pytest
+from fastapi.testclient import TestClient
+
+from graders import budget
+from graders.read import MAX_ENTRIES
+from service.app import create_app
+
+from service_helpers import bearer, fresh_settings
+
+GRADE = "/api/grade/lipschitz-linear"
+
+
+def make_client(tmp_path, **overrides) -> TestClient:
+    settings = fresh_settings(tmp_path, "instructor-test-token").model_copy(update=overrides)
+    return TestClient(create_app(settings))
+
+
+def test_body_over_the_cap_is_a_413_without_reading_it(tmp_path):
+    with make_client(tmp_path, max_body_bytes=1000) as client:
+        response = client.post(GRADE, content=b'{"answers": {"L": "' + b"1" * 2000 + b'"}}',
+                               headers={"Content-Type": "application/json"})
+        assert response.status_code == 413
+        assert "larger than the 1 kB" in response.json()["detail"]
+        assert client.post(GRADE, json={"answers": {"L": "1"}}).status_code == 200
+
+
+def test_chunked_body_over_the_cap_is_a_413(tmp_path):
+    def chunks():
+        for _ in range(10):
+            yield b"1" * 500
+
+    with make_client(tmp_path, max_body_bytes=1000) as client:
+        response = client.post(GRADE, content=chunks(), headers={"Content-Type": "application/json"})
+        assert response.status_code == 413 and "detail" in response.json()
+
+
+def test_batch_paths_have_their_own_cap(tmp_path):
+    with make_client(tmp_path, max_body_bytes=1000, max_batch_body_bytes=100_000,
+                     batch_body_paths=["/api/courses"]) as client:
+        body = b"x" * 5000
+        assert client.post(GRADE, content=body, headers={"Content-Type": "text/csv"}).status_code == 413
+        # Past the cap check (the route itself then decides: here, no token, a 401).
+        assert client.post("/api/courses/1/roster", content=body,
+                           headers={"Content-Type": "text/csv"}).status_code == 401
+
+
+def test_default_caps():
+    from service.settings import Settings
+
+    settings = Settings(_env_file=None)
+    assert settings.max_body_bytes == 1_000_000
+    assert settings.max_batch_body_bytes > settings.max_body_bytes
+    assert MAX_ENTRIES == 10_000
+
+
+def test_per_ip_rate_limit_is_a_429_with_retry_after(tmp_path):
+    with make_client(tmp_path, rate_limit_per_ip=5, rate_limit_per_token=0,
+                     rate_limit_window_seconds=60) as client:
+        codes = [client.get("/api/problems").status_code for _ in range(5)]
+        assert codes == [200] * 5
+        refused = client.get("/api/problems")
+        assert refused.status_code == 429
+        assert "too many requests from your address" in refused.json()["detail"]
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert refused.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_per_token_rate_limit_counts_each_token(tmp_path, monkeypatch):
+    with make_client(tmp_path, rate_limit_per_ip=0, rate_limit_per_token=3) as client:
+        one, two = bearer("hws_" + "a" * 43), bearer("hws_" + "b" * 43)
+        assert [client.get("/api/problems", headers=one).status_code for _ in range(3)] == [200] * 3
+        refused = client.get("/api/problems", headers=one)
+        assert refused.status_code == 429 and "with your token" in refused.json()["detail"]
+        assert "Retry-After" in refused.headers
+        assert client.get("/api/problems", headers=two).status_code == 200
+        assert client.get("/api/problems").status_code == 200  # no token: only the IP limit
+
+
+def test_a_new_window_lets_requests_through_again(tmp_path, monkeypatch):
+    import service.limits
+
+    now = [1_000_000.0]
+    monkeypatch.setattr(service.limits.time, "time", lambda: now[0])
+    with make_client(tmp_path, rate_limit_per_ip=2, rate_limit_window_seconds=10) as client:
+        assert [client.get("/api/problems").status_code for _ in range(3)] == [200, 200, 429]
+        now[0] += 10
+        assert client.get("/api/problems").status_code == 200
+
+
+def redis_url() -> str | None:
+    url = os.environ.get("HWCHECK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_timeout=0.5, socket_connect_timeout=0.5).ping()
+    except Exception:  # noqa: BLE001
+        return None
+    return url
+
+
+def test_rate_limit_is_shared_through_redis(tmp_path):
+    url = redis_url()
+    if url is None:
+        pytest.skip("no Redis at HWCHECK_TEST_REDIS_URL / 127.0.0.1:6379")
+    token = bearer("hws_" + secrets.token_urlsafe(32))  # a fresh key: runs never share counters
+    overrides = dict(redis_url=url, rate_limit_per_ip=0, rate_limit_per_token=4)
+    with make_client(tmp_path / "one", **overrides) as one, make_client(tmp_path / "two", **overrides) as two:
+        codes = [c.get("/api/problems", headers=token).status_code for c in (one, two, one, two)]
+        assert codes == [200] * 4
+        # Two "workers", one budget: the fifth request is refused by either.
+        assert two.get("/api/problems", headers=token).status_code == 429
+        assert one.get("/api/problems", headers=token).status_code == 429
+
+
+def test_unreachable_redis_lets_requests_through(tmp_path):
+    with make_client(tmp_path, redis_url="redis://127.0.0.1:1/0", rate_limit_per_ip=1) as client:
+        assert [client.get("/api/problems").status_code for _ in range(3)] == [200] * 3
+
+
+@pytest.fixture
+def restore_budget():
+    yield
+    budget.set_part_seconds(budget.DEFAULT_PART_SECONDS)
+
+
+def test_a_part_over_its_time_budget_is_invalid_not_a_hang(tmp_path, restore_budget):
+    with make_client(tmp_path, grading_part_seconds=1e-9) as client:
+        response = client.post(GRADE, json={"answers": {"L": "3*sqrt(5)", "singular_values": [1, 2]}})
+        assert response.status_code == 200
+        for part in response.json()["parts"]:
+            assert part["status"] == "invalid"
+            assert "took longer than" in part["feedback"]
+
+
+def test_the_default_budget_grades_normally(tmp_path, restore_budget):
+    with make_client(tmp_path) as client:
+        response = client.post(GRADE, json={"answers": {"L": "3*sqrt(5)"}})
+        assert response.json()["parts"][0]["status"] == "correct"
+        assert budget.part_seconds() == 2.0
+
+
+def test_a_million_entries_in_short_rows_are_refused_before_building_them():
+    from graders.errors import AnswerError
+    from graders.read import read_value
+
+    with pytest.raises(AnswerError, match="too many entries"):
+        read_value([[0] * 1000] * 1000)
