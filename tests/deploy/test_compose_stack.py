@@ -1,0 +1,118 @@
+"""docker-compose.yml without Docker: what it describes, started as plain processes — the
+one-shot `hwcheck migrate`, then two `hwcheck serve` replicas on one fresh PostgreSQL database,
+then Debian's nginx in front running deploy/nginx.conf — and graded through the proxy."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from sqlalchemy import create_engine, text
+
+from stack import fresh_database, metric_value, nginx_binary, run_migrate, start_api, start_nginx
+
+pytestmark = pytest.mark.e2e
+
+ANSWERS = {"answers": {"L": "3*sqrt(5)", "singular_values": [1, 2]}}
+REDIS_URL = "redis://127.0.0.1:6379/14"  # the compose file's shared rate-limit store (db 14: ours)
+
+
+def local_redis():
+    """The local Redis on a database of this test's own, emptied; None when there is none (the
+    replicas then count per process, and the shared-store check is left out)."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL, socket_timeout=1, socket_connect_timeout=1)
+        client.flushdb()
+        return client
+    except Exception:  # noqa: BLE001 - no Redis here: not what this test is about
+        return None
+
+
+def rate_counts(client) -> int:
+    return sum(int(client.get(key) or 0) for key in client.scan_iter("hwcheck:rate:*"))
+
+
+@pytest.fixture
+def stack(tmp_path):
+    nginx_binary()  # skips, with the reason, before anything is started
+    with fresh_database() as database_url:
+        migrated = run_migrate(tmp_path / "migrate", database_url)
+        assert migrated.returncode == 0, migrated.stdout + migrated.stderr
+        assert "database is up to date" in migrated.stdout
+        started = []
+        redis_client = local_redis()
+        extra = {"HWCHECK_REDIS_URL": REDIS_URL} if redis_client else {}
+        try:
+            for name in ("api1", "api2"):
+                started.append(start_api(tmp_path / name, database_url, name=name,
+                                         HWCHECK_AUTO_MIGRATE="false",
+                                         HWCHECK_FORWARDED_ALLOW_IPS="127.0.0.1", **extra))
+            upstreams = [api.base.removeprefix("http://") for api in started]
+            started.append(start_nginx(tmp_path / "nginx", upstreams))
+            yield {"apis": started[:2], "proxy": started[2], "database_url": database_url,
+                   "nginx_dir": tmp_path / "nginx", "redis": redis_client}
+        finally:
+            for proc in reversed(started):
+                proc.stop()
+            if redis_client:
+                redis_client.flushdb()
+
+
+def test_grades_through_the_proxy_on_both_replicas(stack):
+    proxy, apis = stack["proxy"], stack["apis"]
+    with httpx.Client(base_url=proxy.base, timeout=30) as client:
+        assert client.get("/healthz").json() == {"status": "ok"}
+        ready = client.get("/readyz")
+        assert ready.status_code == 200 and ready.json() == {"status": "ready", "database": "postgresql"}
+        before = [metric_value(httpx.get(api.base + "/metrics").text, "hwcheck_gradings_total",
+                               problem="lipschitz-linear") for api in apis]
+        counted_before = rate_counts(stack["redis"]) if stack["redis"] else None
+        ids = []
+        for i in range(10):
+            response = client.post("/api/grade/lipschitz-linear", json=ANSWERS,
+                                   headers={"X-Request-ID": f"deploy-test-{i}"})
+            assert response.status_code == 200, response.text
+            assert response.json()["parts"][0]["status"] == "correct"
+            assert response.headers["x-request-id"] == f"deploy-test-{i}"  # nginx passed it on
+            ids.append(f"deploy-test-{i}")
+        if stack["redis"]:  # both replicas counted the ten in the one shared store
+            assert rate_counts(stack["redis"]) - counted_before == 10
+        # Metrics are for scraping each replica, not for the world.
+        assert client.get("/metrics").status_code == 404
+
+    # Both replicas served gradings (round robin), and together exactly the ten.
+    after = [metric_value(httpx.get(api.base + "/metrics").text, "hwcheck_gradings_total",
+                          problem="lipschitz-linear") for api in apis]
+    served = [a - b for a, b in zip(after, before)]
+    assert all(n >= 1 for n in served), served
+    assert sum(served) == 10
+
+    # One database behind both: all ten stored there.
+    engine = create_engine(stack["database_url"])
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM gradings")).scalar_one() == 10
+    engine.dispose()
+
+    # The request id is in nginx's JSON access log and on the API's own JSON log line.
+    access = [json.loads(line) for line in (stack["nginx_dir"] / "access.log").read_text().splitlines()]
+    graded = [entry for entry in access if entry["path"] == "/api/grade/lipschitz-linear"]
+    assert [entry["request_id"] for entry in graded] == ids
+    assert {entry["upstream"] for entry in graded} == {api.base.removeprefix("http://") for api in apis}
+    api_lines = [json.loads(line) for api in apis for line in api.log.splitlines() if line.startswith("{")]
+    logged = {entry["request_id"] for entry in api_lines
+              if entry.get("logger") == "hwcheck.access" and entry.get("route") == "/api/grade/lipschitz-linear"}
+    assert logged == set(ids)
+    # Never the answers in any log.
+    for log in [api.log for api in apis] + [(stack["nginx_dir"] / "access.log").read_text()]:
+        assert "3*sqrt(5)" not in log
+
+
+def test_the_proxy_routes_around_a_stopped_replica(stack):
+    proxy, apis = stack["proxy"], stack["apis"]
+    apis[0].stop()
+    with httpx.Client(base_url=proxy.base, timeout=30) as client:
+        for _ in range(4):
+            assert client.get("/api/problems").status_code == 200
