@@ -10,7 +10,15 @@ from service.db import make_engine, make_sessionmaker, migrate
 from service.models import utc_now
 from service.assignments import load_assignments
 from service.routes import assignments, courses, grade, me, preview, problems
+from service.routes import batch as batch_routes
 from service.settings import Settings, get_settings
+from service.web import install as install_web
+from service.limits import install_limits
+from service.api_errors import install_api_errors
+from service.security import install_security
+from service.observability import install_observability
+from service.routes import health
+from graders import budget
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,4 +50,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(courses.submissions_router)
     app.include_router(me.router)
     app.include_router(assignments.router)
+    app.include_router(batch_routes.router)  # batch grading jobs and regrade: service/routes/batch.py
+    app.include_router(batch_routes.regrade_router)
+    install_web(app)  # the web pages (service/web/): student form, practice, instructor dashboard
+    # Hardening: innermost first — body cap, rate limits, then security headers and CORS outside.
+    budget.set_part_seconds(settings.grading_part_seconds)
+    install_limits(app, settings)
+    install_security(app, settings)
+    install_api_errors(app)
+    # Operations: /healthz, /readyz, /metrics; request ids, access logs and metrics outermost.
+    app.include_router(health.router)
+    install_observability(app)
     return app

@@ -13,33 +13,45 @@ from rich.console import Console
 from rich.table import Table
 
 from service.cli_admin import admin
+from service.cli_batch import register as register_batch_commands
 
 app = typer.Typer(help="hwcheck: grades deep-learning homework.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
+register_batch_commands(app)  # grade-batch, gradescope-bundle, regrade: service/cli_batch.py
 
 
 @app.command()
 def serve(
     host: Annotated[Optional[str], typer.Option(help="Interface to bind (default HWCHECK_HOST or 127.0.0.1).")] = None,
     port: Annotated[Optional[int], typer.Option(help="Port (default HWCHECK_PORT or 8000).")] = None,
-    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    workers: Annotated[Optional[int], typer.Option(help="Worker processes (default HWCHECK_WORKERS or 1).")] = None,
 ) -> None:
     """Migrate the database, then serve the API (SQLite in ./hwcheck-data unless configured)."""
     import uvicorn
 
     from service.db import migrate
+    from service.observability import logging_config, prepare_multiproc_dir
     from service.settings import get_settings
 
     settings = get_settings()
-    migrate(settings.effective_database_url)
+    if settings.auto_migrate:  # HWCHECK_AUTO_MIGRATE=false: a separate `hwcheck migrate` ran first
+        migrate(settings.effective_database_url)
     # Migrated once here, so the workers must not race each other on the schema.
     os.environ["HWCHECK_AUTO_MIGRATE"] = "false"
+    prepare_multiproc_dir()  # PROMETHEUS_MULTIPROC_DIR: no samples of a previous run
     uvicorn.run(
         "service.app:create_app",
         factory=True,
         host=host or settings.host,
         port=port or settings.port,
-        workers=workers,
+        workers=workers or settings.workers,
+        # Operations (service/observability.py): JSON logs with request ids, our own access line,
+        # in-flight gradings finish on SIGTERM, client addresses from the trusted proxy.
+        log_config=logging_config(settings),
+        access_log=False,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
     )
 
 

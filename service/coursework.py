@@ -59,6 +59,7 @@ from service.models import (
     Instructor,
     Student,
 )
+from service.observability import record_grading
 from service.schemas import PartSummary
 from service.tokens import INSTRUCTOR_PREFIX, STUDENT_PREFIX, new_token
 
@@ -494,6 +495,7 @@ def submit(
             body = StudentGradeResponse(**result.to_dict(), submission=receipt)
             row.response = body.model_dump(mode="json")
             session.commit()
+            record_grading(problem.id, result)  # /metrics (service/observability.py)
             return Receipt(row.response, replayed=False)
         except IntegrityError:
             # Someone else took this attempt number (or this key) first: look again.

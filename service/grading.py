@@ -10,6 +10,7 @@ from graders.grade import grade
 from graders.result import GradeResult
 from problems.core import Problem, Variant
 from service.models import Grading
+from service.observability import record_grading
 
 
 def grade_and_store(session: Session, problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
@@ -26,4 +27,5 @@ def grade_and_store(session: Session, problem: Problem, variant: Variant, answer
     )
     # The student sees a result only once it is committed: an acknowledged grading is never lost.
     session.commit()
+    record_grading(problem.id, result)  # /metrics: hwcheck_gradings_total{problem,status}
     return result

@@ -200,3 +200,40 @@ class Extension(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
     __table_args__ = (UniqueConstraint("assignment_id", "student_pk", name="uq_extensions_assignment_student"),)
+
+
+class GradingRevision(Base):
+    """A grading as it was before a regrade replaced it (result, score, final score)."""
+
+    __tablename__ = "grading_revisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grading_id: Mapped[int] = mapped_column(
+        ForeignKey("gradings.id", name="fk_grading_revisions_grading_id_gradings", ondelete="CASCADE"), index=True
+    )
+    run: Mapped[str] = mapped_column(String(36), index=True)  # one regrade run, many revisions
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    score: Mapped[float] = mapped_column(Float)
+    final_score: Mapped[float | None] = mapped_column(Float)
+    new_score: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class BatchJob(Base):
+    """An instructor's batch grading job: its outputs live in files, its record here, so a
+    job outlives the process that ran it (one interrupted by a restart says so)."""
+
+    __tablename__ = "batch_jobs"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))  # queued | running | done | failed | interrupted
+    course_id: Mapped[int | None] = mapped_column(Integer)
+    assignment: Mapped[str | None] = mapped_column(String(50))
+    input_name: Mapped[str] = mapped_column(String(200))
+    rows_total: Mapped[int | None] = mapped_column(Integer)
+    rows_done: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

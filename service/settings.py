@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,6 +29,52 @@ class Settings(BaseSettings):
     service/assignments.toml with hw1 and hw2."""
     host: str = "127.0.0.1"
     port: int = 8000
+
+    # --- limits and security (service/limits.py, service/security.py, graders/budget.py) ---
+    max_body_bytes: int = 1_000_000
+    """The largest request body accepted (a 413 beyond it)."""
+    max_batch_body_bytes: int = 20_000_000
+    """The largest body for paths under `batch_body_paths` (batch uploads)."""
+    batch_body_paths: list[str] = ["/api/batch"]
+    """Path prefixes that take `max_batch_body_bytes` (JSON list, e.g. '["/api/batch"]')."""
+    grading_part_seconds: float = 2.0
+    """Time budget for grading one part; past it the part is `invalid` ("took too long"). 0: none."""
+    rate_limit_window_seconds: int = 60
+    rate_limit_per_ip: int = 1200
+    """Requests per window from one IP address (a whole class behind one NAT fits). 0: no limit."""
+    rate_limit_per_token: int = 240
+    """Requests per window with one bearer token. 0: no limit."""
+    redis_url: str | None = None
+    """e.g. `redis://127.0.0.1:6379/0`: rate-limit counters shared by all workers; else per process."""
+    cors_origins: str = ""
+    """Comma-separated origins allowed to call the API from a browser; empty: CORS off."""
+    content_security_policy: str = (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
+    """The CSP of every HTML page (the interactive docs have their own, below)."""
+    docs_content_security_policy: str = (
+        "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
+        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
+        "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+    )
+
+    # --- operations (service/observability.py, service/routes/health.py, deploy/) ---
+    workers: int = 1
+    """Worker processes of `hwcheck serve` (`--workers` overrides)."""
+    log_format: Literal["json", "text"] = "json"
+    """`json`: one JSON object per line with the request id; `text`: for people."""
+    log_level: str = "info"
+    """Level of the service's and uvicorn's logs (debug, info, warning, error)."""
+    graceful_shutdown_seconds: float = 30.0
+    """On SIGTERM, how long in-flight requests (gradings) may take to finish before the
+    connections are closed (uvicorn's `timeout_graceful_shutdown`)."""
+    readiness_timeout_seconds: float = 2.0
+    """How long `/readyz` waits for the database's `SELECT 1` before answering 503."""
+    forwarded_allow_ips: str = "127.0.0.1"
+    """Proxies whose `X-Forwarded-For`/`-Proto` are believed (comma-separated IPs or `*`): the
+    client address the rate limits and logs see. `*` behind the compose file's nginx."""
 
     @property
     def effective_database_url(self) -> str:

@@ -1,0 +1,208 @@
+"""Pages for instructors: courses, roster upload (tokens shown once), assignments, per-problem
+statistics (score histogram, most common wrong answers), gradebook CSV, a student's
+submissions with score overrides."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter, defaultdict
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from problems import registry
+from service import coursework
+from service.clock import get_now
+from service.deps import SessionDep
+from service.models import Grading
+from service.web.charts import histogram_svg, score_bins
+from service.web.pages import render_page
+from service.web.session import WebInstructor, check_csrf
+
+router = APIRouter(prefix="/instructor", include_in_schema=False)
+
+
+def _error(request, instructor, error: HTTPException) -> HTMLResponse:
+    return render_page(request, "error.html", instructor, status_code=error.status_code, title="Not possible",
+                       message=error.detail)
+
+
+@router.get("", response_class=HTMLResponse)
+def dashboard(request: Request, instructor: WebInstructor, session: SessionDep):
+    return render_page(request, "instructor_home.html", instructor, title="Courses",
+                       courses=coursework.list_courses(session))
+
+
+@router.post("/courses", response_class=HTMLResponse)
+async def create_course(request: Request, instructor: WebInstructor, session: SessionDep):
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))
+    name = str(form.get("name", "")).strip()
+    if not name:
+        return render_page(request, "instructor_home.html", instructor, status_code=422, title="Courses",
+                           courses=coursework.list_courses(session), error="Give the course a name.")
+    try:
+        course = coursework.create_course(session, name[:200])
+    except coursework.CourseworkError as error:
+        return render_page(request, "instructor_home.html", instructor, status_code=error.status_code,
+                           title="Courses", courses=coursework.list_courses(session), error=error.detail)
+    return RedirectResponse(f"/instructor/courses/{course.id}", status_code=303)
+
+
+def _course_page(request, instructor, session, course, *, roster_result=None, roster_error=None, status_code=200):
+    submissions = coursework.list_submissions(session, course)
+    return render_page(
+        request, "course.html", instructor, status_code=status_code, title=course.name, course=course,
+        students=coursework.list_students(session, course),
+        assignments=coursework.list_assignments(session, course),
+        recent=list(reversed(submissions))[:25], roster_result=roster_result, roster_error=roster_error,
+    )
+
+
+@router.get("/courses/{course_id}", response_class=HTMLResponse)
+def course_page(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
+    try:
+        course = coursework.get_course(session, course_id)
+    except coursework.CourseworkError as error:
+        return _error(request, instructor, error)
+    return _course_page(request, instructor, session, course)
+
+
+@router.post("/courses/{course_id}/roster", response_class=HTMLResponse)
+async def upload_roster(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))
+    try:
+        course = coursework.get_course(session, course_id)
+    except coursework.CourseworkError as error:
+        return _error(request, instructor, error)
+    upload = form.get("roster_file")
+    text = ""
+    if upload is not None and not isinstance(upload, str):
+        raw = await upload.read(5_000_001)
+        if len(raw) > 5_000_000:
+            return _course_page(request, instructor, session, course, status_code=413,
+                                roster_error="The roster file is larger than 5 MB.")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return _course_page(request, instructor, session, course, status_code=422,
+                                roster_error="The roster file is not UTF-8 text.")
+    if not text.strip():
+        text = str(form.get("roster_text", ""))
+    if not text.strip():
+        return _course_page(request, instructor, session, course, status_code=422,
+                            roster_error="Choose a CSV file or paste the roster.")
+    try:
+        entries = coursework.parse_roster_csv(text)
+        outcomes = coursework.import_roster(session, course, entries, rotate=form.get("rotate") == "yes")
+    except coursework.CourseworkError as error:
+        return _course_page(request, instructor, session, course, status_code=error.status_code,
+                            roster_error=error.detail)
+    return _course_page(request, instructor, session, course, roster_result=[o.out() for o in outcomes])
+
+
+def _normalized(value) -> str:
+    text = value if isinstance(value, str) else json.dumps(value)
+    return " ".join(text.split())
+
+
+@router.get("/courses/{course_id}/assignments/{slug}/problems/{problem_id}", response_class=HTMLResponse)
+def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, instructor: WebInstructor,
+                  session: SessionDep):
+    try:
+        course = coursework.get_course(session, course_id)
+        assignment, item = coursework.resolve_assignment(session, course, problem_id, slug)
+    except coursework.CourseworkError as error:
+        return _error(request, instructor, error)
+    problem = registry.get(problem_id)
+    rows = coursework.list_submissions(session, course, problem_id=problem_id, slug=assignment.slug)
+    by_student: dict[int, list[Grading]] = defaultdict(list)
+    for row in rows:
+        by_student[row.student_pk].append(row)
+    counted = [c for c in (coursework.counted(r, assignment.counts) for r in by_student.values()) if c]
+    shares = [c.counted_score / c.max_score if c.max_score else 0.0 for c in counted]
+    bins = score_bins(shares)
+    parts = []
+    for part in problem.parts:
+        statuses: Counter[str] = Counter()
+        wrong: Counter[str] = Counter()
+        for row in rows:
+            result = next((p for p in row.result["parts"] if p["id"] == part.id), None)
+            if result is None:
+                continue
+            statuses[result["status"]] += 1
+            if result["status"] in ("incorrect", "partial") and part.id in row.answers:
+                wrong[_normalized(row.answers[part.id])] += 1
+        parts.append({"part": part, "statuses": statuses, "wrong": wrong.most_common(5)})
+    mean = sum(shares) / len(shares) if shares else None
+    return render_page(
+        request, "problem_stats.html", instructor, title=f"{problem.title} — {assignment.title}", course=course,
+        assignment=assignment, problem=problem, item=item, submissions=len(rows), students=len(counted),
+        mean=mean, bins=bins,
+        histogram=histogram_svg(bins, f"Counted scores of {len(counted)} students on {problem.title}"),
+        parts=parts,
+    )
+
+
+@router.get("/courses/{course_id}/gradebook.csv")
+def gradebook(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
+    """Points per student per assignment (counted attempts, overrides and late penalties applied)."""
+    try:
+        course = coursework.get_course(session, course_id)
+    except coursework.CourseworkError as error:
+        return _error(request, instructor, error)
+    assignments = coursework.list_assignments(session, course)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["student_id", "name", "section",
+                     *(f"{a.slug} (of {sum(p.points for p in a.problems):g})" for a in assignments), "total"])
+    for student in coursework.list_students(session, course):
+        scores = {p.slug: p.score for p in coursework.progress(session, student)}
+        row = [round(scores.get(a.slug, 0.0), 4) for a in assignments]
+        writer.writerow([student.student_id, student.name, student.section or "", *row, round(sum(row), 4)])
+    filename = f"gradebook-course-{course.id}.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@router.get("/courses/{course_id}/students/{student_id}", response_class=HTMLResponse)
+def student_page(request: Request, course_id: int, student_id: str, instructor: WebInstructor,
+                 session: SessionDep, overridden: int | None = None):
+    try:
+        course = coursework.get_course(session, course_id)
+        student = coursework.get_student(session, course, student_id)
+    except coursework.CourseworkError as error:
+        return _error(request, instructor, error)
+    rows = coursework.list_submissions(session, course, student_id=student.student_id)
+    return render_page(
+        request, "student_detail.html", instructor, title=f"{student.name} ({student.student_id})",
+        course=course, student=student, progress=coursework.progress(session, student),
+        submissions=list(reversed(rows)), overridden=overridden,
+    )
+
+
+@router.post("/submissions/{submission_id}/override", response_class=HTMLResponse)
+async def override(request: Request, submission_id: int, instructor: WebInstructor, session: SessionDep):
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))
+    row = session.get(Grading, submission_id)
+    if row is None or row.student is None:
+        return _error(request, instructor, HTTPException(404, f"there is no course submission {submission_id}"))
+    back = f"/instructor/courses/{row.student.course_id}/students/{row.student.student_id}"
+    comment = str(form.get("comment", "")).strip()[:2000]
+    try:
+        score = float(str(form.get("score", "")))
+    except ValueError:
+        score = float("nan")
+    if not (score >= 0) or not comment:
+        return _error(request, instructor, HTTPException(
+            422, "An override needs a score (a number from 0 to the problem's maximum) and a comment."))
+    try:
+        coursework.override(session, submission_id, score, comment, get_now(request))
+    except coursework.CourseworkError as error:
+        return _error(request, instructor, error)
+    return RedirectResponse(f"{back}?overridden={submission_id}#submission-{submission_id}",
+                            status_code=303)

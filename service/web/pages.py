@@ -1,0 +1,83 @@
+"""Rendering a page: the templates, the CSRF field, who is signed in, and the few filters the
+templates share (dates, scores, answer hints)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from problems.core import Part
+from service.models import Instructor, Student
+from service.web.mathtext import math_html, render_statement
+from service.web.session import csrf_token, remember_csrf
+
+templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+
+# What each answer kind accepts, shown under its input (README: "Answers students type").
+HINTS = {
+    "number": "A number or an expression: 0.25, 1/4, -1.5e-3, 3 + 3*sqrt(2), pi/2, e^2, ln(2).",
+    "vector": "A list: [0.1, 0.2, 0.7] or [0.1 0.2 0.7]; entries may be expressions like 1/3.",
+    "matrix": "Rows separated by semicolons: [1 2; 3 4], or JSON [[1, 2], [3, 4]], or np.array([[1, 2], [3, 4]]).",
+    "set": "Values in any order: {1, 2}, [1, 2] or 3 ± 3*sqrt(2).",
+    "boolean": "true or false (yes / no).",
+    "expression": "An expression in the problem's symbols: x^T (A + A^T), inv(A), tr(X); * or @ for products, .* or ⊙ element-wise.",
+    "property": "A matrix such as [1 -1; -1 1], or a JSON object for several fields.",
+}
+
+STATUS_WORDS = {
+    "correct": "Correct",
+    "partial": "Partly correct",
+    "incorrect": "Incorrect",
+    "invalid": "Could not be read",
+    "missing": "No answer",
+}
+STATUS_MARKS = {"correct": "✓", "partial": "◐", "incorrect": "✗", "invalid": "?", "missing": "–"}
+
+
+def hint(part: Part) -> str:
+    text = HINTS.get(part.kind, "")
+    if part.kind == "expression" and part.symbols:
+        text += " Symbols: " + ", ".join(f"{name} ({shape})" for name, shape in part.symbols.items()) + "."
+    return text
+
+
+def when(moment: datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment else ""
+
+
+def points(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value % 1 else f"{value:.0f}"
+
+
+def answer_text(value: Any) -> str:
+    """An answer as it goes back into its input: strings as typed, JSON values as JSON."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+templates.env.filters.update(when=when, points=points, answer_text=answer_text, statement=render_statement)
+templates.env.globals.update(hint=hint, STATUS_WORDS=STATUS_WORDS, STATUS_MARKS=STATUS_MARKS, math=math_html)
+
+
+def render_page(
+    request: Request, name: str, principal: Instructor | Student | None, *, status_code: int = 200,
+    session_value: str | None = None, **context: Any,
+) -> HTMLResponse:
+    context |= {
+        "me": principal,
+        "role": "student" if isinstance(principal, Student) else "instructor" if isinstance(principal, Instructor) else None,
+        "csrf": csrf_token(request, session_value),
+    }
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    remember_csrf(request, response)
+    response.headers["Cache-Control"] = "no-store"  # pages show a person's own work
+    return response

@@ -1,0 +1,117 @@
+"""Who is signed in to the web pages, and CSRF protection of their forms.
+
+- The session cookie `hwcheck_session` holds the person's own bearer token (student or
+  instructor): HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it),
+  Secure when the page came over HTTPS, Path=/. Only the token's SHA-256 is in the database,
+  as for the API. Signing out deletes the cookie.
+- CSRF: a random secret in the cookie `hwcheck_csrf` (also HttpOnly, SameSite=Strict), and in
+  every form a hidden `csrf_token` = HMAC-SHA256(that secret, the session cookie's value). A
+  post is accepted only when the field matches — a page on another site can neither read the
+  secret nor the token, and a token is tied to the session it was made for (signing in makes a
+  new one). A post whose Origin header names another host is refused as well."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Annotated
+from urllib.parse import urlsplit
+
+from fastapi import Depends, HTTPException, Request, Response, status
+
+from service.deps import Principal, SessionDep, SettingsDep, lookup_token
+from service.models import Instructor, Student
+
+SESSION_COOKIE = "hwcheck_session"
+CSRF_COOKIE = "hwcheck_csrf"
+SESSION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks; the token itself does not expire
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def set_session(response: Response, request: Request, token: str) -> None:
+    response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_AGE, httponly=True,
+                        samesite="strict", secure=_secure(request), path="/")
+
+
+def clear_session(response: Response) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
+
+
+def csrf_secret(request: Request) -> str:
+    """This browser's CSRF secret: the cookie's, or a new one (set on the response by
+    `remember_csrf`)."""
+    existing = request.cookies.get(CSRF_COOKIE)
+    if existing and 20 <= len(existing) <= 100:
+        return existing
+    if not hasattr(request.state, "new_csrf_secret"):
+        request.state.new_csrf_secret = secrets.token_urlsafe(32)
+    return request.state.new_csrf_secret
+
+
+def csrf_token(request: Request, session_value: str | None = None) -> str:
+    """The hidden field's value for forms on this page."""
+    if session_value is None:
+        session_value = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.new(csrf_secret(request).encode(), session_value.encode(), hashlib.sha256).hexdigest()
+
+
+def remember_csrf(request: Request, response: Response) -> None:
+    if getattr(request.state, "new_csrf_secret", None):
+        response.set_cookie(CSRF_COOKIE, request.state.new_csrf_secret, httponly=True,
+                            samesite="strict", secure=_secure(request), path="/")
+
+
+class CsrfError(HTTPException):
+    pass
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    """403 unless the form carried this browser's token for this session, from our own origin."""
+    origin = request.headers.get("origin")
+    # Host names only (request.url is built from the Host header): a proxy such as
+    # deploy/nginx.conf passes `Host: $host`, without the port.
+    if origin and origin != "null" and urlsplit(origin).hostname != request.url.hostname:
+        raise CsrfError(status.HTTP_403_FORBIDDEN, "this form was sent from another site; reload the page")
+    if not request.cookies.get(CSRF_COOKIE) or not submitted:
+        raise CsrfError(status.HTTP_403_FORBIDDEN,
+                        "this form has expired or cookies are off; reload the page and send it again")
+    if not hmac.compare_digest(submitted.encode(), csrf_token(request).encode()):
+        raise CsrfError(status.HTTP_403_FORBIDDEN,
+                        "this form has expired (signed in or out since?); reload the page and send it again")
+
+
+def web_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    return lookup_token(session, settings, token)
+
+
+WebPrincipal = Annotated[Principal | None, Depends(web_principal)]
+
+
+class SignInNeeded(Exception):
+    """Raised by page dependencies: the handler in service/web/__init__.py redirects to /login."""
+
+    def __init__(self, role: str, next_path: str):
+        self.role, self.next_path = role, next_path
+
+
+def web_student(request: Request, principal: WebPrincipal) -> Student:
+    if not isinstance(principal, Student):
+        raise SignInNeeded("student", request.url.path)
+    return principal
+
+
+def web_instructor(request: Request, principal: WebPrincipal) -> Instructor:
+    if not isinstance(principal, Instructor):
+        raise SignInNeeded("instructor", request.url.path)
+    return principal
+
+
+WebStudent = Annotated[Student, Depends(web_student)]
+WebInstructor = Annotated[Instructor, Depends(web_instructor)]

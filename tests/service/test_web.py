@@ -1,0 +1,159 @@
+"""The web pages through the app (no browser): signing in with the cookie, CSRF refusals,
+a student's form, practice, the instructor's dashboard, statements as MathML. The real-browser
+tests are in tests/web/test_browser.py."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from service.web.charts import histogram_svg, score_bins
+from service.web.mathtext import render_statement
+
+from service_helpers import CourseWorld
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def sign_in(client, token: str):
+    page = client.get("/login")
+    return client.post("/login", data={"csrf_token": csrf_of(page.text), "token": token, "next": ""},
+                       follow_redirects=False)
+
+
+@pytest.fixture
+def hw1(course: CourseWorld) -> CourseWorld:
+    course.assignment("hw1", problems=(("branch-max-network", 10),), randomized=False, attempts_allowed=2)
+    return course
+
+
+def submit(client, answers: dict[str, str], path="/assignments/hw1/problems/branch-max-network"):
+    page = client.get(path)
+    nonce = re.search(r'name="form_nonce" value="([^"]+)"', page.text).group(1)
+    data = {"csrf_token": csrf_of(page.text), "form_nonce": nonce,
+            **{f"answer-{k}": v for k, v in answers.items()}}
+    return client.post(path, data=data, follow_redirects=False), data
+
+
+def test_sign_in_sets_an_httponly_strict_cookie_and_sign_out_clears_it(client, hw1):
+    response = sign_in(client, hw1.tokens["s-a"])
+    assert response.status_code == 303 and response.headers["location"] == "/assignments"
+    cookie = response.headers["set-cookie"]
+    assert "hwcheck_session=" in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie
+    page = client.get("/assignments")
+    assert "HW1" in page.text and "branch-max-network" in page.text
+    out = client.post("/logout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert out.status_code == 303 and 'hwcheck_session=""' in out.headers["set-cookie"]
+    client.cookies.delete("hwcheck_session")
+    assert client.get("/assignments", follow_redirects=False).status_code == 303
+
+
+def test_a_wrong_token_is_refused_with_a_message(client, hw1):
+    response = sign_in(client, "hws_nobody")
+    assert response.status_code == 401 and "not valid" in response.text
+
+
+def test_posts_without_the_right_csrf_token_are_refused(client, hw1):
+    page = client.get("/login")
+    token = hw1.tokens["s-a"]
+    assert client.post("/login", data={"token": token}).status_code == 403  # no field
+    assert client.post("/login", data={"token": token, "csrf_token": "0" * 64}).status_code == 403
+    cross = client.post("/login", data={"token": token, "csrf_token": csrf_of(page.text)},
+                        headers={"Origin": "https://evil.example"})
+    assert cross.status_code == 403 and "another site" in cross.text
+    # A token made before signing in is no good after: it is bound to the session.
+    sign_in(client, token)
+    stale = client.post("/assignments/hw1/problems/branch-max-network",
+                        data={"csrf_token": csrf_of(page.text), "answer-loss": "1"})
+    assert stale.status_code == 403
+    assert client.get("/api/me/submissions", headers=hw1.a).json() == []
+
+
+def test_a_student_submits_the_form_and_sees_per_part_feedback(client, hw1):
+    key = client.get("/api/problems/branch-max-network/answer-key?variant=default", headers=hw1.instructor).json()
+    sign_in(client, hw1.tokens["s-a"])
+    y_hat = "[" + ", ".join(f"{v:.6f}" for v in key["answers"]["y_hat"]) + "]"
+    response, data = submit(client, {"y_hat": y_hat, "loss": "7"})
+    assert response.status_code == 303 and "submission=" in response.headers["location"]
+    page = client.get(response.headers["location"]).text
+    assert 'id="feedback-y_hat"' in page and "✓ Correct" in page and "✗ Incorrect" in page
+    assert "Total: <strong>1 / 11</strong>" in page and "Attempts left: 1." in page
+    # The same form sent again (a double click) counts once.
+    again = client.post("/assignments/hw1/problems/branch-max-network", data=data, follow_redirects=False)
+    assert again.headers["location"] == response.headers["location"]
+    assert len(client.get("/api/me/submissions", headers=hw1.a).json()) == 1
+    # Out of attempts: the page says so and keeps the answers.
+    submit(client, {"loss": "8"})
+    refused, _ = submit(client, {"loss": "9"})
+    assert refused.status_code == 403 and "used all 2 attempts" in refused.text and 'value="9"' in refused.text
+
+
+def test_a_student_never_sees_another_students_submission(client, hw1):
+    sign_in(client, hw1.tokens["s-a"])
+    response, _ = submit(client, {"loss": "7"})
+    client.cookies.clear()
+    sign_in(client, hw1.tokens["s-b"])
+    page = client.get(response.headers["location"]).text
+    assert "Result of attempt" not in page and 'value="7"' not in page
+
+
+def test_instructor_pages_and_student_pages_are_apart(client, hw1):
+    sign_in(client, hw1.tokens["s-a"])
+    submit(client, {"loss": "7"})
+    assert client.get("/instructor", follow_redirects=False).headers["location"].startswith("/login?role=instructor")
+    client.cookies.clear()
+    sign_in(client, "instructor-test-token")
+    assert client.get("/assignments", follow_redirects=False).status_code == 303
+    course = client.get(f"/instructor/courses/{hw1.id}").text
+    assert "Ada (s-a)" in course and "branch-max-network" in course
+    stats = client.get(f"/instructor/courses/{hw1.id}/assignments/hw1/problems/branch-max-network").text
+    assert "<svg" in stats and "<code>7</code> (1)" in stats
+    gradebook = client.get(f"/instructor/courses/{hw1.id}/gradebook.csv")
+    assert gradebook.headers["content-type"].startswith("text/csv")
+    assert gradebook.text.splitlines()[0] == "student_id,name,section,hw1 (of 10),total"
+    detail = client.get(f"/instructor/courses/{hw1.id}/students/s-a").text
+    sid = re.search(r'id="submission-(\d+)"', detail).group(1)
+    done = client.post(f"/instructor/submissions/{sid}/override",
+                       data={"csrf_token": csrf_of(detail), "score": "11", "comment": "regraded"})
+    assert done.status_code == 200 and "overridden to 11" in done.text
+    assert "s-a,Ada,101,10.0,10.0" in client.get(f"/instructor/courses/{hw1.id}/gradebook.csv").text
+
+
+def test_roster_upload_shows_new_tokens_once(client, hw1):
+    sign_in(client, "instructor-test-token")
+    page = client.get(f"/instructor/courses/{hw1.id}").text
+    done = client.post(f"/instructor/courses/{hw1.id}/roster",
+                       data={"csrf_token": csrf_of(page), "roster_text": ""},
+                       files={"roster_file": ("roster.csv", b"student_id,name\ns-c,Cy\ns-a,Ada\n", "text/csv")})
+    assert done.status_code == 200
+    assert len(re.findall(r"<code>hws_", done.text)) == 1  # only the new student's
+    bad = client.post(f"/instructor/courses/{hw1.id}/roster",
+                      data={"csrf_token": csrf_of(page), "roster_text": "id,who\n1,2\n"})
+    assert bad.status_code == 422 and "needs a header row" in bad.text
+
+
+def test_practice_needs_no_sign_in(client):
+    page = client.get("/practice/lipschitz-linear")
+    assert page.status_code == 200 and "<math" in page.text and "cdn" not in page.text.lower()
+    graded = client.post("/practice/lipschitz-linear", data={"csrf_token": csrf_of(page.text), "answer-L": "3*sqrt(5)"})
+    assert graded.status_code == 200 and "✓ Correct" in graded.text
+    assert client.get("/practice/lipschitz-linear?variant=99999999999").status_code == 422
+
+
+def test_statements_are_escaped_markdown_with_mathml():
+    html = str(render_statement("Let <b>x</b> be **big**:\n\n$$x = \\begin{bmatrix} 1 & 2 \\end{bmatrix}^\\top$$\n\n"
+                                "1. first $a_1$\n   continued\n2. second"))
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "<strong>big</strong>" in html
+    assert '<div class="display-math"><math' in html and 'display="block"' in html
+    assert "<ol><li>first <math" in html and "continued</li><li>second</li></ol>" in html
+    assert "<msup><mrow><mo>&#x0005B;</mo><mtable>" in html  # the transpose on the whole matrix
+
+
+def test_histogram_counts_shares_in_ten_bins():
+    bins = score_bins([0.0, 0.05, 0.5, 1.0, 1.0])
+    assert [b.count for b in bins] == [2, 0, 0, 0, 0, 1, 0, 0, 0, 2]
+    svg = str(histogram_svg(bins, "Scores <hw1>"))
+    assert svg.count('class="bar"') == 10 and "Scores &lt;hw1&gt;" in svg and 'role="img"' in svg

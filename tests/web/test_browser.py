@@ -1,0 +1,255 @@
+"""The web pages in a real browser: Debian's Chromium driven by Playwright, against a real
+`hwcheck serve` process on a fresh SQLite data directory. A student signs in, sees the preview,
+submits a right and a wrong part and reads the feedback; the instructor finds the submission on
+the dashboard. Every page is screenshotted into test-artifacts/ and checked with axe-core.
+
+Skipped locally (with the reason) when Chromium, Playwright or axe-core is missing; CI
+(.ci/run sets HWCHECK_REQUIRE_BROWSER=1 after installing them) fails instead of skipping."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("HWCHECK_CHROMIUM", "/usr/bin/chromium")
+AXE = Path(os.environ.get("HWCHECK_AXE_JS", ROOT / ".ci/node_modules/axe-core/axe.min.js"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+INSTRUCTOR_TOKEN = "hwi_browser-test-instructor-token-0123456789"
+REQUIRED = os.environ.get("HWCHECK_REQUIRE_BROWSER") == "1"
+
+
+def _unavailable(reason: str) -> None:
+    if REQUIRED:
+        pytest.fail(f"HWCHECK_REQUIRE_BROWSER=1 but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def sync_playwright():
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
+    return sync_playwright
+
+
+@pytest.fixture(scope="module")
+def browser(sync_playwright):
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`hwcheck serve` with a course: students s-a, s-b; hw1 = branch-max-network (randomized)."""
+    tmp = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    env = {**os.environ, "HWCHECK_DATA_DIR": str(tmp / "data"), "HWCHECK_INSTRUCTOR_TOKEN": INSTRUCTOR_TOKEN}
+    env.pop("HWCHECK_DATABASE_URL", None)
+    log = open(tmp / "server.log", "wb")
+    process = subprocess.Popen([str(Path(sys.executable).parent / "hwcheck"), "serve", "--port", str(port)],
+                               env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(base + "/api/problems", timeout=1)
+            break
+        except httpx.TransportError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail((tmp / "server.log").read_text())
+            time.sleep(0.2)
+    api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"})
+    course = api.post("/api/courses", json={"name": "CS 182"}).json()
+    roster = api.post(f"/api/courses/{course['id']}/roster", json=[
+        {"student_id": "s-a", "name": "Ada Lovelace", "section": "101"},
+        {"student_id": "s-b", "name": "Bo", "section": "102"},
+    ]).json()
+    created = api.post(f"/api/courses/{course['id']}/assignments", json={
+        "slug": "hw1", "title": "Homework 1", "due_at": "2099-01-01T23:59:00Z", "attempts_allowed": 3,
+        "problems": [{"problem_id": "branch-max-network", "points": 10}]})
+    assert created.status_code == 201, created.text
+    tokens = {s["student_id"]: s["token"] for s in roster["students"]}
+    yield {"base": base, "api": api, "course": course["id"], "tokens": tokens}
+    api.close()
+    process.terminate()
+    process.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def axe_source() -> str:
+    if not AXE.exists():
+        _unavailable(f"axe-core is not at {AXE} (npm install --prefix .ci axe-core)")
+    return AXE.read_text()
+
+
+def check_page(page, name: str, axe_source: str) -> None:
+    """A full-page screenshot into test-artifacts/, then axe-core: no serious or critical
+    violations."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    # evaluate() runs outside the page's Content-Security-Policy, which stays on for the page.
+    page.evaluate(axe_source)
+    report = page.evaluate("""async () => {
+        const r = await axe.run(document, {resultTypes: ['violations']});
+        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+    }""")
+    (ARTIFACTS / f"{name}.axe.json").write_text(json.dumps(report, indent=2))
+    serious = [v for v in report if v["impact"] in ("serious", "critical")]
+    assert not serious, f"{name}: accessibility violations {json.dumps(serious, indent=2)}"
+
+
+def new_page(browser, base: str, **options):
+    context = browser.new_context(base_url=base, viewport={"width": 1100, "height": 900}, **options)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    problems: list[str] = []
+    # Errors in the console (a CSP refusal, a failing script); the sign-in page's own 401 for a
+    # wrong token is expected.
+    page.on("console", lambda m: problems.append(m.text)
+            if m.type == "error" and "status of 401" not in m.text else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    return context, page, problems
+
+
+def test_student_submits_and_instructor_sees_it(browser, server, axe_source):
+    base, api, course = server["base"], server["api"], server["course"]
+    key = api.get(f"/api/courses/{course}/students/s-a/problems/branch-max-network",
+                  params={"assignment": "hw1"}).json()["answers"]
+    right_y_hat = "[" + ", ".join(f"{v:.6f}" for v in key["y_hat"]) + "]"
+    wrong_loss = f"{key['loss'] + 1:.4f}"
+
+    context, page, console_errors = new_page(browser, base)
+    page.goto("/login")
+    check_page(page, "01-login", axe_source)
+    page.keyboard.press("Tab")  # keyboard first: the skip link, then on to the form
+    assert page.evaluate("document.activeElement.textContent") == "Skip to main content"
+    page.get_by_label("Your token").fill("hws_not-a-real-token")
+    page.get_by_role("button", name="Sign in").click()
+    assert "not valid" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Your token").fill(server["tokens"]["s-a"])
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/assignments")
+    cookie = next(c for c in context.cookies() if c["name"] == "hwcheck_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert page.evaluate("document.cookie") == ""  # no script can read the token
+    check_page(page, "02-assignments", axe_source)
+
+    page.get_by_role("link", name="Branch").first.click()
+    page.wait_for_url("**/assignments/hw1/problems/branch-max-network")
+    assert page.locator(".statement math").count() > 5  # MathML from the server
+    y_hat = page.get_by_label("y_hat", exact=False)
+    y_hat.fill(right_y_hat)
+    page.locator("#answer-loss").fill(wrong_loss)
+    page.locator("#answer-z").fill("[1 2")  # an unfinished matrix: the preview says why
+    preview = page.locator("#preview-y_hat")
+    preview.locator("math").wait_for()
+    assert "Read as" in preview.inner_text() and "3" in preview.inner_text()
+    page.locator("#preview-z .error").wait_for()
+    page.locator("#answer-z").fill("")
+    page.locator("#preview-loss math").wait_for()
+    check_page(page, "03-problem-preview", axe_source)
+
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**submission=*")
+    stored = api.get(f"/api/courses/{course}/submissions", params={"student": "s-a"}).json()
+    assert len(stored) == 1
+    feedback = {p["id"]: p for p in stored[0]["parts"]}
+    assert feedback["y_hat"]["status"] == "correct" and feedback["loss"]["status"] == "incorrect"
+    y_box, loss_box = page.locator("#feedback-y_hat"), page.locator("#feedback-loss")
+    assert "Correct" in y_box.locator(".status").inner_text()
+    assert y_box.locator(".message").inner_text() == feedback["y_hat"]["feedback"]
+    assert "Incorrect" in loss_box.locator(".status").inner_text()
+    assert loss_box.locator(".message").inner_text() == feedback["loss"]["feedback"]
+    assert "Total: 1 / 11" in page.locator("#result .total").inner_text()
+    assert "Attempts left: 2." in page.locator("#result .total").inner_text()
+    assert page.locator("#attempts").inner_text() == "1 used, 2 left"
+    assert page.get_by_role("link", name=f"Show submission {stored[0]['id']}").count() == 1
+    assert page.locator("#answer-y_hat").input_value() == right_y_hat  # answers stay in the form
+    check_page(page, "04-problem-result", axe_source)
+    assert not console_errors, console_errors
+    context.close()
+
+    context, page, console_errors = new_page(browser, base)
+    page.goto("/instructor")
+    assert "/login?role=instructor" in page.url  # signed out: sent to sign in
+    page.get_by_label("Your token").fill(INSTRUCTOR_TOKEN)
+    page.keyboard.press("Enter")  # the keyboard alone signs in
+    page.wait_for_url("**/instructor")
+    check_page(page, "05-instructor-courses", axe_source)
+    page.get_by_role("link", name="CS 182").click()
+    row = page.locator("#recent-submissions tbody tr").first
+    assert "Ada Lovelace" in row.inner_text() and "branch-max-network" in row.inner_text()
+    assert "1 / 11" in row.inner_text()
+    check_page(page, "06-instructor-course", axe_source)
+
+    page.get_by_role("link", name="Statistics of branch-max-network").click()
+    assert page.locator("svg.histogram rect.bar").count() == 10
+    loss_row = page.locator("tr", has=page.locator("th", has_text="loss")).first
+    assert wrong_loss in loss_row.inner_text()  # the most common wrong answers
+    check_page(page, "07-problem-stats", axe_source)
+
+    page.go_back()
+    page.locator("#recent-submissions").get_by_role("link", name="Ada Lovelace (s-a)").click()
+    page.get_by_label(f"New score (0 to 11)").fill("5")
+    page.get_by_label("Comment for the student").fill("Partial credit for the working")
+    page.get_by_role("button", name=f"Override submission {stored[0]['id']}").click()
+    assert "overridden to 5" in page.locator(f"#submission-{stored[0]['id']}").inner_text()
+    check_page(page, "08-instructor-student", axe_source)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Courses").first.click()
+        page.get_by_role("link", name="CS 182").click()
+        page.get_by_role("link", name="Download the gradebook (CSV)").click()
+    csv_text = Path(download.value.path()).read_text()
+    assert "s-a,Ada Lovelace,101," in csv_text and "4.5455" in csv_text  # 5/11 of 10 points
+    assert not console_errors, console_errors
+    context.close()
+
+
+def test_practice_without_javascript(browser, server, axe_source):
+    """Practice needs no sign-in, and the form is graded with JavaScript off (the preview is an
+    enhancement). axe needs a script, so it checks the practice pages in a second context."""
+    context, page, _ = new_page(browser, server["base"], java_script_enabled=False)
+    page.goto("/practice/lipschitz-linear")
+    page.get_by_label("L —", exact=False).fill("3*sqrt(5)")
+    page.get_by_role("button", name="Check my answers").click()
+    assert "Correct" in page.locator("#feedback-L .status").inner_text()
+    assert "No answer" in page.locator("#feedback-singular_values .status").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "10-practice-result-no-js.png"), full_page=True)
+    context.close()
+
+    context, page, console_errors = new_page(browser, server["base"])
+    page.goto("/practice")
+    check_page(page, "09-practice-list", axe_source)
+    page.get_by_role("link", name="Lipschitz constant of a linear map").click()
+    page.wait_for_url("**/practice/lipschitz-linear")
+    check_page(page, "11-practice-problem", axe_source)
+    assert not console_errors, console_errors
+    context.close()
