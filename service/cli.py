@@ -30,7 +30,7 @@ def serve(
     import uvicorn
 
     from service.db import migrate
-    from service.observability import logging_config, prepare_multiproc_dir
+    from service.observability import prepare_multiproc_dir
     from service.settings import get_settings
 
     settings = get_settings()
@@ -45,6 +45,16 @@ def serve(
         host=host or settings.host,
         port=port or settings.port,
         workers=workers or settings.workers,
+        **uvicorn_options(settings),
+    )
+
+
+def uvicorn_options(settings) -> dict:
+    """How uvicorn runs the app (also read by bench/http_app.py, so the benchmark serves the
+    app exactly as `hwcheck serve` does)."""
+    from service.observability import logging_config
+
+    return dict(
         # Operations (service/observability.py): JSON logs with request ids, our own access line,
         # in-flight gradings finish on SIGTERM, client addresses from the trusted proxy.
         log_config=logging_config(settings),

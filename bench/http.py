@@ -1,0 +1,407 @@
+"""HTTP throughput and latency of the real server, driven by wrk (a load generator in its own
+process), three scenarios side by side on the same server in the same run:
+
+- `hello`: `GET /bench/hello`, a bare FastAPI route returning a tiny JSON (bench/http_app.py,
+  never in the production routes) — the yardstick;
+- `practice`: `POST /api/grade/{id}` without a token: a mix of problems, right and wrong answers,
+  JSON values and typed strings, the published numbers and a few seeds;
+- `recorded`: the same routes with the bearer tokens of the course's students (rotating over
+  all of them), each submission graded for an assignment and stored.
+
+    python -m bench.http [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/hwbench]
+                         [--runs 3] [--duration 10] [--connections 32] [--threads 1]
+                         [--servers 1,2] [--source after=. --source before=/tmp/http-before]
+
+Each run starts a fresh server (uvicorn in a subprocess, `hwcheck serve`'s settings, one worker)
+on a fresh database (a SQLite file in a temporary folder, or the PostgreSQL database given, its
+schema dropped), seeds a course with an assignment and 40 students, warms up, then runs wrk for
+each scenario. Runs alternate between the sources (`--source name=path`: a source tree to serve,
+e.g. a git worktree of an older commit) and between server counts (`--servers 1,2`: that many
+server processes on the same database, each wrk of `--connections / servers` connections on
+its own port). Afterwards: every submission id a recorded 2xx answer acknowledged must be in the
+database, and the database may hold at most `connections` rows more (requests still in flight
+when wrk stopped, answered after it had gone). Prints Markdown tables of medians (req/s, p50,
+p99 and the ratio to hello of the same run); `--json FILE` keeps every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+
+INSTRUCTOR_TOKEN = "hwi_bench-http-instructor-token-0123456789"
+INSTRUCTOR = {"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"}
+STUDENTS = 40
+SLUG = "hwb"
+SCENARIOS = ("hello", "practice", "recorded")
+# A realistic spread: cheap and expensive problems, vectors, matrices, sets, expressions.
+PROBLEMS = (
+    "lipschitz-linear", "logistic-regression-gradient", "quadratic-form-gradient", "softmax-ce-gradient",
+    "mlp-bce-backprop", "adam-bias-correction", "receptive-field", "gd-quadratic-convergence",
+    "inverse-derivative", "batchnorm-backward",
+)
+
+
+# --- the requests -----------------------------------------------------------------------------
+
+
+def _wrong(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value * 1.1 + 0.5
+    if isinstance(value, list):
+        return [_wrong(v) for v in value]
+    if isinstance(value, str):
+        return f"2*({value})"  # an expression off by a factor (the grader's feedback path)
+    if isinstance(value, dict):
+        return {k: _wrong(v) for k, v in value.items()}
+    return value
+
+
+def _typed(value):
+    """As a student types it: numbers as text, vectors/matrices MATLAB-style."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list) and value and all(isinstance(v, (int, float)) for v in value):
+        return "[" + " ".join(repr(v) for v in value) + "]"
+    if isinstance(value, list) and value and all(isinstance(v, list) for v in value):
+        return "[" + "; ".join(" ".join(repr(x) for x in row) for row in value) + "]"
+    return value
+
+
+def answer_sets() -> dict[str, list[dict]]:
+    """For each problem: right (JSON), right (typed), wrong, half right half missing."""
+    from problems import registry
+    from problems.core import reference, to_json
+
+    sets = {}
+    for problem_id in PROBLEMS:
+        problem = registry.PROBLEMS[problem_id]
+        parts = [p.id for p in problem.parts]
+        key = {k: v for k, v in to_json(reference(problem, "default")).items() if k in parts}
+        half = {k: key[k] for k in parts[: max(1, len(parts) // 2)] if k in key}
+        sets[problem_id] = [key, {k: _typed(v) for k, v in key.items()}, {k: _wrong(v) for k, v in key.items()},
+                            half]
+    return sets
+
+
+def write_requests(folder: Path, tokens: list[str]) -> dict[str, Path]:
+    sets = answer_sets()
+    lines = {name: [] for name in SCENARIOS}
+    lines["hello"].append("GET\t/bench/hello\t-\t-")
+    n = 0
+    for round_ in range(4):
+        for problem_id, answers in sets.items():
+            for i, answer in enumerate(answers):
+                # Practice: mostly the published numbers, sometimes a seed (wrong for those).
+                variant = "default" if (n % 5) else (n % 4) + 1
+                body = json.dumps({"variant": variant, "answers": answer}, separators=(",", ":"))
+                lines["practice"].append(f"POST\t/api/grade/{problem_id}\t-\t{body}")
+                token = tokens[n % len(tokens)]
+                body = json.dumps({"assignment": SLUG, "answers": answer}, separators=(",", ":"))
+                lines["recorded"].append(f"POST\t/api/grade/{problem_id}\tBearer {token}\t{body}")
+                n += 1
+    # Interleave so consecutive requests differ in problem and in answer kind.
+    paths = {}
+    for name, entries in lines.items():
+        ordered = entries[::2] + entries[1::2] if len(entries) > 1 else entries
+        paths[name] = folder / f"{name}.requests"
+        paths[name].write_text("\n".join(ordered) + "\n")
+    return paths
+
+
+# --- servers ----------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def reset_postgres(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@dataclass
+class Server:
+    port: int
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def start_server(source: Path, folder: Path, env: dict[str, str], workers: int, name: str) -> Server:
+    app_dir = folder / "app"
+    app_dir.mkdir(exist_ok=True)
+    shutil.copy(ROOT / "bench" / "http_app.py", app_dir / "hwcheck_bench_app.py")
+    port = free_port()
+    full_env = {**os.environ, **env, "PYTHONPATH": f"{source}{os.pathsep}{app_dir}", "PYTHONUNBUFFERED": "1"}
+    log = folder / f"{name}.log"
+    with open(log, "ab") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "hwcheck_bench_app", "--port", str(port), "--workers", str(workers)],
+            cwd=app_dir, env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    server = Server(port, process, log)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(server.base + "/bench/hello", timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None:
+            raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError("the server did not answer within 90 s")
+
+
+def seed(base: str) -> list[str]:
+    with httpx.Client(base_url=base, timeout=60, headers=INSTRUCTOR) as http:
+        course = http.post("/api/courses", json={"name": "Bench 101"})
+        course.raise_for_status()
+        course_id = course.json()["id"]
+        made = http.post(f"/api/courses/{course_id}/assignments", json={
+            "slug": SLUG, "title": "Bench", "due_at": "2099-01-01T00:00:00Z", "randomized": False,
+            "problems": [{"problem_id": p, "points": 10} for p in PROBLEMS]})
+        assert made.status_code == 201, made.text
+        roster = http.post(f"/api/courses/{course_id}/roster", json=[
+            {"student_id": f"b{i:03}", "name": f"Student {i}", "email": f"b{i}@example.edu", "section": "1"}
+            for i in range(STUDENTS)])
+        assert roster.status_code == 200, roster.text
+        return [s["token"] for s in roster.json()["students"]]
+
+
+# --- wrk --------------------------------------------------------------------------------------
+
+
+def run_wrk(bases: list[str], requests: Path, folder: Path, seconds: float, connections: int,
+            threads: int) -> dict:
+    """One wrk per server (connections split between them), all at once; their figures merged:
+    requests added up, p50 the mean and p99 the worst of theirs."""
+    procs = []
+    per = max(1, connections // len(bases))
+    for i, base in enumerate(bases):
+        ids = folder / f"ids-{i}.txt"
+        env = {**os.environ, "BENCH_REQUESTS": str(requests), "BENCH_IDS": str(ids)}
+        cmd = ["wrk", f"-t{threads}", f"-c{per}", f"-d{int(seconds)}s", "--timeout", "10s",
+               "-s", str(ROOT / "bench" / "http.lua"), base + "/"]
+        procs.append((subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                       text=True), ids))
+    results = []
+    all_ids: list[int] = []
+    for proc, ids in procs:
+        out, _ = proc.communicate(timeout=seconds + 120)
+        line = next((l for l in out.splitlines() if l.startswith("BENCH ")), None)
+        if line is None:
+            raise RuntimeError(f"wrk said:\n{out}")
+        results.append(json.loads(line[6:]))
+        if ids.exists():
+            all_ids += [int(x) for x in ids.read_text().split()]
+            ids.unlink()
+    statuses: dict[str, int] = {}
+    for r in results:
+        for status, n in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    duration = max(r["duration_us"] for r in results) / 1e6
+    total = sum(r["requests"] for r in results)
+    return {
+        "requests": total,
+        "rps": total / duration,
+        "p50_ms": statistics.mean(r["p50_us"] for r in results) / 1000,
+        "p99_ms": max(r["p99_us"] for r in results) / 1000,
+        "statuses": statuses,
+        "ok": sum(n for s, n in statuses.items() if 200 <= int(s) < 300),
+        "server_errors": sum(n for s, n in statuses.items() if int(s) >= 500),
+        "socket_errors": {k: sum(r["errors"][k] for r in results) for k in results[0]["errors"]},
+        "ids": all_ids,
+    }
+
+
+def count_rows(url: str) -> tuple[int, int, set[int]]:
+    """(practice rows, recorded rows, recorded ids) in the database."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        practice = connection.execute(text("SELECT count(*) FROM gradings WHERE student_pk IS NULL")).scalar()
+        recorded = {row[0] for row in connection.execute(text("SELECT id FROM gradings WHERE student_pk IS NOT NULL"))}
+    engine.dispose()
+    return practice, len(recorded), recorded
+
+
+# --- one run ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Run:
+    source: str
+    database: str
+    servers: int
+    results: dict[str, dict] = field(default_factory=dict)
+    checks: dict = field(default_factory=dict)
+
+
+def one_run(args, source_name: str, source: Path, servers: int) -> Run:
+    folder = Path(tempfile.mkdtemp(prefix="hwbench-"))
+    try:
+        if args.database_url:
+            reset_postgres(args.database_url)
+            url = args.database_url
+        else:
+            url = f"sqlite:///{folder / 'data' / 'hwcheck.db'}"
+        env = {
+            "HWCHECK_DATA_DIR": str(folder / "data"),
+            "HWCHECK_INSTRUCTOR_TOKEN": INSTRUCTOR_TOKEN,
+            # The limits stay on (their middleware runs on every request), set out of reach.
+            "HWCHECK_RATE_LIMIT_PER_IP": "1000000000",
+            "HWCHECK_RATE_LIMIT_PER_TOKEN": "1000000000",
+        }
+        if args.database_url:
+            env["HWCHECK_DATABASE_URL"] = args.database_url
+        started = []
+        try:
+            # The first server migrates the schema alone; the others start once it is there.
+            for i in range(servers):
+                started.append(start_server(source, folder, env, args.workers, f"server{i}"))
+            bases = [s.base for s in started]
+            tokens = seed(bases[0])
+            requests = write_requests(folder, tokens)
+            for name in SCENARIOS:  # warm every path (imports, caches, connection pools)
+                run_wrk(bases, requests[name], folder, args.warmup, args.connections, args.threads)
+            practice0, recorded0, ids0 = count_rows(url)
+            run = Run(source_name, "postgresql" if args.database_url else "sqlite", servers)
+            for name in SCENARIOS:
+                run.results[name] = run_wrk(bases, requests[name], folder, args.duration, args.connections,
+                                            args.threads)
+                time.sleep(1.0)  # let requests still in flight finish before the next scenario
+            practice1, recorded1, ids1 = count_rows(url)
+            acknowledged = set(run.results["recorded"]["ids"])
+            new_ids = ids1 - ids0
+            run.checks = {
+                "practice_2xx": run.results["practice"]["ok"],
+                "practice_rows": practice1 - practice0,
+                "recorded_2xx": run.results["recorded"]["ok"],
+                "recorded_rows": recorded1 - recorded0,
+                "acknowledged_missing": len(acknowledged - new_ids),
+                "server_errors": sum(r["server_errors"] for r in run.results.values()),
+            }
+            c = run.checks
+            c["ok"] = (c["acknowledged_missing"] == 0 and c["server_errors"] == 0
+                       and len(acknowledged) == c["recorded_2xx"]
+                       and 0 <= c["recorded_rows"] - c["recorded_2xx"] <= args.connections
+                       and 0 <= c["practice_rows"] - c["practice_2xx"] <= args.connections)
+            for r in run.results.values():
+                del r["ids"]
+            return run
+        finally:
+            for server in started:
+                server.stop()
+    finally:
+        if args.keep:
+            print(f"  kept {folder}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+# --- report -----------------------------------------------------------------------------------
+
+
+def table(runs: list[Run]) -> str:
+    groups: dict[tuple, list[Run]] = {}
+    for run in runs:
+        groups.setdefault((run.database, run.source, run.servers), []).append(run)
+    lines = ["| database | source | servers | scenario | req/s | p50 ms | p99 ms | ratio to hello | runs |",
+             "|---|---|---|---|---:|---:|---:|---:|---:|"]
+    for (database, source, servers), group in groups.items():
+        for name in SCENARIOS:
+            rps = statistics.median(r.results[name]["rps"] for r in group)
+            p50 = statistics.median(r.results[name]["p50_ms"] for r in group)
+            p99 = statistics.median(r.results[name]["p99_ms"] for r in group)
+            ratio = statistics.median(r.results[name]["rps"] / r.results["hello"]["rps"] for r in group)
+            lines.append(f"| {database} | {source} | {servers} | {name} | {rps:,.0f} | {p50:.1f} | {p99:.1f} | "
+                         f"{ratio:.2f} | {len(group)} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="PostgreSQL (its schema is dropped); default a SQLite file")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=10.0, help="seconds of wrk per scenario")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk per scenario, not counted")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=1, help="wrk threads (per wrk process)")
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
+    parser.add_argument("--servers", default="1", help="server processes on one database, e.g. 1,2")
+    parser.add_argument("--source", action="append", default=[],
+                        help="name=path of a source tree to serve (repeat to alternate); default this checkout")
+    parser.add_argument("--json", type=Path, help="write every run here")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folders (server logs)")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is not installed (apt-get install wrk)")
+    sources = [(s.split("=", 1)[0], Path(s.split("=", 1)[1]).resolve()) for s in args.source] or [("current", ROOT)]
+    server_counts = [int(n) for n in args.servers.split(",")]
+    plan = [(name, path, n) for name, path in sources for n in server_counts]
+    runs: list[Run] = []
+    for i in range(args.runs):
+        order = plan if i % 2 == 0 else plan[::-1]  # alternate, so drift in the machine's load evens out
+        for name, path, n in order:
+            run = one_run(args, name, path, n)
+            runs.append(run)
+            r = run.results
+            print(f"run {i + 1} {name} servers={n}: " + ", ".join(
+                f"{k} {v['rps']:,.0f} req/s p50 {v['p50_ms']:.1f} p99 {v['p99_ms']:.1f} ms" for k, v in r.items())
+                + f" | checks {run.checks}", file=sys.stderr, flush=True)
+    print(f"\nwrk: {args.threads} thread(s) and {args.connections} connections in all per scenario, "
+          f"{args.duration:g} s each (after {args.warmup:g} s warm-up); {args.runs} runs; medians.\n")
+    print(table(runs))
+    failed = [r for r in runs if not r.checks["ok"]]
+    print("\nchecks: " + ("every run: no 5xx, every acknowledged submission stored, rows == 2xx (+ in flight)"
+                          if not failed else f"FAILED in {len(failed)} run(s): {[r.checks for r in failed]}"))
+    if args.json:
+        args.json.write_text(json.dumps([r.__dict__ for r in runs], indent=1, default=str))
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
