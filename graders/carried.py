@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -36,14 +37,21 @@ def display_name(part: Part) -> str:
     return head if head and len(head) <= 14 else part.id
 
 
-def upstream_parts(problem: Problem) -> dict[str, set[str]]:
-    """For each part, the other parts its step depends on, directly or through other steps."""
+@lru_cache(maxsize=None)
+def _upstream_parts(problem: Problem) -> dict[str, frozenset[str]]:
     depends: dict[str, set[str]] = {}
     for name, step in problem.steps.items():
         direct = set(step_inputs(step)) - {name, "t"}
         depends[name] = set().union(direct, *(depends.get(d, set()) for d in direct))
     part_ids = [p.id for p in problem.parts if p.kind in CARRIED_KINDS]
-    return {pid: depends.get(pid, set()) & set(part_ids) for pid in part_ids}
+    return {pid: frozenset(depends.get(pid, set()) & set(part_ids)) for pid in part_ids}
+
+
+def upstream_parts(problem: Problem) -> dict[str, set[str]]:
+    """For each part, the other parts its step depends on, directly or through other steps.
+    A property of the problem's definition alone, so worked out once per problem (a Problem
+    is hashed by identity); each caller gets its own sets."""
+    return {pid: set(ups) for pid, ups in _upstream_parts(problem).items()}
 
 
 def _read_shaped(part: Part, raw: Any, reference) -> np.ndarray | None:
@@ -103,7 +111,7 @@ def carry_forward(
 ) -> dict[str, Verdict]:
     """Re-grade wrong parts against the student's own upstream answers. `grade_against(part,
     raw, reference)` is the part's ordinary grader with another reference."""
-    upstream = upstream_parts(problem)
+    upstream = _upstream_parts(problem)  # read only: no copy needed
     usable: dict[str, np.ndarray] = {}
     refused: dict[str, str] = {}
     for part in problem.parts:
@@ -137,8 +145,12 @@ def _carried_verdict(problem, part, upstream, usable, answers, params, grade_aga
     is_table = isinstance(problem.steps.get(part.id), Recurrence) and part.id in usable
     if not wrong_upstream and not is_table:
         return None
-    recomputed = run_steps(problem.steps, params, given={u: usable[u] for u in wrong_upstream})
-    expected = _expected_table(problem, part, usable[part.id], recomputed) if is_table else recomputed[part.id]
+    # A student's upstream values can send a step out of its domain (log of a negative ŷ, √ of
+    # a negative v): the NaN that results matches nothing, which is the right verdict, and
+    # NumPy's RuntimeWarning about it is per-submission noise that costs ~0.1 ms to raise.
+    with np.errstate(all="ignore"):
+        recomputed = run_steps(problem.steps, params, given={u: usable[u] for u in wrong_upstream})
+        expected = _expected_table(problem, part, usable[part.id], recomputed) if is_table else recomputed[part.id]
     carried = grade_against(part, answers[part.id], expected)
     credit = carried.credit * problem.carried_credit
     words = _basis(problem.steps[part.id].each if is_table else None, [display_name(problem.part(u)) for u in wrong_upstream])
