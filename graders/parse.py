@@ -61,6 +61,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from lark.lark import PostLex
 
 from graders.errors import ParseError
+from graders.literals import plain_literal
 from graders.tree import (
     Add,
     Bracket,
@@ -591,21 +592,12 @@ _PARSER = Lark(
 # ---- parse() ------------------------------------------------------------------------------
 
 
-# A lone decimal literal, optionally negated (the grammar's NUMBER, ASCII `-`, spaces around):
-# the commonest typed answer. Lexing, postlexing and LALR for it cost ~100 µs; this match gives
-# the very node the grammar would (`neg` folds the sign into the Num and its text).
-_PLAIN_NUMBER = re.compile(
-    r"\s*(-?)\s*((?:[0-9]+(?:\.(?!\*)[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\s*")
-
-
 def parse(text: str) -> Node:
     """The tree of a typed answer, or ParseError saying what is wrong and where."""
     _check_size(text)
-    plain = _PLAIN_NUMBER.fullmatch(text)
-    if plain:
-        value = float(plain[2])
-        if math.isfinite(value):  # else the grammar's path gives its "too large" message
-            return Num(-value, "-" + plain[2]) if plain[1] else Num(value, plain[2])
+    plain = plain_literal(text)  # graders/literals.py: the same tree, without lark's ~0.1–0.5 ms
+    if plain is not None:
+        return plain
     try:
         _check_brackets(text)
         node = _PARSER.parse(text)
