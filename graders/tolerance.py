@@ -17,15 +17,21 @@ def within(tol: Tolerance, answer, reference) -> np.ndarray:
     ans = np.asarray(answer, dtype=float)
     ref = np.asarray(reference, dtype=float)
     diff = np.abs(ans - ref)
-    ok = np.zeros(np.broadcast(ans, ref).shape, dtype=bool)
+    # "diff <= a or diff <= b" is "diff <= max(a, b)": one comparison against the loosest bound
+    # instead of one per clause. (A NaN bound comes only from a NaN reference, whose diff is
+    # NaN and fails either way.)
+    bound = None
     if tol.absolute is not None:
-        ok |= diff <= tol.absolute * _SLACK
+        bound = tol.absolute * _SLACK
     if tol.relative is not None:
-        ok |= diff <= tol.relative * np.abs(ref) * _SLACK
+        relative = tol.relative * np.abs(ref) * _SLACK
+        bound = relative if bound is None else np.maximum(bound, relative)
     if tol.decimals is not None:
-        ok |= diff <= 10.0 ** -tol.decimals * _SLACK
+        decimals = 10.0 ** -tol.decimals * _SLACK
+        bound = decimals if bound is None else np.maximum(bound, decimals)
+    ok = np.zeros(diff.shape, dtype=bool) if bound is None else diff <= bound
     if tol.sigfigs is not None:
-        ok |= _sigfigs_within(tol.sigfigs, diff, ref)
+        ok = ok | _sigfigs_within(tol.sigfigs, diff, ref)
     return ok
 
 
