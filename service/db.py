@@ -1,8 +1,18 @@
 """Engine, sessions and migrations. SQLite gets WAL and a busy timeout so concurrent writers
-wait instead of failing; every other database is used as SQLAlchemy configures it."""
+wait instead of failing; every other database is used as SQLAlchemy configures it.
+
+SQLite has one writer at a time. When the threads of one worker race for it, the losers sleep
+in SQLite's busy handler (1, 2, 5, 10 … 100 ms, whether or not the lock was freed meanwhile):
+under load most of a grading's time was that sleep (bench/RESULTS-http.md). So the writes of one
+process queue on a lock of their own (`writing`), handed on the moment it is released; the busy
+timeout still arbitrates between processes (several workers, the CLI)."""
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -12,14 +22,57 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+# Connections kept open per process: as many as the threads that run sync routes (anyio's
+# default limiter, 40), so no request opens a connection of its own under load. With
+# SQLAlchemy's default (5, + 10 overflow closed again after each use) every request past the
+# 5th in flight opened one — a PostgreSQL backend, or SQLite's PRAGMAs. They are opened as
+# needed; PostgreSQL's max_connections (default 100) must cover workers x replicas x 50.
+POOL_SIZE = 40
+
+_write_locks: dict[str, threading.Lock] = {}
+_write_locks_guard = threading.Lock()
+_engine_locks: weakref.WeakKeyDictionary[Engine, threading.Lock | None] = weakref.WeakKeyDictionary()
 
 
-def make_engine(url: str) -> Engine:
+def _sqlite_write_lock(engine: Engine) -> threading.Lock | None:
+    try:
+        return _engine_locks[engine]
+    except KeyError:
+        pass
+    url = engine.url
+    lock = None
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        # One lock per database file, shared by every engine of this process on it.
+        with _write_locks_guard:
+            lock = _write_locks.setdefault(str(Path(url.database).resolve()), threading.Lock())
+    _engine_locks[engine] = lock
+    return lock
+
+
+@contextmanager
+def writing(session: Session) -> Iterator[None]:
+    """Around a session's writes and their commit (or rollback): on SQLite, one thread of this
+    process at a time per database file; elsewhere nothing. A failure inside rolls back before
+    the lock is let go, so the next writer never finds SQLite's lock still held."""
+    lock = _sqlite_write_lock(session.get_bind())
+    if lock is None:
+        yield
+        return
+    with lock:
+        try:
+            yield
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               pool_size=pool_size, max_overflow=10)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -30,7 +83,7 @@ def make_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from graders.grade import grade
 from graders.result import GradeResult
 from problems.core import Problem, Variant
+from service.db import writing
 from service.models import Grading
 from service.observability import record_grading
 
@@ -26,6 +27,7 @@ def grade_and_store(session: Session, problem: Problem, variant: Variant, answer
         )
     )
     # The student sees a result only once it is committed: an acknowledged grading is never lost.
-    session.commit()
+    with writing(session):
+        session.commit()
     record_grading(problem.id, result)  # /metrics: hwcheck_gradings_total{problem,status}
     return result
