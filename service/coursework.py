@@ -28,7 +28,7 @@ from fastapi import HTTPException, status
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from graders.grade import grade
 from graders.result import GradeResult
@@ -59,6 +59,7 @@ from service.models import (
     Instructor,
     Student,
 )
+from service.db import writing
 from service.observability import record_grading
 from service.schemas import PartSummary
 from service.tokens import INSTRUCTOR_PREFIX, STUDENT_PREFIX, new_token
@@ -309,9 +310,11 @@ def list_assignments(session: Session, course: Course) -> list[Assignment]:
 
 
 def get_assignment(session: Session, course: Course, slug: str) -> Assignment:
-    assignment = session.scalar(
-        select(Assignment).where(Assignment.course_id == course.id, Assignment.slug == slug)
-    )
+    # Its problems in the same query (a join), not a second SELECT: every submission needs them.
+    assignment = session.execute(
+        select(Assignment).options(joinedload(Assignment.problems))
+        .where(Assignment.course_id == course.id, Assignment.slug == slug)
+    ).unique().scalar_one_or_none()
     if assignment is None:
         raise not_found(f"there is no assignment {slug[:50]!r} in {course.name}")
     return assignment
@@ -485,16 +488,17 @@ def submit(
         )
         session.add(row)
         try:
-            session.flush()  # the unique constraints speak here, and the row gets its id
-            used_now = row.attempt if row.attempt is not None else used
-            receipt = SubmissionReceipt(
-                id=row.id, assignment=assignment.slug, attempt=row.attempt, attempts_used=used_now,
-                attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
-                due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
-            )
-            body = StudentGradeResponse(**result.to_dict(), submission=receipt)
-            row.response = body.model_dump(mode="json")
-            session.commit()
+            with writing(session):  # SQLite: this process's writers queue (service/db.py)
+                session.flush()  # the unique constraints speak here, and the row gets its id
+                used_now = row.attempt if row.attempt is not None else used
+                receipt = SubmissionReceipt(
+                    id=row.id, assignment=assignment.slug, attempt=row.attempt, attempts_used=used_now,
+                    attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
+                    due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
+                )
+                body = StudentGradeResponse(**result.to_dict(), submission=receipt)
+                row.response = body.model_dump(mode="json")
+                session.commit()
             record_grading(problem.id, result)  # /metrics (service/observability.py)
             return Receipt(row.response, replayed=False)
         except IntegrityError:
