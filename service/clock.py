@@ -18,4 +18,9 @@ def get_now(request: Request) -> datetime:
     return clock()
 
 
-NowDep = Annotated[datetime, Depends(get_now)]
+async def now_dependency(request: Request) -> datetime:
+    # async: FastAPI would run a plain function in a worker thread, just to read a clock.
+    return get_now(request)
+
+
+NowDep = Annotated[datetime, Depends(now_dependency)]

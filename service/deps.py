@@ -3,31 +3,45 @@
 
 A missing token is a 401; a token that is valid but not the right role is a 403. Instructor
 routes also answer 403 to an unknown token (as they always have); elsewhere an unknown token is a
-401, so a student with a mistyped token is never silently graded as practice."""
+401, so a student with a mistyped token is never silently graded as practice.
+
+Dependencies that never wait on anything are `async def`: FastAPI runs a plain `def` dependency
+in a worker thread, and each such hop cost a grading more than its own work under load. The
+ones that query the database stay in threads (`get_principal` hands its lookup to one).
+"""
 
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from service.models import Instructor, Student
 from service.settings import Settings
 from service.tokens import INSTRUCTOR_PREFIX, STUDENT_PREFIX, token_hash
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    with request.app.state.sessionmaker() as session:
+async def get_session(request: Request) -> AsyncIterator[Session]:
+    # Making a session touches no database; closing one does only while it holds a connection
+    # (a transaction left open by an error: the rollback), and then it is done in a thread.
+    session = request.app.state.sessionmaker()
+    try:
         yield session
+    finally:
+        if session.in_transaction():
+            await run_in_threadpool(session.close)
+        else:
+            session.close()
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
@@ -54,7 +68,10 @@ def lookup_token(session: Session, settings: Settings, token: str) -> Principal 
     if token.startswith(INSTRUCTOR_PREFIX):
         return session.scalar(select(Instructor).where(Instructor.token_hash == token_hash(token)))
     if token.startswith(STUDENT_PREFIX):
-        return session.scalar(select(Student).where(Student.token_hash == token_hash(token)))
+        # With its course: a student's request always needs it (variants, assignments).
+        return session.scalar(
+            select(Student).options(joinedload(Student.course)).where(Student.token_hash == token_hash(token))
+        )
     return None
 
 
@@ -65,11 +82,11 @@ def _unauthorized(detail: str) -> HTTPException:
 INVALID_TOKEN = "this token is not valid (unknown or replaced); ask your instructor for yours"
 
 
-def get_principal(session: SessionDep, settings: SettingsDep, credentials: BearerDep) -> Principal | None:
+async def get_principal(session: SessionDep, settings: SettingsDep, credentials: BearerDep) -> Principal | None:
     """Who is asking: an instructor, a student, or nobody (no token). An unknown token is a 401."""
     if credentials is None:
-        return None
-    principal = lookup_token(session, settings, credentials.credentials)
+        return None  # practice: no database, no thread
+    principal = await run_in_threadpool(lookup_token, session, settings, credentials.credentials)
     if principal is None:
         raise _unauthorized(INVALID_TOKEN)
     return principal
@@ -84,7 +101,7 @@ def require_instructor(session: SessionDep, settings: SettingsDep, credentials: 
     return principal
 
 
-def require_student(principal: Annotated[Principal | None, Depends(get_principal)]) -> Student:
+async def require_student(principal: Annotated[Principal | None, Depends(get_principal)]) -> Student:
     return as_student(principal)
 
 
@@ -100,7 +117,7 @@ def as_student(principal: Principal | None) -> Student:
     return principal
 
 
-def optional_student(principal: Annotated[Principal | None, Depends(get_principal)]) -> Student | None:
+async def optional_student(principal: Annotated[Principal | None, Depends(get_principal)]) -> Student | None:
     """The student, if a student's token came; None for no token or an instructor's (practice)."""
     return principal if isinstance(principal, Student) else None
 

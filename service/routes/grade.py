@@ -6,7 +6,7 @@ import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, HTTPException, status
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from problems import registry
 from problems.core import Problem
@@ -43,7 +43,10 @@ def _route_for(problem: Problem) -> None:
         if submission.assignment is not None:
             as_student(principal)  # 401 without a token, 403 for an instructor's
         result = grade_and_store(session, problem, submission.variant, answers)
-        return GradeResponse.model_validate(result.to_dict())
+        # Validated once, here, and sent as it is: returning the model would have FastAPI
+        # validate it again against the response model (in another worker thread) first.
+        body = GradeResponse.model_validate(result.to_dict()).model_dump_json()
+        return Response(body, media_type="application/json")
 
     # The body's type differs per problem, so it is set on the signature FastAPI reads.
     signature = inspect.signature(grade_submission)
