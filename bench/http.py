@@ -172,7 +172,8 @@ def start_server(source: Path, folder: Path, env: dict[str, str], workers: int, 
     app_dir.mkdir(exist_ok=True)
     shutil.copy(ROOT / "bench" / "http_app.py", app_dir / "hwcheck_bench_app.py")
     port = free_port()
-    full_env = {**os.environ, **env, "PYTHONPATH": f"{source}{os.pathsep}{app_dir}", "PYTHONUNBUFFERED": "1"}
+    pythonpath = os.pathsep.join(filter(None, [str(source), str(app_dir), os.environ.get("BENCH_PYTHONPATH")]))
+    full_env = {**os.environ, **env, "PYTHONPATH": pythonpath, "PYTHONUNBUFFERED": "1"}
     log = folder / f"{name}.log"
     with open(log, "ab") as out:
         process = subprocess.Popen(
