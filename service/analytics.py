@@ -1,10 +1,14 @@
 """Per problem and part: attempts, share correct, the most common wrong answers (normalized,
 with counts), a score histogram, and answer-sharing flags — a student whose answer equals the
-reference of another student's variant but not their own. Fed one graded record at a time
-(service/batch.py); written as JSON, CSV and a hand-written SVG histogram per problem.
+reference of another student's variant but not their own. Fed one graded record at a time, by a
+batch (service/batch.py) or from stored submissions (service/course_analytics.py); written as
+JSON, CSV and a hand-written SVG histogram per problem.
 
-What is kept: counters per part and per distinct wrong answer, and for the sharing check the
-reference of each variant seen (per part) and each wrong answer that could match one.
+What is kept in memory is bounded by the catalog: counters per part and a histogram per problem.
+What grows with the class — the count of each distinct wrong answer, the reference of each
+variant seen, and each wrong answer that could match one — goes to a scratch SQLite file
+(service/spill.py), and the sharing flags are streamed from a join at the end, so neither the
+run nor the writing of analytics.json holds them all.
 """
 
 from __future__ import annotations
@@ -12,8 +16,12 @@ from __future__ import annotations
 import csv
 import json
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import groupby
 from pathlib import Path
 from typing import Any
+
+from service.spill import FLUSH, Scratch, clean
 
 BINS = 10
 TOP = 5
@@ -24,16 +32,26 @@ def bin_of(share: float) -> int:
 
 
 class Analytics:
-    def __init__(self) -> None:
+    def __init__(self, scratch: Scratch | None = None) -> None:
+        self.own_scratch = scratch is None
+        self.scratch = scratch or Scratch()
+        self.scratch.table("wrong", "CREATE TABLE wrong (problem TEXT, part TEXT, answer TEXT, count INTEGER, "
+                                    "PRIMARY KEY (problem, part, answer)) WITHOUT ROWID",
+                           "INSERT INTO wrong VALUES (?, ?, ?, ?) ON CONFLICT (problem, part, answer) "
+                           "DO UPDATE SET count = count + excluded.count")
+        self.scratch.table("refs", "CREATE TABLE refs (problem TEXT, part TEXT, answer TEXT, variant TEXT, "
+                                   "PRIMARY KEY (problem, part, answer, variant)) WITHOUT ROWID",
+                           "INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?)")
+        self.scratch.table("suspects", "CREATE TABLE suspects (problem TEXT, part TEXT, student TEXT, variant TEXT, "
+                                       "answer TEXT)", "INSERT INTO suspects VALUES (?, ?, ?, ?, ?)")
         self.attempts: Counter = Counter()  # (problem, part)
         self.statuses: dict[tuple[str, str], Counter] = defaultdict(Counter)
-        self.wrong: dict[tuple[str, str], Counter] = defaultdict(Counter)
         self.histogram: dict[str, list[int]] = {}
         self.problem_rows: Counter = Counter()
         self.errors = 0
-        # Sharing: reference key -> the variants it belongs to, and wrong answers to look up.
-        self.references: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
-        self.suspects: list[tuple[str, str, str, str, str]] = []  # problem, part, student, variant, answer
+        # Written in batches: counts merge by upsert, references are deduplicated first.
+        self._wrong: Counter = Counter()
+        self._refs: set[tuple[str, str, str, str]] = set()
 
     def add(self, record: dict[str, Any]) -> None:
         if record["error"]:
@@ -48,23 +66,44 @@ class Analytics:
             self.statuses[key][part["status"]] += 1
             if part["status"] != "missing":
                 self.attempts[key] += 1
-            if part["reference"] is not None:
-                self.references[key][part["reference"]].add(variant)
-            if part["normalized"]:
-                self.wrong[key][part["normalized"]] += 1
-                if part["reference"] is not None:
-                    self.suspects.append((problem, part["id"], record["student_id"], variant, part["normalized"]))
+            reference, answer = part["reference"], part["normalized"]
+            if reference is not None:
+                self._refs.add((problem, part["id"], reference, variant))
+            if answer:
+                answer = clean(answer)
+                self._wrong[(problem, part["id"], answer)] += 1
+                if reference is not None:
+                    self.scratch.add("suspects", (problem, part["id"], clean(record["student_id"]), variant, answer))
+        if len(self._wrong) >= FLUSH or len(self._refs) >= FLUSH:
+            self._flush()
 
-    def sharing_flags(self) -> list[dict[str, Any]]:
-        flags = []
-        for problem, part, student, variant, answer in self.suspects:
-            owners = self.references[(problem, part)].get(answer, set()) - {variant}
-            if owners:
-                flags.append({"student_id": student, "problem_id": problem, "part_id": part, "variant": variant,
-                              "answer": answer, "matches_variants": sorted(owners)})
-        return flags
+    def _flush(self) -> None:
+        self.scratch.write("wrong", [(*key, count) for key, count in self._wrong.items()])
+        self.scratch.write("refs", list(self._refs))
+        self._wrong.clear()
+        self._refs.clear()
 
-    def report(self) -> dict[str, Any]:
+    def common_wrong_answers(self, problem: str, part: str) -> list[dict[str, Any]]:
+        self._flush()
+        rows = self.scratch.query("SELECT answer, count FROM wrong WHERE problem = ? AND part = ? "
+                                  "ORDER BY count DESC, answer LIMIT ?", (problem, part, TOP))
+        return [{"answer": answer, "count": count} for answer, count in rows]
+
+    def sharing_flags(self) -> Iterator[dict[str, Any]]:
+        """Each wrong answer equal to the reference of another variant of its part, in the order
+        the rows came, streamed from the scratch file."""
+        self._flush()
+        rows = self.scratch.query(
+            "SELECT s.rowid, s.student, s.problem, s.part, s.variant, s.answer, r.variant "
+            "FROM suspects AS s JOIN refs AS r ON r.problem = s.problem AND r.part = s.part "
+            "AND r.answer = s.answer AND r.variant <> s.variant ORDER BY s.rowid, r.variant")
+        for _, matches in groupby(rows, key=lambda row: row[0]):
+            first, *rest = matches
+            _, student, problem, part, variant, answer, owner = first
+            yield {"student_id": student, "problem_id": problem, "part_id": part, "variant": variant,
+                   "answer": answer, "matches_variants": [owner, *(row[6] for row in rest)]}
+
+    def problems(self) -> dict[str, Any]:
         problems: dict[str, Any] = {}
         for (problem, part), statuses in self.statuses.items():
             entry = problems.setdefault(problem, {"rows": self.problem_rows[problem],
@@ -77,34 +116,58 @@ class Analytics:
                 "correct": statuses["correct"],
                 "share_correct": round(statuses["correct"] / attempts, 6) if attempts else 0.0,
                 "statuses": dict(sorted(statuses.items())),
-                "common_wrong_answers": [{"answer": a, "count": c}
-                                         for a, c in sorted(self.wrong[(problem, part)].items(),
-                                                            key=lambda item: (-item[1], item[0]))[:TOP]],
+                "common_wrong_answers": self.common_wrong_answers(problem, part),
             }
-        return {"problems": problems, "error_rows": self.errors, "sharing_flags": self.sharing_flags()}
+        return problems
+
+    def report(self) -> dict[str, Any]:
+        """The whole report in memory (the sharing flags listed): for small sets and the API."""
+        return {"problems": self.problems(), "error_rows": self.errors, "sharing_flags": list(self.sharing_flags())}
 
     def write(self, out_dir: Path) -> dict[str, str]:
-        report = self.report()
-        (out_dir / "analytics.json").write_text(json.dumps(report, indent=2))
+        """analytics.json, analytics.csv, sharing.csv and histograms/<problem>.svg; the flags are
+        written to analytics.json and sharing.csv as they are read, never all held."""
+        problems = self.problems()
         with open(out_dir / "analytics.csv", "w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            out.writerow(["problem_id", "part_id", "attempts", "correct", "share_correct", "common_wrong_answers"])
-            for problem, entry in report["problems"].items():
-                for part, stats in entry["parts"].items():
-                    common = "; ".join(f"{w['answer']} ×{w['count']}" for w in stats["common_wrong_answers"])
-                    out.writerow([problem, part, stats["attempts"], stats["correct"], stats["share_correct"], common])
-        with open(out_dir / "sharing.csv", "w", newline="", encoding="utf-8") as f:
+            write_csv(problems, f)
+        with open(out_dir / "analytics.json", "w", encoding="utf-8") as report, \
+                open(out_dir / "sharing.csv", "w", newline="", encoding="utf-8") as f:
+            head = json.dumps({"problems": problems, "error_rows": self.errors, "sharing_flags": []}, indent=2)
+            report.write(head[:head.rindex("[]")] + "[")  # the same layout as json.dumps(indent=2)
             out = csv.writer(f)
             out.writerow(["student_id", "problem_id", "part_id", "variant", "answer", "matches_variants"])
-            for flag in report["sharing_flags"]:
+            separator = "\n"
+            for flag in self.sharing_flags():
+                report.write(separator + "\n".join("    " + line for line in json.dumps(flag, indent=2).splitlines()))
+                separator = ",\n"
                 out.writerow([flag["student_id"], flag["problem_id"], flag["part_id"], flag["variant"],
                               flag["answer"], " ".join(flag["matches_variants"])])
+            report.write("]\n}" if separator == "\n" else "\n  ]\n}")
         charts = out_dir / "histograms"
         charts.mkdir(exist_ok=True)
-        for problem, entry in report["problems"].items():
+        for problem, entry in problems.items():
             (charts / f"{problem}.svg").write_text(histogram_svg(problem, entry["histogram"]["counts"]))
         return {"analytics": "analytics.json", "analytics_csv": "analytics.csv", "sharing": "sharing.csv",
                 "histograms": "histograms/"}
+
+    @property
+    def records(self) -> int:
+        """Graded records counted (error rows aside)."""
+        return sum(self.problem_rows.values())
+
+    def close(self) -> None:
+        if self.own_scratch:
+            self.scratch.close()
+
+
+def write_csv(problems: dict[str, Any], handle) -> None:
+    """analytics.csv: one line per problem and part, the common wrong answers as `answer ×count; …`."""
+    out = csv.writer(handle)
+    out.writerow(["problem_id", "part_id", "attempts", "correct", "share_correct", "common_wrong_answers"])
+    for problem, entry in problems.items():
+        for part, stats in entry["parts"].items():
+            common = "; ".join(f"{w['answer']} ×{w['count']}" for w in stats["common_wrong_answers"])
+            out.writerow([problem, part, stats["attempts"], stats["correct"], stats["share_correct"], common])
 
 
 def histogram_svg(title: str, counts: list[int], width: int = 420, height: int = 240) -> str:

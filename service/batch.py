@@ -4,8 +4,10 @@ come here, so the two give the same results for the same input.
 
 Memory stays flat in the number of rows: the input is read one row at a time (a generator),
 rows go to the worker processes in chunks with at most `workers × 4` chunks in flight, and
-each graded row is written out and dropped at once. What is kept is per student (a score per
-problem, for totals and gradebooks) and per answer (analytics counters), never the rows.
+each graded row is written out and dropped at once. What must be remembered per row or per
+student (best scores, error counts, Canvas ids, wrong answers, sharing candidates) goes to a
+scratch SQLite file (service/spill.py) that is deleted at the end; in memory stay only
+counters bounded by the catalog (per problem and part).
 
 A bad row (unknown problem or part, bad variant, unreadable JSON) becomes an error row in the
 output; it never stops the run.
@@ -14,6 +16,7 @@ output; it never stops the run.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import multiprocessing
 from collections import deque
@@ -25,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from problems.core import MAX_SEED
+from service.spill import Scratch, clean
 
-RESERVED = ("student_id", "problem_id", "variant")
+RESERVED = ("student_id", "problem_id", "variant", "canvas_id")
 CHUNK = 128
 
 
@@ -82,7 +86,24 @@ def read_csv(path: Path) -> Iterator[dict[str, Any]]:
             answers = {k: v for k, v in ((k, _cell(row[k])) for k in header if k not in RESERVED) if v is not None}
             yield {"line": str(number), "student_id": row["student_id"].strip(),
                    "problem_id": row["problem_id"].strip(), "variant": row.get("variant", "").strip() or None,
-                   "answers": answers}
+                   "canvas_id": row.get("canvas_id", "").strip() or None, "answers": answers}
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(k): _cleaned(v) for k, v in value.items()}
+    return value
+
+
+def _loads(text: str) -> Any:
+    """JSON, with lone surrogates (`"\\ud800"`, which no UTF-8 file or SQLite text can hold) made
+    U+FFFD; the deep walk runs only when the text has such an escape."""
+    value = json.loads(text)
+    return _cleaned(value) if "\\ud" in text.lower() else value
 
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -92,7 +113,7 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 continue
             where = str(number)
             try:
-                item = json.loads(text)
+                item = _loads(text)
             except json.JSONDecodeError as error:
                 yield {"line": where, "error": f"not JSON: {error}"}
                 continue
@@ -101,7 +122,7 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 continue
             yield {"line": where, "student_id": str(item.get("student_id") or ""),
                    "problem_id": str(item.get("problem_id") or ""), "variant": item.get("variant"),
-                   "answers": item.get("answers")}
+                   "canvas_id": item.get("canvas_id"), "answers": item.get("answers")}
 
 
 def submission_rows(payload: Any, student_id: str, where: str) -> Iterator[dict[str, Any]]:
@@ -127,7 +148,7 @@ def submission_rows(payload: Any, student_id: str, where: str) -> Iterator[dict[
 def read_folder(path: Path) -> Iterator[dict[str, Any]]:
     for file in sorted(path.glob("*.json")):
         try:
-            payload = json.loads(file.read_text(encoding="utf-8-sig"))
+            payload = _loads(file.read_text(encoding="utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             yield {"line": file.name, "student_id": file.stem, "error": f"not JSON: {error}"}
             continue
@@ -168,6 +189,7 @@ class Context:
     assignment_id: str | None = None  # the slug
     assignment_title: str | None = None
     points: dict[str, float] = field(default_factory=dict)  # problem -> points in the assignment
+    canvas_ids: dict[str, str] = field(default_factory=dict)  # student -> Canvas user id (--roster file)
 
     def variant_for(self, student_id: str, problem_id: str, given: Any) -> Any:
         if self.course_secret is not None and student_id in self.roster:
@@ -191,6 +213,15 @@ class Context:
         raise ValueError(f"variant must be 'default' or a seed from 0 to {MAX_SEED}, got {str(given)[:40]!r}")
 
 
+def canvas_user_id(value: Any) -> str | None:
+    """Canvas's numeric user id as text ('' and None: not given), or None if it is not one."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10**15:
+        return str(value)
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() and len(value.strip()) <= 15:
+        return value.strip()
+    return None
+
+
 def prepare(rows: Iterable[dict[str, Any]], context: Context) -> Iterator[dict[str, Any]]:
     """Rows -> rows with their variant chosen, or with the error that makes them an error row."""
     for row in rows:
@@ -203,6 +234,13 @@ def prepare(rows: Iterable[dict[str, Any]], context: Context) -> Iterator[dict[s
         if not row.get("problem_id"):
             yield {**row, "error": "no problem_id"}
             continue
+        if row.get("canvas_id") is not None:
+            canvas_id = canvas_user_id(row["canvas_id"])
+            if canvas_id is None:
+                yield {**row, "canvas_id": None,
+                       "error": f"canvas_id must be Canvas's numeric user id, got {str(row['canvas_id'])[:40]!r}"}
+                continue
+            row["canvas_id"] = canvas_id
         try:
             row["variant"] = context.variant_for(row["student_id"], row["problem_id"], row.get("variant"))
         except ValueError as error:
@@ -255,7 +293,7 @@ def grade_row(row: dict[str, Any]) -> dict[str, Any]:
 
     out = {"line": row.get("line", ""), "student_id": row.get("student_id", ""),
            "problem_id": row.get("problem_id", ""), "variant": row.get("variant"),
-           "score": 0.0, "max_score": 0.0, "parts": [], "error": row.get("error")}
+           "score": 0.0, "max_score": 0.0, "parts": [], "error": row.get("error"), "canvas_id": row.get("canvas_id")}
     if out["error"]:
         return out
     problem = PROBLEMS.get(out["problem_id"])
@@ -281,17 +319,27 @@ def grade_row(row: dict[str, Any]) -> dict[str, Any]:
         out["error"] = f"could not grade: {type(error).__name__}: {error}"[:500]
         return out
     out["score"], out["max_score"] = result.score, result.max_score
-    for part in result.parts:
-        kind = problem.part(part.id).kind
-        raw = answers.get(part.id)
-        record = {"id": part.id, "status": part.status, "score": part.score, "max_score": part.max_score,
-                  "feedback": part.feedback, "answer": as_given(raw), "normalized": None, "reference": None}
-        if part.status in ("incorrect", "partial"):  # what analytics counts and compares
-            record["normalized"] = normalized(raw)
-        if kind in ("number", "vector", "matrix") and part.id in references:
-            record["reference"] = _key(references[part.id])
-        out["parts"].append(record)
+    out["parts"] = part_records(problem, references, answers, [
+        (part.id, part.status, part.score, part.max_score, part.feedback) for part in result.parts])
     return out
+
+
+def part_records(problem, references: dict[str, Any], answers: dict[str, Any],
+                 parts: Iterable[tuple[str, str, float, float, str]]) -> list[dict[str, Any]]:
+    """Graded parts (id, status, score, max_score, feedback) -> the records outputs and analytics
+    read: with the answer as given, and for analytics the wrong answer normalized and the
+    reference as a key (number, vector and matrix parts). Stored submissions come here too."""
+    records = []
+    for part_id, status, score, max_score, feedback in parts:
+        raw = answers.get(part_id)
+        record = {"id": part_id, "status": status, "score": score, "max_score": max_score,
+                  "feedback": feedback, "answer": as_given(raw), "normalized": None, "reference": None}
+        if status in ("incorrect", "partial"):  # what analytics counts and compares
+            record["normalized"] = normalized(raw)
+        if part_id in references and problem.part(part_id).kind in ("number", "vector", "matrix"):
+            record["reference"] = _key(references[part_id])
+        records.append(record)
+    return records
 
 
 def grade_chunk(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -355,23 +403,24 @@ def run_batch(
     context = context or Context()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = Outputs(out_dir, context, gradescope=gradescope)
-    stats = Analytics() if analytics else None
     summary = Summary()
-    try:
-        for record in graded(prepare(source, context), workers=workers, chunk=chunk):
-            outputs.add(record)
-            if stats is not None:
-                stats.add(record)
-            summary.rows += 1
-            summary.errors += bool(record["error"])
-            if progress is not None and summary.rows % chunk == 0:
-                progress(summary.rows)
-    finally:
-        outputs.close()
-    summary.files.update(outputs.finish())
-    if stats is not None:
-        summary.files.update(stats.write(out_dir))
+    with Scratch(out_dir) as scratch:
+        outputs = Outputs(out_dir, context, scratch, gradescope=gradescope)
+        stats = Analytics(scratch) if analytics else None
+        try:
+            for record in graded(prepare(source, context), workers=workers, chunk=chunk):
+                outputs.add(record)
+                if stats is not None:
+                    stats.add(record)
+                summary.rows += 1
+                summary.errors += bool(record["error"])
+                if progress is not None and summary.rows % chunk == 0:
+                    progress(summary.rows)
+        finally:
+            outputs.close()
+        summary.files.update(outputs.finish())
+        if stats is not None:
+            summary.files.update(stats.write(out_dir))
     summary.students = outputs.student_count
     if progress is not None:
         progress(summary.rows)
@@ -399,9 +448,12 @@ def context_for(session=None, course=None, slug: str | None = None, templates=No
                 context.randomized = found.randomized
                 context.assignment_title = found.title
                 context.points = {p.problem_id: p.points for p in found.problems}
+                if roster_file is not None:  # the course roster has no Canvas ids; a file may
+                    context.canvas_ids = read_roster(roster_file)[1]
                 return context
     if roster_file is not None:
-        context.roster.update(read_roster(roster_file))
+        roster, context.canvas_ids = read_roster(roster_file)
+        context.roster.update(roster)
     if slug is not None:
         template = (templates or {}).get(slug)
         if template is None:
@@ -411,9 +463,27 @@ def context_for(session=None, course=None, slug: str | None = None, templates=No
     return context
 
 
-def read_roster(path: Path) -> dict[str, Roster]:
-    """A roster CSV (student_id, name[, email][, section]) for names and emails in gradebooks."""
+def read_roster(path: Path) -> tuple[dict[str, Roster], dict[str, str]]:
+    """A roster CSV (student_id, name[, email][, section][, canvas_id]) for names, emails and
+    Canvas user ids in gradebooks: (student -> Roster, student -> Canvas id)."""
+    from fastapi import HTTPException
+
     from service.coursework import parse_roster_csv
 
-    entries = parse_roster_csv(Path(path).read_text(encoding="utf-8-sig"))
-    return {e.student_id: Roster(e.name, e.email, e.section) for e in entries}
+    text = Path(path).read_text(encoding="utf-8-sig", errors="replace")
+    try:
+        entries = parse_roster_csv(text)
+    except HTTPException as error:
+        raise ValueError(str(error.detail)) from None
+    canvas_ids = {}
+    reader = csv.DictReader(io.StringIO(text))
+    reader.fieldnames = [(h or "").strip().lower() for h in reader.fieldnames or []]
+    if "canvas_id" in reader.fieldnames:
+        for line, row in enumerate(reader, start=2):
+            given, student = (row.get("canvas_id") or "").strip(), (row.get("student_id") or "").strip()
+            if not given or not student:
+                continue
+            if canvas_user_id(given) is None:
+                raise ValueError(f"roster line {line}: canvas_id must be Canvas's numeric user id, got {given[:40]!r}")
+            canvas_ids[student] = given
+    return {e.student_id: Roster(e.name, e.email, e.section) for e in entries}, canvas_ids

@@ -1,13 +1,18 @@
 """What a batch writes: per-part rows, per-student totals, gradebooks (Canvas, Moodle, plain CSV)
 and Gradescope `results.json` files.
 
-Rows are written as they come (parts.csv) and dropped; what is kept is a score per student and
-problem. A student's problem counts once: the best of their rows for it.
+Rows are written as they come (parts.csv) and dropped; what must be remembered — each row's
+score, for the best per student and problem, error counts, Canvas ids — goes to the scratch
+SQLite file (service/spill.py), and the gradebooks are written in one pass over the students,
+read back in order. A student's problem counts once: the best of their rows for it (the first
+of equal bests).
 
 Formats:
 - Canvas: `Student, ID, SIS User ID, SIS Login ID, Section`, then `Title (id)` per assignment;
   the second row is `Points Possible`. We fill SIS User ID with the school's id and SIS Login ID
-  with the email (Canvas matches on them; its own numeric ID is left blank).
+  with the email (Canvas matches on either), and ID — Canvas's own numeric user id — when we know
+  it: a `canvas_id` column of the `--roster` file, else of the batch input (the first given for
+  the student); else it is left blank.
 - Moodle ("Import grades from CSV"): one identifying column (`Email address` or `ID number`,
   the field mapped on import) and one grade column named after the assignment.
 - Gradescope: per submission `{score, max_score, tests: [{name, score, max_score, status,
@@ -17,10 +22,15 @@ Formats:
 from __future__ import annotations
 
 import csv
+import heapq
 import json
 import re
+from itertools import groupby
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
+
+from service.spill import Scratch, clean
 
 PART_COLUMNS = ["line", "student_id", "problem_id", "variant", "part_id", "status", "score", "max_score",
                 "feedback", "answer"]
@@ -56,44 +66,45 @@ def gradescope_results(tests: list[dict[str, Any]], max_score: float) -> dict[st
 
 
 class Outputs:
-    def __init__(self, out_dir: Path, context, gradescope: bool = False):
+    def __init__(self, out_dir: Path, context, scratch: Scratch, gradescope: bool = False):
         self.dir = out_dir
         self.context = context
         self.gradescope = gradescope
+        self.scratch = scratch
+        scratch.table("scores", "CREATE TABLE scores (student TEXT, problem TEXT, score REAL, max_score REAL)",
+                      "INSERT INTO scores VALUES (?, ?, ?, ?)")
+        scratch.table("errors", "CREATE TABLE errors (student TEXT)", "INSERT INTO errors VALUES (?)")
+        scratch.table("canvas", "CREATE TABLE canvas (student TEXT, canvas_id TEXT)", "INSERT INTO canvas VALUES (?, ?)")
         self.parts_file = open(out_dir / "parts.csv", "w", newline="", encoding="utf-8")
         self.parts = csv.writer(self.parts_file)
         self.parts.writerow(PART_COLUMNS)
-        self.best: dict[str, dict[str, tuple[float, float]]] = {}  # student -> problem -> (score, max)
-        self.errors: dict[str, int] = {}
         self.problems: dict[str, float] = {}  # problems seen, in order, with their max score
+        self.student_count = 0  # known after finish()
         if gradescope:
             (out_dir / "gradescope" / ".tests").mkdir(parents=True, exist_ok=True)
-
-    @property
-    def student_count(self) -> int:
-        return len(self.best.keys() | self.errors.keys())
 
     def scale(self, problem_id: str, max_score: float) -> float:
         assigned = self.context.points.get(problem_id)
         return assigned / max_score if assigned is not None and max_score else 1.0
 
     def add(self, record: dict[str, Any]) -> None:
-        student, problem = record["student_id"], record["problem_id"]
+        student, problem = clean(record["student_id"]), record["problem_id"]
         variant = "" if record["variant"] is None else str(record["variant"])
+        if record.get("canvas_id") and student:
+            self.scratch.add("canvas", (student, record["canvas_id"]))
         if record["error"]:
-            self.parts.writerow([record["line"], student, problem, variant, "", "error", 0, 0, record["error"], ""])
+            self.parts.writerow([record["line"], student, clean(problem), variant, "", "error", 0, 0,
+                                 clean(record["error"]), ""])
             if student:
-                self.errors[student] = self.errors.get(student, 0) + 1
+                self.scratch.add("errors", (student,))
             self._gradescope(student, [gradescope_error_test(record)])
             return
-        for part in record["parts"]:
-            self.parts.writerow([record["line"], student, problem, variant, part["id"], part["status"],
-                                 points(part["score"]), points(part["max_score"]), part["feedback"],
-                                 part["answer"] or ""])
-        self.problems.setdefault(problem, record["max_score"])
-        mine = self.best.setdefault(student, {})
-        if problem not in mine or record["score"] > mine[problem][0]:
-            mine[problem] = (record["score"], record["max_score"])
+        self.parts.writerows([record["line"], student, problem, variant, part["id"], part["status"],
+                              points(part["score"]), points(part["max_score"]), part["feedback"],
+                              clean(part["answer"] or "")] for part in record["parts"])
+        if problem not in self.problems:
+            self.problems[problem] = record["max_score"]
+        self.scratch.add("scores", (student, problem, record["score"], record["max_score"]))
         if self.gradescope:
             scale = self.scale(problem, record["max_score"])
             self._gradescope(student, [gradescope_test(problem, p, scale) for p in record["parts"]])
@@ -117,63 +128,63 @@ class Outputs:
             return list(self.context.points.items())
         return list(self.problems.items())
 
-    def total(self, student: str) -> float:
-        mine = self.best.get(student, {})
-        return round(sum(score * self.scale(p, mx) for p, (score, mx) in mine.items()
+    def total(self, best: dict[str, tuple[float, float]]) -> float:
+        return round(sum(score * self.scale(p, mx) for p, (score, mx) in best.items()
                          if not self.context.points or p in self.context.points), 6)
 
-    def students(self) -> list[str]:
-        seen = self.best.keys() | self.errors.keys()
-        # Everyone on the roster appears in a gradebook, with 0 if nothing of theirs came.
-        return sorted(seen | self.context.roster.keys())
+    def by_student(self):
+        """(student, best {problem: (score, max)}, errors, canvas id) for everyone — seen in the
+        batch or on the roster (0 if nothing of theirs came) — in order of student id, merged
+        from the scratch file's sorted reads (UTF-8 byte order is code point order)."""
+        scores = ((s, 0, (p, score, mx)) for s, p, score, mx in self.scratch.query(
+            "SELECT student, problem, score, max_score FROM scores ORDER BY student, problem, score DESC, rowid"))
+        errors = ((s, 1, n) for s, n in self.scratch.query(
+            "SELECT student, COUNT(*) FROM errors GROUP BY student ORDER BY student"))
+        canvas = ((s, 2, c) for s, c in self.scratch.query("SELECT student, canvas_id FROM canvas ORDER BY student, rowid"))
+        roster = ((s, 3, None) for s in sorted(self.context.roster))
+        for student, items in groupby(heapq.merge(scores, errors, canvas, roster, key=itemgetter(0)),
+                                      key=itemgetter(0)):
+            best: dict[str, tuple[float, float]] = {}
+            errors_count, canvas_id = 0, self.context.canvas_ids.get(student)
+            for _, kind, value in items:
+                if kind == 0:
+                    best.setdefault(value[0], (value[1], value[2]))
+                elif kind == 1:
+                    errors_count = value
+                elif kind == 2 and canvas_id is None:
+                    canvas_id = value
+            yield student, best, errors_count, canvas_id
 
     def finish(self) -> dict[str, str]:
         problems = self.assignment_problems()
         possible = round(sum(p for _, p in problems), 6)
-        students = self.students()
         title = self.context.assignment_title or self.context.assignment_id or "Batch"
         slug = self.context.assignment_id or "batch"
-        files = {"parts": "parts.csv"}
-
-        with open(self.dir / "totals.csv", "w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            out.writerow(["student_id", *[p for p, _ in problems], "total", "max_total", "errors"])
-            for s in students:
-                mine = self.best.get(s, {})
-                cells = [points(mine[p][0] * self.scale(p, mine[p][1])) if p in mine else "" for p, _ in problems]
-                out.writerow([s, *cells, points(self.total(s)), points(possible), self.errors.get(s, 0)])
-        files["totals"] = "totals.csv"
-
-        def who(s: str):
-            return self.context.roster.get(s)
-
-        with open(self.dir / "gradebook.csv", "w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            out.writerow(["student_id", "name", "email", "section", slug, "max_points"])
-            for s in students:
-                r = who(s)
-                out.writerow([s, r.name if r else "", (r.email or "") if r else "", (r.section or "") if r else "",
-                              points(self.total(s)), points(possible)])
-        files["gradebook"] = "gradebook.csv"
-
-        with open(self.dir / "canvas.csv", "w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            column = f"{title} ({slug})"
-            out.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
-            out.writerow(["Points Possible", "", "", "", "", points(possible)])
-            for s in students:
-                r = who(s)
-                out.writerow([r.name if r and r.name else s, "", s, (r.email or "") if r else "",
-                              (r.section or "") if r else "", points(self.total(s))])
-        files["canvas"] = "canvas.csv"
-
-        with open(self.dir / "moodle.csv", "w", newline="", encoding="utf-8") as f:
-            out = csv.writer(f)
-            out.writerow(["ID number", "Email address", "Full name", title])
-            for s in students:
-                r = who(s)
-                out.writerow([s, (r.email or "") if r else "", (r.name or "") if r else "", points(self.total(s))])
-        files["moodle"] = "moodle.csv"
+        names = {"totals": "totals.csv", "gradebook": "gradebook.csv", "canvas": "canvas.csv", "moodle": "moodle.csv"}
+        handles = {key: open(self.dir / name, "w", newline="", encoding="utf-8") for key, name in names.items()}
+        try:
+            totals, plain, canvas, moodle = (csv.writer(handles[k]) for k in ("totals", "gradebook", "canvas", "moodle"))
+            totals.writerow(["student_id", *[p for p, _ in problems], "total", "max_total", "errors"])
+            plain.writerow(["student_id", "name", "email", "section", slug, "max_points"])
+            canvas.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{title} ({slug})"])
+            canvas.writerow(["Points Possible", "", "", "", "", points(possible)])
+            moodle.writerow(["ID number", "Email address", "Full name", title])
+            seen = 0
+            for s, best, errors, canvas_id in self.by_student():
+                seen += bool(best or errors)
+                total = points(self.total(best))
+                r = self.context.roster.get(s)
+                name, email, section = (r.name or "", r.email or "", r.section or "") if r else ("", "", "")
+                cells = [points(best[p][0] * self.scale(p, best[p][1])) if p in best else "" for p, _ in problems]
+                totals.writerow([s, *cells, total, points(possible), errors])
+                plain.writerow([s, name, email, section, total, points(possible)])
+                canvas.writerow([name or s, canvas_id or "", s, email, section, total])
+                moodle.writerow([s, email, name, total])
+        finally:
+            for handle in handles.values():
+                handle.close()
+        self.student_count = seen
+        files = {"parts": "parts.csv", **names}
 
         if self.gradescope:
             files["gradescope"] = "gradescope/"

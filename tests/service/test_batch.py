@@ -344,3 +344,54 @@ def test_unreadable_csv_lines_are_error_rows_too(tmp_path):
     headless.write_text("a,b\n1,2\n")
     summary = json.loads(run_cli("grade-batch", headless, "--out", tmp_path / "o2", "--workers", 1, "--quiet"))
     assert summary["rows"] == 1 and summary["errors"] == 1
+
+
+def test_canvas_ids_from_the_roster_file_or_the_input_fill_canvas_s_id_column(tmp_path):
+    """Canvas's import: `Student, ID, SIS User ID, SIS Login ID, Section, Title (id)`, then a
+    Points Possible row. ID (Canvas's numeric user id) comes from the roster file's canvas_id,
+    else the input's canvas_id (the first given); else blank. A non-numeric one is refused."""
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id,name,email,section,canvas_id\ns1,Ada Lovelace,ada@example.edu,101,40001\n"
+                      "s2,Bo Diddley,bo@example.edu,102,\n")
+    answers = tmp_path / "answers.csv"
+    answers.write_text("student_id,problem_id,variant,canvas_id,L\n"
+                       "s1,lipschitz-linear,,99999,1\n"   # the roster's 40001 wins
+                       "s2,lipschitz-linear,,40002,1\n"
+                       "s2,lipschitz-linear,,40009,2\n"   # the first given counts
+                       "s3,lipschitz-linear,,,1\n"
+                       "s4,lipschitz-linear,,4x,1\n")     # not a Canvas id: an error row
+    out = tmp_path / "out"
+    summary = json.loads(run_cli("grade-batch", answers, "--out", out, "--workers", 1, "--roster", roster,
+                                 "--assignment", "hw1", "--quiet"))
+    assert summary["rows"] == 5 and summary["errors"] == 1 and summary["students"] == 4
+    parts = read_csv(out / "parts.csv")
+    assert [r["feedback"] for r in parts if r["status"] == "error"] == ["canvas_id must be Canvas's numeric user id, got '4x'"]
+    canvas = list(csv.reader(io.StringIO((out / "canvas.csv").read_text())))
+    assert canvas[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{HW1.title} (hw1)"]
+    assert canvas[1] == ["Points Possible", "", "", "", "", f"{HW1_POINTS:g}"]
+    assert [row[:5] for row in canvas[2:]] == [["Ada Lovelace", "40001", "s1", "ada@example.edu", "101"],
+                                               ["Bo Diddley", "40002", "s2", "bo@example.edu", "102"],
+                                               ["s3", "", "s3", "", ""], ["s4", "", "s4", "", ""]]
+    assert [row[5] for row in canvas[2:]] == [canvas[2][5], canvas[3][5], canvas[4][5], "0"]
+    totals = read_csv(out / "totals.csv")
+    assert [(t["student_id"], t["errors"]) for t in totals] == [("s1", "0"), ("s2", "0"), ("s3", "0"), ("s4", "1")]
+
+    bad = tmp_path / "bad-roster.csv"
+    bad.write_text("student_id,name,canvas_id\ns1,Ada,forty\n")
+    result = CliRunner().invoke(cli, ["grade-batch", str(answers), "--out", str(tmp_path / "o2"), "--roster", str(bad),
+                                      "--quiet"])
+    assert result.exit_code == 2 and "roster line 2: canvas_id must be Canvas's numeric user id" in result.output
+
+
+def test_json_lone_surrogates_are_graded_not_a_crash(tmp_path):
+    """JSON may escape half a surrogate pair; no UTF-8 file or SQLite text can hold one."""
+    path = tmp_path / "answers.jsonl"
+    path.write_text('{"student_id": "s\\ud800", "problem_id": "lipschitz-linear", "answers": {"L": "\\udfff1"}}\n'
+                    '{"student_id": "s2", "problem_id": "lipschitz-linear", "canvas_id": 77, "answers": {"L": 2}}\n')
+    out = tmp_path / "out"
+    summary = json.loads(run_cli("grade-batch", path, "--out", out, "--workers", 1, "--quiet"))
+    assert summary["rows"] == 2 and summary["errors"] == 0
+    parts = read_csv(out / "parts.csv")
+    assert {(r["student_id"], r["part_id"], r["status"]) for r in parts} >= {("s\ufffd", "L", "invalid"), ("s2", "L", "incorrect")}
+    canvas = list(csv.reader(io.StringIO((out / "canvas.csv").read_text())))
+    assert [row[1:3] for row in canvas[2:]] == [["77", "s2"], ["", "s\ufffd"]]  # code point order
