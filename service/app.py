@@ -11,6 +11,7 @@ from service.models import utc_now
 from service.assignments import load_assignments
 from service.routes import assignments, courses, grade, me, preview, problems
 from service.routes import batch as batch_routes
+from service.routes import analytics as analytics_routes
 from service.settings import Settings, get_settings
 from service.web import install as install_web
 from service.limits import install_limits
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(assignments.router)
     app.include_router(batch_routes.router)  # batch grading jobs and regrade: service/routes/batch.py
     app.include_router(batch_routes.regrade_router)
+    app.include_router(analytics_routes.router)  # recorded submissions' analytics: service/routes/analytics.py
     install_web(app)  # the web pages (service/web/): student form, practice, instructor dashboard
     # Hardening: innermost first — body cap, rate limits, then security headers and CORS outside.
     budget.set_part_seconds(settings.grading_part_seconds)

@@ -1,5 +1,5 @@
-"""`hwcheck grade-batch`, `hwcheck gradescope-bundle`, `hwcheck regrade`: the instructor's
-batch commands (registered on the main `hwcheck` app by service/cli.py)."""
+"""`hwcheck grade-batch`, `hwcheck gradescope-bundle`, `hwcheck regrade`, `hwcheck analytics`:
+the instructor's batch commands (registered on the main `hwcheck` app by service/cli.py)."""
 
 from __future__ import annotations
 
@@ -127,7 +127,44 @@ def regrade(
                   + (" (dry run: nothing stored)" if dry_run else f" (run {report['run']})"))
 
 
+def analytics(
+    assignment: Annotated[str, typer.Option(help="The course assignment's slug.")],
+    course: Annotated[str, typer.Option(help="Course id or name.")],
+    out: Annotated[Optional[Path], typer.Option("--out", "-o", help="Folder for analytics.json, analytics.csv, "
+                                                                    "sharing.csv and histograms/<problem>.svg.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="What to print without --out: json or csv.")] = "json",
+) -> None:
+    """Analytics of an assignment's recorded submissions (each student's counted one): attempts,
+    share correct, common wrong answers, score histograms, answer-sharing flags."""
+    from service import coursework
+    from service.analytics import write_csv
+    from service.cli_admin import _refusals, _session
+    from service.course_analytics import assignment_analytics, assignment_report
+
+    if fmt not in ("json", "csv"):
+        raise typer.BadParameter(f"--format is json or csv, not {fmt[:20]!r}")
+    with _session() as session, _refusals():
+        target = coursework.find_course(session, course)
+        if out is not None:
+            out.mkdir(parents=True, exist_ok=True)
+            stats = assignment_analytics(session, target, assignment)
+            try:
+                files = stats.write(out)
+            finally:
+                stats.close()
+            typer.echo(json.dumps({"out": str(out), "files": files}, indent=2))
+            return
+        report = assignment_report(session, target, assignment)
+    if fmt == "csv":
+        import sys
+
+        write_csv(report["problems"], sys.stdout)
+    else:
+        typer.echo(json.dumps(report, indent=2))
+
+
 def register(app: typer.Typer) -> None:
     app.command("grade-batch")(grade_batch)
     app.command("gradescope-bundle")(gradescope_bundle)
     app.command("regrade")(regrade)
+    app.command("analytics")(analytics)
