@@ -103,8 +103,18 @@ def resolved(part: Part, values: Mapping[str, Any]) -> Part:
     """The part with its tolerance for this variant's values."""
     if isinstance(part.tolerance, Tolerance):
         return part
-    tolerance = part.tolerance(*(values[arg] for arg in step_inputs(part.tolerance)))
-    return replace(part, tolerance=tolerance)
+    args = tuple(values[arg] for arg in step_inputs(part.tolerance))
+    try:
+        return _with_tolerance_of(part, args)
+    except TypeError:  # an unhashable argument (an array): work it out each time
+        return replace(part, tolerance=part.tolerance(*args))
+
+
+@lru_cache(maxsize=4096)
+def _with_tolerance_of(part: Part, args: tuple) -> Part:
+    # A part's tolerance is a pure function of a few params (θ's is of η): the same variant
+    # gives the same resolved part, and `replace` on a Part of 17 fields is not free.
+    return replace(part, tolerance=part.tolerance(*args))
 
 
 # eq=False: a problem is itself (hashed by identity), which is what the per-variant caches need.

@@ -19,9 +19,10 @@ from problems.core import Part
 
 def grade(part: Part, raw, reference, values) -> Verdict:
     answer = read_value(raw)
-    if np.size(answer) != 1:
-        raise AnswerError(f"expected a single number, got {shape_name(np.shape(answer))}")
-    answer = float(np.reshape(answer, ()))
+    if not isinstance(answer, float):  # a number is already one; an array must have one entry
+        if np.size(answer) != 1:
+            raise AnswerError(f"expected a single number, got {shape_name(np.shape(answer))}")
+        answer = float(np.reshape(answer, ()))
     if within(part.tolerance, answer, reference).all():
         return correct()
     return incorrect(
