@@ -23,6 +23,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,12 @@ def read_csv(path: Path) -> Iterator[dict[str, Any]]:
             yield {"line": "1", "error": "the CSV needs a header row with student_id, problem_id "
                    "[, variant] and then one column per part"}
             return
+        # A class's CSV has a column for every part of every problem, mostly empty on a row:
+        # only the non-empty cells are looked at.
+        parts = [(i, name) for i, name in enumerate(header) if name not in RESERVED]
+        student, problem = header.index("student_id"), header.index("problem_id")
+        variant = header.index("variant") if "variant" in header else None
+        canvas = header.index("canvas_id") if "canvas_id" in header else None
         while True:
             try:
                 cells = next(reader)
@@ -82,11 +89,13 @@ def read_csv(path: Path) -> Iterator[dict[str, Any]]:
                 yield {"line": str(number), "student_id": cells[0] if cells else "",
                        "error": f"row has {len(cells)} cells, the header has {len(header)}"}
                 continue
-            row = dict(zip(header, cells))
-            answers = {k: v for k, v in ((k, _cell(row[k])) for k in header if k not in RESERVED) if v is not None}
-            yield {"line": str(number), "student_id": row["student_id"].strip(),
-                   "problem_id": row["problem_id"].strip(), "variant": row.get("variant", "").strip() or None,
-                   "canvas_id": row.get("canvas_id", "").strip() or None, "answers": answers}
+            answers = {}
+            for i, name in parts:
+                if cells[i] and (value := _cell(cells[i])) is not None:
+                    answers[name] = value
+            yield {"line": str(number), "student_id": cells[student].strip(), "problem_id": cells[problem].strip(),
+                   "variant": (cells[variant].strip() or None) if variant is not None else None,
+                   "canvas_id": (cells[canvas].strip() or None) if canvas is not None else None, "answers": answers}
 
 
 def _cleaned(value: Any) -> Any:
@@ -263,17 +272,45 @@ def _key(value: Any) -> str:
     return f"[{text}]" if np.ndim(value) else text
 
 
-def normalized(raw: Any) -> str:
+def normalized(raw: Any, kind: str = "number") -> str:
     """A submitted answer as analytics counts it: numbers and arrays read and rounded to 3
-    significant figures (so `1/4`, `0.25` and `0.250` are one answer), other text collapsed."""
+    significant figures (so `1/4`, `0.25` and `0.250` are one answer), other text — and every
+    answer to an expression part — collapsed. Typed text is cached: a class repeats its wrong
+    answers, and reading one again costs a parse."""
+    if kind == "expression":
+        return _collapsed(raw)
+    if isinstance(raw, str) and len(raw) <= 200:  # a bounded cache: 8192 short texts at most
+        return _normalized_text(raw)
+    return _normalized(raw)
+
+
+def _collapsed(raw: Any) -> str:
+    text = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True)
+    return " ".join(text.split())[:200]
+
+
+def _normalized(raw: Any) -> str:
     from graders.errors import AnswerError
     from graders.read import read_value
 
     try:
         return _key(read_value(raw))
     except (AnswerError, ValueError, TypeError, RecursionError):
-        text = raw if isinstance(raw, str) else json.dumps(raw, sort_keys=True)
-        return " ".join(text.split())[:200]
+        return _collapsed(raw)
+
+
+_normalized_text = lru_cache(maxsize=8192)(_normalized)
+
+
+@lru_cache(maxsize=4096)
+def reference_keys(problem, variant: Any) -> dict[str, str]:
+    """The reference of each number, vector and matrix part of a variant as a `_key` (what
+    the sharing check compares wrong answers with); cached like the solution itself."""
+    from problems.core import reference
+
+    references = reference(problem, variant)
+    return {p.id: _key(references[p.id]) for p in problem.parts
+            if p.kind in ("number", "vector", "matrix") and p.id in references}
 
 
 def as_given(raw: Any) -> str:
@@ -288,7 +325,6 @@ def grade_row(row: dict[str, Any]) -> dict[str, Any]:
     import numpy as np
 
     from graders.grade import UnknownParts, grade
-    from problems.core import reference
     from problems.registry import PROBLEMS
 
     out = {"line": row.get("line", ""), "student_id": row.get("student_id", ""),
@@ -311,7 +347,7 @@ def grade_row(row: dict[str, Any]) -> dict[str, Any]:
         # student's number, judged as such, not a warning for the instructor's terminal.
         with np.errstate(all="ignore"):
             result = grade(problem, row["variant"], answers)
-        references = reference(problem, row["variant"])
+        references = reference_keys(problem, row["variant"])
     except UnknownParts as error:
         out["error"] = str(error)
         return out
@@ -324,20 +360,19 @@ def grade_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def part_records(problem, references: dict[str, Any], answers: dict[str, Any],
+def part_records(problem, references: dict[str, str], answers: dict[str, Any],
                  parts: Iterable[tuple[str, str, float, float, str]]) -> list[dict[str, Any]]:
     """Graded parts (id, status, score, max_score, feedback) -> the records outputs and analytics
     read: with the answer as given, and for analytics the wrong answer normalized and the
-    reference as a key (number, vector and matrix parts). Stored submissions come here too."""
+    reference's key (`reference_keys`). Stored submissions come here too."""
     records = []
     for part_id, status, score, max_score, feedback in parts:
         raw = answers.get(part_id)
         record = {"id": part_id, "status": status, "score": score, "max_score": max_score,
-                  "feedback": feedback, "answer": as_given(raw), "normalized": None, "reference": None}
+                  "feedback": feedback, "answer": as_given(raw), "normalized": None,
+                  "reference": references.get(part_id)}
         if status in ("incorrect", "partial"):  # what analytics counts and compares
-            record["normalized"] = normalized(raw)
-        if part_id in references and problem.part(part_id).kind in ("number", "vector", "matrix"):
-            record["reference"] = _key(references[part_id])
+            record["normalized"] = normalized(raw, problem.part(part_id).kind)
         records.append(record)
     return records
 

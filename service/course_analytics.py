@@ -21,10 +21,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from problems import registry
-from problems.core import reference
 from service import coursework
 from service.analytics import Analytics
-from service.batch import part_records
+from service.batch import part_records, reference_keys
 from service.models import Course, Grading, Student
 
 
@@ -57,7 +56,7 @@ def counted_records(session: Session, course: Course, slug: str,
                      for p in row.result.get("parts", [])]
             yield {"line": str(row.id), "student_id": student_id, "problem_id": item.problem_id,
                    "variant": variant, "score": row.score, "max_score": row.max_score, "error": None,
-                   "parts": part_records(problem, reference(problem, variant), answers, parts)}
+                   "parts": part_records(problem, reference_keys(problem, variant), answers, parts)}
 
 
 def assignment_analytics(session: Session, course: Course, slug: str, only: str | None = None) -> Analytics:
