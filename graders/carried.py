@@ -54,6 +54,23 @@ def upstream_parts(problem: Problem) -> dict[str, set[str]]:
     return {pid: set(ups) for pid, ups in _upstream_parts(problem).items()}
 
 
+@lru_cache(maxsize=None)
+def _steps_for(problem: Problem, part_id: str) -> Mapping[str, Any]:
+    """The steps a part's value is computed from (it and its inputs, transitively), in order:
+    re-running only those gives the same value for a fraction of the solver. Tables keep every
+    step: consecutive recurrences advance together, and dropping a step between two runs of
+    them would join the runs."""
+    if any(isinstance(step, Recurrence) for step in problem.steps.values()):
+        return problem.steps
+    needed, pending = set(), [part_id]
+    while pending:
+        name = pending.pop()
+        if name in problem.steps and name not in needed:
+            needed.add(name)
+            pending.extend(step_inputs(problem.steps[name]))
+    return {name: step for name, step in problem.steps.items() if name in needed}
+
+
 def _read_shaped(part: Part, raw: Any, reference) -> np.ndarray | None:
     """The student's value in the reference's shape, or None."""
     try:
@@ -158,7 +175,7 @@ def _carried_verdict(problem, part, upstream, usable, answers, params, grade_aga
     # a negative v): the NaN that results matches nothing, which is the right verdict, and
     # NumPy's RuntimeWarning about it is per-submission noise that costs ~0.1 ms to raise.
     with np.errstate(all="ignore"):
-        recomputed = run_steps(problem.steps, params, given={u: usable[u] for u in wrong_upstream})
+        recomputed = run_steps(_steps_for(problem, part.id), params, given={u: usable[u] for u in wrong_upstream})
         expected = _expected_table(problem, part, usable[part.id], recomputed) if is_table else recomputed[part.id]
     carried = grade_against(part, answers[part.id], expected)
     credit = carried.credit * problem.carried_credit
