@@ -28,7 +28,7 @@ from fastapi import HTTPException, status
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from graders.grade import grade
 from graders.result import GradeResult
@@ -310,11 +310,9 @@ def list_assignments(session: Session, course: Course) -> list[Assignment]:
 
 
 def get_assignment(session: Session, course: Course, slug: str) -> Assignment:
-    # Its problems in the same query (a join), not a second SELECT: every submission needs them.
-    assignment = session.execute(
-        select(Assignment).options(joinedload(Assignment.problems))
-        .where(Assignment.course_id == course.id, Assignment.slug == slug)
-    ).unique().scalar_one_or_none()
+    assignment = session.scalar(
+        select(Assignment).where(Assignment.course_id == course.id, Assignment.slug == slug)
+    )
     if assignment is None:
         raise not_found(f"there is no assignment {slug[:50]!r} in {course.name}")
     return assignment
@@ -480,24 +478,28 @@ def submit(
         used = attempts_used(session, student.id, assignment.id, problem.id)
         if allowed is not None and used >= allowed:
             raise out_of_attempts(allowed, problem.id, assignment.slug)
+        attempt = used + 1 if counts else None
         row = Grading(
             problem_id=problem.id, variant=str(variant), answers=answers, result=result.to_dict(),
             score=result.score, max_score=result.max_score, created_at=now,
-            student_pk=student.id, assignment_id=assignment.id, attempt=used + 1 if counts else None,
+            student_pk=student.id, assignment_id=assignment.id, attempt=attempt,
             idempotency_key=idempotency_key, late_days=late_days, penalty=penalty, final_score=final_score,
         )
+        used_now = attempt if attempt is not None else used
+        # The body is made before the INSERT; only the row's id goes in after it. On SQLite the
+        # database is locked from the INSERT to the COMMIT, so nothing else is done in between.
+        receipt = SubmissionReceipt(
+            id=0, assignment=assignment.slug, attempt=attempt, attempts_used=used_now,
+            attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
+            due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
+        )
+        body = StudentGradeResponse(**result.to_dict(), submission=receipt).model_dump(mode="json")
         session.add(row)
         try:
             with writing(session):  # SQLite: this process's writers queue (service/db.py)
                 session.flush()  # the unique constraints speak here, and the row gets its id
-                used_now = row.attempt if row.attempt is not None else used
-                receipt = SubmissionReceipt(
-                    id=row.id, assignment=assignment.slug, attempt=row.attempt, attempts_used=used_now,
-                    attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
-                    due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
-                )
-                body = StudentGradeResponse(**result.to_dict(), submission=receipt)
-                row.response = body.model_dump(mode="json")
+                body["submission"]["id"] = row.id
+                row.response = body
                 session.commit()
             record_grading(problem.id, result)  # /metrics (service/observability.py)
             return Receipt(row.response, replayed=False)
