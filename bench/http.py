@@ -269,6 +269,17 @@ def count_rows(url: str) -> tuple[int, int, set[int]]:
     return practice, len(recorded), recorded
 
 
+def settle(url: str) -> None:
+    """Wait until the number of stored gradings stops changing (for 0.5 s)."""
+    last = None
+    for _ in range(60):
+        practice, recorded, _ = count_rows(url)
+        if (practice, recorded) == last:
+            return
+        last = (practice, recorded)
+        time.sleep(0.5)
+
+
 # --- one run ----------------------------------------------------------------------------------
 
 
@@ -308,12 +319,13 @@ def one_run(args, source_name: str, source: Path, servers: int) -> Run:
             requests = write_requests(folder, tokens)
             for name in SCENARIOS:  # warm every path (imports, caches, connection pools)
                 run_wrk(bases, requests[name], folder, args.warmup, args.connections, args.threads)
+            settle(url)  # warm-up requests still in flight when wrk stopped: let them land first
             practice0, recorded0, ids0 = count_rows(url)
             run = Run(source_name, "postgresql" if args.database_url else "sqlite", servers)
             for name in SCENARIOS:
                 run.results[name] = run_wrk(bases, requests[name], folder, args.duration, args.connections,
                                             args.threads)
-                time.sleep(1.0)  # let requests still in flight finish before the next scenario
+                settle(url)  # requests still in flight when wrk stopped finish before the next scenario
             practice1, recorded1, ids1 = count_rows(url)
             acknowledged = set(run.results["recorded"]["ids"])
             new_ids = ids1 - ids0
