@@ -26,6 +26,7 @@ from graders.errors import AnswerError
 from graders.kinds.array import ShapeMismatch, fit_shape
 from graders.read import is_missing, read_value
 from graders.result import Verdict
+from graders.tolerance import allclose
 from problems.core import Part, Problem, Recurrence, Values, recurrence_row, run_steps, step_inputs
 
 CARRIED_KINDS = ("number", "vector", "matrix")
@@ -82,15 +83,6 @@ def _read_shaped(part: Part, raw: Any, reference) -> np.ndarray | None:
         return None
 
 
-def _allclose(given: np.ndarray, value: np.ndarray) -> bool:
-    """`np.allclose(given, value)` (rtol 1e-5, atol 1e-8), its very formula, without the ~30 µs
-    its argument handling costs on these few-entry arrays (it runs for every param of the
-    answer's shape, for every wrong upstream answer)."""
-    with np.errstate(invalid="ignore"):
-        close = (np.abs(given - value) <= 1e-8 + 1e-5 * np.abs(value)) & np.isfinite(value) | (given == value)
-    return bool(close.all())
-
-
 def _usable(part: Part, raw: Any, reference, params: Mapping[str, Any]) -> tuple[np.ndarray | None, str | None]:
     """The student's value in the reference's shape, or why it cannot be carried forward."""
     name = display_name(part)
@@ -101,7 +93,7 @@ def _usable(part: Part, raw: Any, reference, params: Mapping[str, Any]) -> tuple
     if not value.any() and reference.any():
         return None, f"your answer for {name} is all zeros"
     for param_name, param in params.items():
-        if isinstance(param, np.ndarray) and param.shape == value.shape and _allclose(param, value):
+        if isinstance(param, np.ndarray) and param.shape == value.shape and allclose(param, value):
             return None, f"your answer for {name} is a copy of the given {param_name}"
     return value, None
 

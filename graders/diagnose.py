@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from graders.tolerance import loosened, within
+from graders.tolerance import Near, allclose, loosened, within
 from problems.core import Part, mistake_value
 from problems.precision import Tolerance
 
@@ -35,14 +35,18 @@ def systematic(part: Part, answer, reference, values: Mapping[str, Any]) -> str 
     if feedback:
         return feedback
     answer, reference = np.asarray(answer, dtype=float), np.asarray(reference, dtype=float)
-    tol = part.tolerance
-    if np.any(reference != 0) and _matches(tol, -answer, reference):
+    near = Near(part.tolerance, reference)  # four candidates, one reference
+
+    def matches(candidate: np.ndarray) -> bool:
+        return candidate.shape == reference.shape and bool(near(candidate).all())
+
+    if np.any(reference != 0) and matches(-answer):
         return "The magnitude is right but the sign is wrong."
     square = reference.ndim == 2 and reference.shape[0] == reference.shape[1]
-    if square and not np.allclose(reference, reference.T) and _matches(tol, answer.T, reference):
+    if square and not allclose(reference, reference.T) and matches(answer.T):
         return "This is the transpose of the expected matrix: check which index is the row."
     for factor, words in ((2.0, "twice"), (0.5, "half")):
-        if np.any(reference != 0) and _matches(tol, answer / factor, reference):
+        if np.any(reference != 0) and matches(answer / factor):
             return f"This is {words} the expected value: check for a factor of 2."
     return None
 
