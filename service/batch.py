@@ -372,7 +372,8 @@ def part_records(problem, references: dict[str, str], answers: dict[str, Any],
                   "feedback": feedback, "answer": as_given(raw), "normalized": None,
                   "reference": references.get(part_id)}
         if status in ("incorrect", "partial"):  # what analytics counts and compares
-            record["normalized"] = normalized(raw, problem.part(part_id).kind)
+            kind = next((p.kind for p in problem.parts if p.id == part_id), "number")  # a stored part may be gone
+            record["normalized"] = normalized(raw, kind)
         records.append(record)
     return records
 

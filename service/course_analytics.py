@@ -28,7 +28,10 @@ from service.models import Course, Grading, Student
 
 
 def _variant(text: str):
-    return "default" if text == "default" else int(text)
+    """A stored variant: "default" or a seed (None for anything else: then no reference)."""
+    if text == "default":
+        return text
+    return int(text) if text.isascii() and text.isdigit() else None
 
 
 def counted_records(session: Session, course: Course, slug: str,
@@ -51,12 +54,13 @@ def counted_records(session: Session, course: Course, slug: str,
             if row is None:
                 continue
             variant = _variant(row.variant)
+            references = {} if variant is None else reference_keys(problem, variant)
             answers = row.answers if isinstance(row.answers, dict) else {}
             parts = [(p["id"], p["status"], p["score"], p["max_score"], p.get("feedback", ""))
                      for p in row.result.get("parts", [])]
             yield {"line": str(row.id), "student_id": student_id, "problem_id": item.problem_id,
-                   "variant": variant, "score": row.score, "max_score": row.max_score, "error": None,
-                   "parts": part_records(problem, reference_keys(problem, variant), answers, parts)}
+                   "variant": row.variant, "score": row.score, "max_score": row.max_score, "error": None,
+                   "parts": part_records(problem, references, answers, parts)}
 
 
 def assignment_analytics(session: Session, course: Course, slug: str, only: str | None = None) -> Analytics:

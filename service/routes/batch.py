@@ -4,7 +4,6 @@ Everything here needs an instructor's token."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -136,13 +135,17 @@ def show_job(job_id: str, request: Request, session: SessionDep) -> JobOut:
     return job_out(request, _job(session, job_id))
 
 
-@router.get("/jobs/{job_id}/analytics")
-def job_analytics(job_id: str, request: Request, session: SessionDep) -> dict[str, Any]:
+@router.get("/jobs/{job_id}/analytics", response_class=FileResponse,
+            responses={200: {"content": {"application/json": {}}}})
+def job_analytics(job_id: str, request: Request, session: SessionDep) -> FileResponse:
+    """analytics.json, sent from the file (it may list many sharing flags: never loaded here)."""
     job = _job(session, job_id)
     if job.status != "done":
         raise coursework.conflict(f"job {job_id} is {job.status}; analytics come when it is done")
     out = batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out"
-    return json.loads((out / "analytics.json").read_text())
+    if not (out / "analytics.json").is_file():
+        raise coursework.not_found(f"job {job_id} has no analytics")
+    return FileResponse(out / "analytics.json", media_type="application/json")
 
 
 @router.get("/jobs/{job_id}/files/{name:path}", name="batch_job_file")

@@ -80,6 +80,9 @@ def test_a_class_graded_by_cli_and_api_gives_identical_results(class_csv, tmp_pa
     for name in ("parts.csv", "totals.csv", "gradebook.csv", "canvas.csv", "moodle.csv", "analytics.json",
                  "analytics.csv", "sharing.csv"):
         assert fetch(client, instructor, job, name) == (out / name).read_bytes(), name
+    served = client.get(f"/api/batch/jobs/{job['id']}/analytics", headers=instructor)
+    assert served.status_code == 200 and served.headers["content-type"] == "application/json"
+    assert served.json() == json.loads((out / "analytics.json").read_text())
     one = "gradescope/s00003/results.json"
     assert json.loads(fetch(client, instructor, job, one)) == json.loads((out / one).read_text())
 
