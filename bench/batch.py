@@ -4,8 +4,11 @@ graded by `hwcheck grade-batch` exactly as an instructor runs it.
 
     python bench/batch.py --rows 100000 --runs 3 [--workers 2] [--sizes 10000,30000]
 
-For each run: wall time, rows per second, and peak resident memory of the main process and of
-all its processes together (sampled every 0.1 s from /proc: main + forkserver + workers).
+For each run: wall time, rows per second, peak resident memory of the main process and of all
+its processes together (sampled every 0.1 s from /proc: main + forkserver + workers), and CPU
+seconds of the main process (the pipeline's own overhead: reading, writing, analytics — what
+competes with the workers for the cores) and of all the processes (the whole work; rows per CPU
+second is much less sensitive to a loaded machine than rows per second of wall time).
 `--sizes` grades smaller classes once each, to show the main process's peak does not grow with
 the rows. Prints a Markdown table.
 """
@@ -40,6 +43,15 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of one process (not its children), from /proc/<pid>/stat."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
+        return 0.0
+
+
 def descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
@@ -60,13 +72,17 @@ def run_once(csv_path: Path, workers: int, out: Path) -> dict:
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak_main = peak_all = 0
+    main_cpu = all_cpu = 0.0
     done = threading.Event()
 
     def sample():
-        nonlocal peak_main, peak_all
+        nonlocal peak_main, peak_all, main_cpu, all_cpu
         while not done.is_set():
+            children = descendants(process.pid)
+            main_cpu = max(main_cpu, cpu_seconds(process.pid))
+            all_cpu = max(all_cpu, main_cpu + sum(cpu_seconds(child) for child in children))
             main = rss_kib(process.pid)
-            total = main + sum(rss_kib(child) for child in descendants(process.pid))
+            total = main + sum(rss_kib(child) for child in children)
             peak_main, peak_all = max(peak_main, main), max(peak_all, total)
             time.sleep(0.1)
 
@@ -82,7 +98,8 @@ def run_once(csv_path: Path, workers: int, out: Path) -> dict:
 
     summary = json.loads(stdout)
     return {"rows": summary["rows"], "errors": summary["errors"], "wall": wall, "rows_per_s": summary["rows"] / wall,
-            "peak_main_mib": peak_main / 1024, "peak_all_mib": peak_all / 1024}
+            "peak_main_mib": peak_main / 1024, "peak_all_mib": peak_all / 1024, "main_cpu": main_cpu,
+            "all_cpu": all_cpu, "rows_per_cpu_s": summary["rows"] / all_cpu if all_cpu else 0.0}
 
 
 def main() -> None:
@@ -107,14 +124,17 @@ def main() -> None:
                 result.update(size=rows, input_mib=mib, made=made)
                 results.append(result)
                 print(f"{rows} rows run {run + 1}: {result['wall']:.1f} s, {result['rows_per_s']:.0f} rows/s, "
-                      f"main peak {result['peak_main_mib']:.0f} MiB, all {result['peak_all_mib']:.0f} MiB",
+                      f"main peak {result['peak_main_mib']:.0f} MiB, all {result['peak_all_mib']:.0f} MiB, "
+                      f"main CPU {result['main_cpu']:.1f} s, all CPU {result['all_cpu']:.1f} s",
                       file=sys.stderr, flush=True)
     print(f"\nworkers={args.workers}, cpus={os.cpu_count()}\n")
-    print("| rows | input MiB | wall s | rows/s | peak RSS main MiB | peak RSS all processes MiB |")
-    print("|---|---|---|---|---|---|")
+    print("| rows | input MiB | wall s | rows/s | peak RSS main MiB | peak RSS all processes MiB | main CPU s "
+          "| all CPU s | rows per CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['size']:,} | {r['input_mib']:.1f} | {r['wall']:.1f} | {r['rows_per_s']:.0f} | "
-              f"{r['peak_main_mib']:.0f} | {r['peak_all_mib']:.0f} |")
+              f"{r['peak_main_mib']:.0f} | {r['peak_all_mib']:.0f} | {r['main_cpu']:.1f} | {r['all_cpu']:.1f} | "
+              f"{r['rows_per_cpu_s']:.0f} |")
     full = [r for r in results if r["size"] == args.rows]
     print(f"\nmedian of {len(full)} runs at {args.rows:,} rows: "
           f"{statistics.median(r['rows_per_s'] for r in full):.0f} rows/s, "
