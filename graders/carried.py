@@ -38,7 +38,7 @@ def display_name(part: Part) -> str:
     return head if head and len(head) <= 14 else part.id
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=1024)
 def _upstream_parts(problem: Problem) -> dict[str, frozenset[str]]:
     depends: dict[str, set[str]] = {}
     for name, step in problem.steps.items():
@@ -55,7 +55,7 @@ def upstream_parts(problem: Problem) -> dict[str, set[str]]:
     return {pid: set(ups) for pid, ups in _upstream_parts(problem).items()}
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)
 def _steps_for(problem: Problem, part_id: str) -> Mapping[str, Any]:
     """The steps a part's value is computed from (it and its inputs, transitively), in order:
     re-running only those gives the same value for a fraction of the solver. Tables keep every

@@ -145,12 +145,11 @@ def step_inputs(fn: Callable[..., Any] | Recurrence) -> list[str]:
     return list(_argument_names(fn.fn if isinstance(fn, Recurrence) else fn))
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=8192)
 def _argument_names(fn: Callable[..., Any]) -> tuple[str, ...]:
     # inspect.signature costs ~20 µs and grading asks for the same few hundred step, mistake
     # and tolerance functions over and over (every carried-forward re-run walks every step);
-    # a function's argument names never change, and the functions live as long as the
-    # problems that hold them, so the cache is bounded by the catalog.
+    # a function's argument names never change. The catalog has far fewer than 8,192.
     return tuple(inspect.signature(fn).parameters)
 
 
