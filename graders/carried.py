@@ -32,6 +32,7 @@ from problems.core import Part, Problem, Recurrence, Values, recurrence_row, run
 CARRIED_KINDS = ("number", "vector", "matrix")
 
 
+@lru_cache(maxsize=4096)
 def display_name(part: Part) -> str:
     """How the statement writes the quantity: 'ŷ' from 'ŷ = softmax(z) (3 entries)'."""
     head = re.split(r" = | \(|, ", part.prompt, maxsplit=1)[0].strip()
@@ -145,8 +146,10 @@ def carry_forward(
         verdict = verdicts[part.id]
         if part.id not in upstream or verdict.status not in ("incorrect", "partial"):
             continue
-        if _read_shaped(part, answers[part.id], values[part.id]) is None:
-            continue  # a wrong shape stays wrong whatever it is compared with
+        # A wrong shape stays wrong whatever it is compared with. (A usable answer was just
+        # read in this shape: no need to read it again.)
+        if part.id not in usable and _read_shaped(part, answers[part.id], values[part.id]) is None:
+            continue
         carried = _carried_verdict(problem, part, upstream[part.id], usable, answers, params, grade_against)
         if carried is not None and carried.credit > verdict.credit:
             result[part.id] = carried

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from problems.precision import Tolerance
@@ -82,6 +84,7 @@ def _sigfigs_within(sigfigs: int, diff, ref):
     return ((diff <= unit * _SLACK) & (ref != 0)) | ((ref == 0) & (diff == 0))
 
 
+@lru_cache(maxsize=1024)  # a Tolerance is a frozen value; this runs for every wrong answer
 def loosened(tol: Tolerance, factor: float) -> Tolerance:
     """The same rule `factor` times looser: used only to tell "close, but too coarse" apart
     from plain wrong in feedback, never to award credit."""
