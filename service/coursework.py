@@ -28,7 +28,7 @@ from fastapi import HTTPException, status
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, lazyload, selectinload
 
 from graders.grade import grade
 from graders.result import GradeResult
@@ -324,8 +324,19 @@ def resolve_assignment(
     """The assignment a submission or a view is for: the one named, or the only one that has
     this problem."""
     if slug is not None:
-        assignment = get_assignment(session, course, slug)
-        item = assignment.problem(problem_id)
+        # The assignment and this one problem of it in one query. Not all its problems: their
+        # select-in load was a tenth of a recorded grading's CPU (bench/RESULTS-http.md); they
+        # are loaded below only for the message, when the problem is not there.
+        found = session.execute(
+            select(Assignment, AssignmentProblem)
+            .options(lazyload(Assignment.problems))
+            .outerjoin(AssignmentProblem, (AssignmentProblem.assignment_id == Assignment.id)
+                       & (AssignmentProblem.problem_id == problem_id))
+            .where(Assignment.course_id == course.id, Assignment.slug == slug)
+        ).first()
+        if found is None:
+            raise not_found(f"there is no assignment {slug[:50]!r} in {course.name}")
+        assignment, item = found
         if item is None:
             listed = ", ".join(p.problem_id for p in assignment.problems)
             raise not_found(f"{problem_id} is not part of {assignment.slug}; its problems are {listed}")
