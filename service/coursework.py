@@ -26,7 +26,7 @@ from typing import Any
 
 from fastapi import HTTPException, status
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload, selectinload
 
@@ -60,6 +60,7 @@ from service.models import (
     Student,
 )
 from service.db import writing
+from service.grading import insert_grading
 from service.observability import record_grading
 from service.schemas import PartSummary
 from service.tokens import INSTRUCTOR_PREFIX, STUDENT_PREFIX, new_token
@@ -490,7 +491,7 @@ def submit(
         if allowed is not None and used >= allowed:
             raise out_of_attempts(allowed, problem.id, assignment.slug)
         attempt = used + 1 if counts else None
-        row = Grading(
+        row = dict(
             problem_id=problem.id, variant=str(variant), answers=answers, result=result.to_dict(),
             score=result.score, max_score=result.max_score, created_at=now,
             student_pk=student.id, assignment_id=assignment.id, attempt=attempt,
@@ -505,15 +506,15 @@ def submit(
             due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
         )
         body = StudentGradeResponse(**result.to_dict(), submission=receipt).model_dump(mode="json")
-        session.add(row)
         try:
             with writing(session):  # SQLite: this process's writers queue (service/db.py)
-                session.flush()  # the unique constraints speak here, and the row gets its id
-                body["submission"]["id"] = row.id
-                row.response = body
+                # The unique constraints speak at the INSERT, which gives the row its id.
+                body["submission"]["id"] = row_id = insert_grading(session, row)
+                session.execute(update(Grading.__table__).where(Grading.__table__.c.id == row_id)
+                                .values(response=body))
                 session.commit()
             record_grading(problem.id, result)  # /metrics (service/observability.py)
-            return Receipt(row.response, replayed=False)
+            return Receipt(body, replayed=False)
         except IntegrityError:
             # Someone else took this attempt number (or this key) first: look again.
             session.rollback()
