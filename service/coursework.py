@@ -26,7 +26,7 @@ from typing import Any
 
 from fastapi import HTTPException, status
 from pydantic import ValidationError
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload, selectinload
 
@@ -463,6 +463,11 @@ def _replay(previous: Grading, problem: Problem, slug: str | None, answers: dict
     return Receipt(previous.response, replayed=True)
 
 
+# The stored body, once the INSERT has given the row its id (made once: see insert_grading).
+_STORE_RESPONSE = (update(Grading.__table__).where(Grading.__table__.c.id == bindparam("row_id"))
+                   .values(response=bindparam("response")))
+
+
 def submit(
     session: Session,
     student: Student,
@@ -510,8 +515,7 @@ def submit(
             with writing(session):  # SQLite: this process's writers queue (service/db.py)
                 # The unique constraints speak at the INSERT, which gives the row its id.
                 body["submission"]["id"] = row_id = insert_grading(session, row)
-                session.execute(update(Grading.__table__).where(Grading.__table__.c.id == row_id)
-                                .values(response=body))
+                session.execute(_STORE_RESPONSE, {"row_id": row_id, "response": body})
                 session.commit()
             record_grading(problem.id, result)  # /metrics (service/observability.py)
             return Receipt(body, replayed=False)
