@@ -70,6 +70,21 @@ def baseline(part, text) -> bool:
         signal.alarm(0)
 
 
+def _read_time(part, text, repeat) -> float:
+    """Median time of the parse, name splitting and shape inference alone: the step the
+    baseline shares with ours, so the floor under both."""
+    symbols = parse_symbols(part.symbols)
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        try:
+            read_expression(text, symbols)
+        except AnswerError:
+            pass
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
 def percentile(values, q):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -85,7 +100,7 @@ def main() -> None:
     for part, _ in items:            # warm: draws and reference values, once per part
         expected_for(part)
 
-    our_times, base_times = [], []
+    our_times, base_times, read_times = [], [], []
     our_full = our_equivalence = base_equivalence = 0
     disagreements = []
     for part, item in items:
@@ -95,6 +110,7 @@ def main() -> None:
             result = ours(part, item["answer"])
             runs.append(time.perf_counter() - started)
         our_times.append(statistics.median(runs))
+        read_times.append(_read_time(part, item["answer"], args.repeat))
         started = time.perf_counter()
         equal = baseline(part, item["answer"])
         base_times.append(time.perf_counter() - started)
@@ -122,6 +138,10 @@ def main() -> None:
     print("\n".join(lines))
     print(f"\n{n} corpus items; median speed-up {base_median / ours_median:.0f}×, "
           f"total {sum(base_times) / sum(our_times):.0f}×.")
+    read_median = statistics.median(read_times) * 1e3
+    print(f"Reading alone (parse, names, shapes; shared by both): median {read_median:.3f} ms, "
+          f"{read_median / ours_median:.0%} of ours; the baseline beyond it: median "
+          f"{statistics.median(b - r for b, r in zip(base_times, read_times)) * 1e3:.3f} ms.")
     if disagreements:
         print(f"\nSymPy disagrees with the labels on {len(disagreements)} items, e.g.:")
         for part_id, answer, status in disagreements[:12]:
