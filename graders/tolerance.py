@@ -44,8 +44,7 @@ class Near:
         self.bound = bound
         self.unit = None
         if tol.sigfigs is not None:
-            magnitude = np.floor(np.log10(np.where(ref == 0, 1.0, np.abs(ref))))
-            self.unit = 10.0 ** (magnitude - tol.sigfigs + 1) * _SLACK
+            self.unit = _sigfig_unit(tol.sigfigs, ref) * _SLACK
             self.nonzero, self.zero = ref != 0, ref == 0
 
     def __call__(self, answer) -> np.ndarray:
@@ -79,9 +78,14 @@ def _scalar_within(tol: Tolerance, answer: float, reference: float) -> bool:
 
 
 def _sigfigs_within(sigfigs: int, diff, ref):
+    return ((diff <= _sigfig_unit(sigfigs, ref) * _SLACK) & (ref != 0)) | ((ref == 0) & (diff == 0))
+
+
+def _sigfig_unit(sigfigs: int, ref):
+    """One unit of the last significant figure kept, entry by entry (a zero reference has none:
+    only an exact 0 matches it)."""
     magnitude = np.floor(np.log10(np.where(ref == 0, 1.0, np.abs(ref))))
-    unit = 10.0 ** (magnitude - sigfigs + 1)
-    return ((diff <= unit * _SLACK) & (ref != 0)) | ((ref == 0) & (diff == 0))
+    return 10.0 ** (magnitude - sigfigs + 1)
 
 
 @lru_cache(maxsize=1024)  # a Tolerance is a frozen value; this runs for every wrong answer
