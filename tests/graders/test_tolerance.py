@@ -1,4 +1,5 @@
 import numpy as np
+from hypothesis import given, settings, strategies as st
 
 from graders.tolerance import loosened, within
 from problems.precision import EXACT, THREE_SIGFIGS, TWO_DECIMALS, Tolerance
@@ -42,3 +43,25 @@ def test_or_keeps_the_looser_clause_of_each_kind():
 def test_loosened_is_looser():
     assert within(loosened(TWO_DECIMALS, 10), 1.3, 1.3953).all()
     assert not within(TWO_DECIMALS, 1.3, 1.3953).all()
+
+
+_VALUES = st.one_of(st.just(0.0), st.floats(-1e6, 1e6, allow_nan=False, allow_infinity=False))
+_TOLERANCES = st.builds(
+    Tolerance,
+    absolute=st.one_of(st.none(), st.sampled_from([0.0, 1e-3, 0.05])),
+    relative=st.one_of(st.none(), st.sampled_from([1e-6, 0.01, 0.05])),
+    decimals=st.one_of(st.none(), st.integers(0, 4)),
+    sigfigs=st.one_of(st.none(), st.integers(1, 5)),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_TOLERANCES, _VALUES, _VALUES, st.floats(-3, 3))
+def test_two_numbers_get_the_verdict_of_the_same_pair_as_arrays(tol, reference, offset, scale):
+    """Two floats take a shortcut in plain Python; arrays take NumPy. The same pair must get
+    the same verdict both ways. The answers are drawn near the reference, so the boundary
+    between accepted and refused is exercised, not only clear cases."""
+    for answer in (offset, reference + offset * 10.0 ** -6, reference * (1 + scale * 1e-3), reference):
+        as_numbers = bool(within(tol, float(answer), float(reference)))
+        as_arrays = within(tol, np.array([answer, answer]), np.array([reference, reference]))
+        assert as_arrays.tolist() == [as_numbers, as_numbers], (tol, answer, reference)
