@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service.db import make_engine, make_sessionmaker, migrate
+from service.writer import Writer
 from service.models import utc_now
 from service.assignments import load_assignments
 from service.routes import assignments, courses, grade, me, preview, problems
@@ -30,6 +31,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.auto_migrate:
             migrate(settings.effective_database_url)
         yield
+        app.state.writer.close()  # after the in-flight requests: their rows are written first
         app.state.engine.dispose()
 
     app = FastAPI(
@@ -42,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine
     app.state.sessionmaker = make_sessionmaker(engine)
+    app.state.writer = Writer(engine)  # practice gradings, group-committed: service/writer.py
     app.state.assignments = load_assignments(settings.assignments_file)
     app.state.clock = utc_now  # service/clock.py: tests move it instead of sleeping
     app.include_router(problems.router)

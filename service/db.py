@@ -34,7 +34,7 @@ _write_locks_guard = threading.Lock()
 _engine_locks: weakref.WeakKeyDictionary[Engine, threading.Lock | None] = weakref.WeakKeyDictionary()
 
 
-def _sqlite_write_lock(engine: Engine) -> threading.Lock | None:
+def sqlite_write_lock(engine: Engine) -> threading.Lock | None:
     try:
         return _engine_locks[engine]
     except KeyError:
@@ -54,7 +54,7 @@ def writing(session: Session) -> Iterator[None]:
     """Around a session's writes and their commit (or rollback): on SQLite, one thread of this
     process at a time per database file; elsewhere nothing. A failure inside rolls back before
     the lock is let go, so the next writer never finds SQLite's lock still held."""
-    lock = _sqlite_write_lock(session.get_bind())
+    lock = sqlite_write_lock(session.get_bind())
     if lock is None:
         yield
         return

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from graders.grade import grade
+from graders.read import is_missing
 from graders.result import GradeResult
 from problems.core import Problem, Variant
 from service.db import writing
 from service.models import Grading
 from service.observability import record_grading
+from service.writer import Writer
 
 
 _INSERT = insert(Grading.__table__).returning(Grading.__table__.c.id)
@@ -27,13 +31,41 @@ def insert_grading(session: Session, values: dict[str, Any]) -> int:
     return session.execute(_INSERT, values).scalar_one()
 
 
+def practice_row(problem: Problem, variant: Variant, answers: dict[str, Any], result: GradeResult) -> dict[str, Any]:
+    return dict(problem_id=problem.id, variant=str(variant), answers=answers, result=result.to_dict(),
+                score=result.score, max_score=result.max_score)
+
+
 def grade_and_store(session: Session, problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
     result = grade(problem, variant, answers)
-    row = dict(problem_id=problem.id, variant=str(variant), answers=answers, result=result.to_dict(),
-               score=result.score, max_score=result.max_score)
     # The student sees a result only once it is committed: an acknowledged grading is never lost.
     with writing(session):
-        insert_grading(session, row)
+        insert_grading(session, practice_row(problem, variant, answers, result))
         session.commit()
     record_grading(problem.id, result)  # /metrics: hwcheck_gradings_total{problem,status}
+    return result
+
+
+def quick(problem: Problem, answers: Mapping[str, Any]) -> bool:
+    """Whether grading these answers is sure to be short: no expression answered. Numbers,
+    vectors, matrices, sets and booleans grade in a fraction of a millisecond
+    (bench/RESULTS-grading.md); an expression can take up to the part budget."""
+    return not any(part.kind == "expression" and not is_missing(answers.get(part.id)) for part in problem.parts)
+
+
+async def grade_soon(problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
+    """Grade from an async route: quick gradings on the event loop itself — handing them to a
+    worker thread cost more than grading them —, the rest in a worker thread, so one hard
+    expression never stalls the other requests."""
+    if quick(problem, answers):
+        return grade(problem, variant, answers)
+    return await run_in_threadpool(grade, problem, variant, answers)
+
+
+async def grade_and_keep(writer: Writer, problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
+    """`grade_and_store` for async routes: the row goes in by the group-committing writer
+    (service/writer.py), and the result is returned once it is committed."""
+    result = await grade_soon(problem, variant, answers)
+    await writer.write(_INSERT, practice_row(problem, variant, answers, result))
+    record_grading(problem.id, result)
     return result
