@@ -26,7 +26,7 @@ from typing import Any
 
 from fastapi import HTTPException, status
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, lazyload, selectinload
 
@@ -63,7 +63,7 @@ from service.db import writing
 from service.grading import insert_grading
 from service.observability import record_grading
 from service.schemas import PartSummary
-from service.tokens import INSTRUCTOR_PREFIX, STUDENT_PREFIX, new_token
+from service.tokens import INSTRUCTOR_PREFIX, STUDENT_PREFIX, new_token, token_hash
 
 # Course variants live above every public seed: a student cannot grade their own variant as
 # anonymous practice (requests accept only seeds ≤ MAX_SEED), nor anyone else's. They stay below
@@ -369,6 +369,10 @@ def deadline_for(session: Session, assignment: Assignment, student: Student) -> 
     extension = session.scalar(
         select(Extension).where(Extension.assignment_id == assignment.id, Extension.student_pk == student.id)
     )
+    return deadline_of(assignment, extension)
+
+
+def deadline_of(assignment: Assignment, extension: Extension | None) -> Deadline:
     if extension is None:
         return Deadline(assignment.due_at, assignment.accept_late_until, extended=False)
     # The late window keeps its length after the student's own deadline.
@@ -460,12 +464,63 @@ def _replay(previous: Grading, problem: Problem, slug: str | None, answers: dict
             "this Idempotency-Key was already used for a different submission; "
             "send a new key with each new submission"
         )
-    return Receipt(previous.response, replayed=True)
+    return Receipt(stored_body(previous), replayed=True)
 
 
-# The stored body, once the INSERT has given the row its id (made once: see insert_grading).
-_STORE_RESPONSE = (update(Grading.__table__).where(Grading.__table__.c.id == bindparam("row_id"))
-                   .values(response=bindparam("response")))
+def stored_body(row: Grading) -> dict[str, Any]:
+    """The body a submission was answered with. It is stored in the same INSERT that gives the
+    row its id, so the id is put in here, first as it was sent (rows stored before kept it)."""
+    body = dict(row.response)
+    body["submission"] = {"id": row.id, **{k: v for k, v in body["submission"].items() if k != "id"}}
+    return body
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a student's submission needs, read in one query (`submission_context`)."""
+
+    student: Student
+    assignment: Assignment
+    deadline: Deadline
+    used: int  # attempts used so far
+
+
+def submission_context(
+    session: Session, token: str, problem_id: str, slug: str | None, idempotency_key: str | None
+) -> Context | None:
+    """A student's token, the assignment with this problem (the one named, or the only one),
+    the student's extension and attempts used, in one query — five round trips before, most
+    of a recorded grading's time (bench/RESULTS-http.md). None when anything is unusual (not a
+    student's token, no such assignment or more than one, the Idempotency-Key already used):
+    `submit` on its own then reads them one by one and says what is wrong."""
+    if not token.startswith(STUDENT_PREFIX):
+        return None
+    used = (
+        select(func.coalesce(func.max(Grading.attempt), 0))
+        .where(Grading.student_pk == Student.id, Grading.assignment_id == Assignment.id,
+               Grading.problem_id == problem_id)
+        .scalar_subquery()
+    )
+    query = (
+        select(Student, Course, Assignment, Extension, used)
+        .join(Course, Student.course_id == Course.id)
+        .join(Assignment, Assignment.course_id == Course.id)
+        .join(AssignmentProblem, (AssignmentProblem.assignment_id == Assignment.id)
+              & (AssignmentProblem.problem_id == problem_id))
+        .outerjoin(Extension, (Extension.assignment_id == Assignment.id) & (Extension.student_pk == Student.id))
+        .options(lazyload(Assignment.problems))
+        .where(Student.token_hash == token_hash(token))
+    )
+    if slug is not None:
+        query = query.where(Assignment.slug == slug)
+    if idempotency_key is not None:
+        query = query.where(~select(Grading.id).where(
+            Grading.student_pk == Student.id, Grading.idempotency_key == idempotency_key).exists())
+    rows = session.execute(query.limit(2)).all()
+    if len(rows) != 1:
+        return None
+    student, course, assignment, extension, used_so_far = rows[0]
+    return Context(student, assignment, deadline_of(assignment, extension), used_so_far)
 
 
 def submit(
@@ -477,14 +532,19 @@ def submit(
     slug: str | None,
     idempotency_key: str | None,
     now: datetime,
+    context: Context | None = None,
 ) -> Receipt:
     """Grade a student's submission for an assignment and store it; the receipt is returned
-    only once the row is committed."""
-    previous = _by_key(session, student, idempotency_key) if idempotency_key is not None else None
-    if previous is not None:
-        return _replay(previous, problem, slug, answers)
-    assignment, _ = resolve_assignment(session, student.course, problem.id, slug)
-    deadline = deadline_for(session, assignment, student)
+    only once the row is committed. `context`: what `submission_context` read already."""
+    if context is None:
+        previous = _by_key(session, student, idempotency_key) if idempotency_key is not None else None
+        if previous is not None:
+            return _replay(previous, problem, slug, answers)
+        assignment, _ = resolve_assignment(session, student.course, problem.id, slug)
+        deadline = deadline_for(session, assignment, student)
+        used = None
+    else:
+        assignment, deadline, used = context.assignment, context.deadline, context.used
     late_days, penalty = late_terms(assignment, deadline, now)
     variant = assignment_variant(assignment, student, problem.id)
     result = grade(problem, variant, answers)
@@ -492,36 +552,37 @@ def submit(
     final_score = round(result.score * (1.0 - penalty), 6)
     allowed = assignment.attempts_allowed
     for _ in range(MAX_RACES):
-        used = attempts_used(session, student.id, assignment.id, problem.id)
+        if used is None:
+            used = attempts_used(session, student.id, assignment.id, problem.id)
         if allowed is not None and used >= allowed:
             raise out_of_attempts(allowed, problem.id, assignment.slug)
         attempt = used + 1 if counts else None
-        row = dict(
-            problem_id=problem.id, variant=str(variant), answers=answers, result=result.to_dict(),
-            score=result.score, max_score=result.max_score, created_at=now,
-            student_pk=student.id, assignment_id=assignment.id, attempt=attempt,
-            idempotency_key=idempotency_key, late_days=late_days, penalty=penalty, final_score=final_score,
-        )
         used_now = attempt if attempt is not None else used
-        # The body is made before the INSERT; only the row's id goes in after it. On SQLite the
-        # database is locked from the INSERT to the COMMIT, so nothing else is done in between.
         receipt = SubmissionReceipt(
             id=0, assignment=assignment.slug, attempt=attempt, attempts_used=used_now,
             attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
             due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
         )
         body = StudentGradeResponse(**result.to_dict(), submission=receipt).model_dump(mode="json")
+        del body["submission"]["id"]  # the row's, known at the INSERT: stored_body puts it in
+        row = dict(
+            problem_id=problem.id, variant=str(variant), answers=answers, result=result.to_dict(),
+            score=result.score, max_score=result.max_score, created_at=now,
+            student_pk=student.id, assignment_id=assignment.id, attempt=attempt,
+            idempotency_key=idempotency_key, late_days=late_days, penalty=penalty, final_score=final_score,
+            response=body,
+        )
         try:
             with writing(session):  # SQLite: this process's writers queue (service/db.py)
                 # The unique constraints speak at the INSERT, which gives the row its id.
-                body["submission"]["id"] = row_id = insert_grading(session, row)
-                session.execute(_STORE_RESPONSE, {"row_id": row_id, "response": body})
+                row_id = insert_grading(session, row)
                 session.commit()
             record_grading(problem.id, result)  # /metrics (service/observability.py)
-            return Receipt(body, replayed=False)
+            return Receipt({**body, "submission": {"id": row_id, **body["submission"]}}, replayed=False)
         except IntegrityError:
             # Someone else took this attempt number (or this key) first: look again.
             session.rollback()
+            used = None
             previous = _by_key(session, student, idempotency_key) if idempotency_key is not None else None
             if previous is not None:
                 return _replay(previous, problem, slug, answers)

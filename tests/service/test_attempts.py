@@ -107,11 +107,24 @@ def force_a_race(monkeypatch, name: str, racers: int) -> None:
     monkeypatch.setattr(coursework, name, racing_read)
 
 
-def test_concurrent_submissions_take_each_attempt_exactly_once(client, course, monkeypatch):
+# The API reads what a submission needs in one query (coursework.submission_context); the web
+# form, and the API when that query finds anything unusual, read it step by step. Both race.
+READS = {"one query": {"attempts": "submission_context", "key": "submission_context"},
+         "step by step": {"attempts": "attempts_used", "key": "_by_key"}}
+
+
+@pytest.fixture(params=list(READS))
+def reads(request, monkeypatch) -> dict[str, str]:
+    if request.param == "step by step":
+        monkeypatch.setattr(coursework, "submission_context", lambda *args: None)
+    return READS[request.param]
+
+
+def test_concurrent_submissions_take_each_attempt_exactly_once(client, course, monkeypatch, reads):
     """All five read "0 attempts used" before any of them writes."""
     course.assignment("hw1", attempts_allowed=3)
     racers = 5
-    force_a_race(monkeypatch, "attempts_used", racers)
+    force_a_race(monkeypatch, reads["attempts"], racers)
     with ThreadPoolExecutor(racers) as pool:
         responses = list(pool.map(lambda i: submit(client, course.a, {"L": i}), range(racers)))
     assert sorted(r.status_code for r in responses) == [200, 200, 200, 403, 403]
@@ -248,10 +261,10 @@ def test_a_key_reused_for_another_submission_is_a_422(client, course):
     assert len(stored(client)) == 2
 
 
-def test_concurrent_retries_with_one_key_store_one_row(client, course, monkeypatch):
+def test_concurrent_retries_with_one_key_store_one_row(client, course, monkeypatch, reads):
     """Eight copies of one request, all past the "seen this key?" check before any is stored."""
     course.assignment("hw1", attempts_allowed=5)
-    force_a_race(monkeypatch, "_by_key", 8)
+    force_a_race(monkeypatch, reads["key"], 8)
     with ThreadPoolExecutor(8) as pool:
         responses = list(pool.map(lambda _: submit(client, course.a, WRONG, key="same"), range(8)))
     assert {r.status_code for r in responses} == {200}
@@ -261,10 +274,10 @@ def test_concurrent_retries_with_one_key_store_one_row(client, course, monkeypat
     assert len(rows) == 1 and rows[0].attempt == 1
 
 
-def test_concurrent_retries_of_an_unreadable_submission_store_one_row(client, course, monkeypatch):
+def test_concurrent_retries_of_an_unreadable_submission_store_one_row(client, course, monkeypatch, reads):
     """No attempt number to collide on: UNIQUE(student, key) alone keeps it to one row."""
     course.assignment("hw1")
-    force_a_race(monkeypatch, "_by_key", 6)
+    force_a_race(monkeypatch, reads["key"], 6)
     with ThreadPoolExecutor(6) as pool:
         responses = list(pool.map(lambda _: submit(client, course.a, {"L": "abc"}, key="x"), range(6)))
     assert {r.status_code for r in responses} == {200} and len({r.content for r in responses}) == 1
