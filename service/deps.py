@@ -82,14 +82,19 @@ def _unauthorized(detail: str) -> HTTPException:
 INVALID_TOKEN = "this token is not valid (unknown or replaced); ask your instructor for yours"
 
 
+def principal_for(session: Session, settings: Settings, token: str) -> Principal:
+    """Whose token this is; a 401 for a token nobody holds."""
+    principal = lookup_token(session, settings, token)
+    if principal is None:
+        raise _unauthorized(INVALID_TOKEN)
+    return principal
+
+
 async def get_principal(session: SessionDep, settings: SettingsDep, credentials: BearerDep) -> Principal | None:
     """Who is asking: an instructor, a student, or nobody (no token). An unknown token is a 401."""
     if credentials is None:
         return None  # practice: no database, no thread
-    principal = await run_in_threadpool(lookup_token, session, settings, credentials.credentials)
-    if principal is None:
-        raise _unauthorized(INVALID_TOKEN)
-    return principal
+    return await run_in_threadpool(principal_for, session, settings, credentials.credentials)
 
 
 def require_instructor(session: SessionDep, settings: SettingsDep, credentials: BearerDep) -> Instructor:

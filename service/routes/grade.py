@@ -5,7 +5,8 @@ practice; with one, the submission is for an assignment and is stored (service/c
 import inspect
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, HTTPException, status
+from fastapi import APIRouter, Body, Header, HTTPException, Request, status
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from problems import registry
@@ -13,8 +14,8 @@ from problems.core import Problem
 from service import coursework
 from service.clock import NowDep
 from service.course_schemas import StudentGradeResponse
-from service.deps import PrincipalDep, SessionDep, as_student
-from service.grading import grade_and_store
+from service.deps import BearerDep, as_student, principal_for
+from service.grading import grade_and_keep
 from service.models import Student
 from service.schemas import GradeResponse, grade_request_model
 
@@ -28,23 +29,48 @@ IdempotencyKey = Annotated[
 router = APIRouter(prefix="/api/grade", tags=["grading"])
 
 
+def _submit_with_token(state, token: str, problem: Problem, answers: dict, slug: str | None,
+                       idempotency_key: str | None, now) -> coursework.Receipt | None:
+    """Who the token is and, for a student, the submission stored: one worker thread and one
+    session for all the database work of a token's request. None: an instructor's token,
+    graded as practice."""
+    with state.sessionmaker() as session:
+        context = coursework.submission_context(session, token, problem.id, slug, idempotency_key)
+        if context is not None:  # the usual case, read in one query
+            return coursework.submit(session, context.student, problem, answers, slug=slug,
+                                     idempotency_key=idempotency_key, now=now, context=context)
+        principal = principal_for(session, state.settings, token)
+        if not isinstance(principal, Student):
+            if slug is not None:
+                as_student(principal)  # 403: an assignment is for students
+            return None
+        return coursework.submit(session, principal, problem, answers, slug=slug,
+                                 idempotency_key=idempotency_key, now=now)
+
+
 def _route_for(problem: Problem) -> None:
     submission_model = grade_request_model(problem)
 
-    def grade_submission(
-        submission, session: SessionDep, principal: PrincipalDep, now: NowDep, idempotency_key: IdempotencyKey = None
+    # async: practice is graded on the event loop (or in a thread when it may be slow,
+    # service/grading.py) and stored by the group-committing writer; a token's request goes to
+    # one worker thread for all its database work. A plain `def` route cost a thread per
+    # request and its dependencies more hops (bench/RESULTS-http.md).
+    async def grade_submission(
+        submission, request: Request, credentials: BearerDep, now: NowDep, idempotency_key: IdempotencyKey = None
     ) -> GradeResponse | StudentGradeResponse:
         answers = submission.answers.model_dump(exclude_unset=True)
-        if isinstance(principal, Student):
-            receipt = coursework.submit(session, principal, problem, answers, slug=submission.assignment,
-                                        idempotency_key=idempotency_key, now=now)
-            # The stored body itself, so a retry gets byte-for-byte what the first try got.
-            return JSONResponse(receipt.body, headers={"Idempotent-Replayed": str(receipt.replayed).lower()})
-        if submission.assignment is not None:
-            as_student(principal)  # 401 without a token, 403 for an instructor's
-        result = grade_and_store(session, problem, submission.variant, answers)
+        state = request.app.state
+        if credentials is not None:
+            receipt = await run_in_threadpool(_submit_with_token, state, credentials.credentials, problem, answers,
+                                              submission.assignment, idempotency_key, now)
+            if receipt is not None:
+                # The stored body itself, so a retry gets byte-for-byte what the first try got.
+                return JSONResponse(receipt.body, headers={"Idempotent-Replayed": str(receipt.replayed).lower()})
+        elif submission.assignment is not None:
+            as_student(None)  # 401: an assignment needs a student's token
+        result = await grade_and_keep(state.writer, problem, submission.variant, answers)
         # Validated once, here, and sent as it is: returning the model would have FastAPI
-        # validate it again against the response model (in another worker thread) first.
+        # validate it again against the response model first.
         body = GradeResponse.model_validate(result.to_dict()).model_dump_json()
         return Response(body, media_type="application/json")
 
