@@ -39,6 +39,16 @@ function init(args)
   next_index = (offset or 0) % #requests + 1
 end
 
+-- BENCH_THINK_MS: each connection waits that long before its next request, as a student does
+-- between submissions, so the load offered is below what the server can do and the latency
+-- measured is a request's own, not the time spent queueing behind the others.
+local think_ms = tonumber(os.getenv("BENCH_THINK_MS") or "0")
+if think_ms > 0 then
+  function delay()
+    return think_ms
+  end
+end
+
 function request()
   local r = requests[next_index]
   next_index = next_index % #requests + 1

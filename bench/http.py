@@ -11,6 +11,7 @@ process), three scenarios side by side on the same server in the same run:
     python -m bench.http [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/hwbench]
                          [--runs 3] [--duration 10] [--connections 32] [--threads 1]
                          [--servers 1,2] [--source after=. --source before=/tmp/http-before]
+                         [--think-ms 50]
 
 Each run starts a fresh server (uvicorn in a subprocess, `hwcheck serve`'s settings, one worker)
 on a fresh database (a SQLite file in a temporary folder, or the PostgreSQL database given, its
@@ -22,6 +23,12 @@ its own port). Afterwards: every submission id a recorded 2xx answer acknowledge
 database, and the database may hold at most `connections` rows more (requests still in flight
 when wrk stopped, answered after it had gone). Prints Markdown tables of medians (req/s, p50,
 p99 and the ratio to hello of the same run); `--json FILE` keeps every run.
+
+By default every connection sends its next request the moment the last is answered: the server
+is saturated, throughput is the figure and latency is mostly queueing (p50 ≈ connections /
+throughput). `--think-ms N` makes each connection wait N ms between requests, as students do
+between submissions: the load is then below saturation and p50/p99 are the latency a student
+sees at that load (the req/s printed is the load offered and served, not a capacity).
 """
 
 from __future__ import annotations
@@ -215,14 +222,14 @@ def seed(base: str) -> list[str]:
 
 
 def run_wrk(bases: list[str], requests: Path, folder: Path, seconds: float, connections: int,
-            threads: int) -> dict:
+            threads: int, think_ms: int = 0) -> dict:
     """One wrk per server (connections split between them), all at once; their figures merged:
     requests added up, p50 the mean and p99 the worst of theirs."""
     procs = []
     per = max(1, connections // len(bases))
     for i, base in enumerate(bases):
         ids = folder / f"ids-{i}.txt"
-        env = {**os.environ, "BENCH_REQUESTS": str(requests), "BENCH_IDS": str(ids)}
+        env = {**os.environ, "BENCH_REQUESTS": str(requests), "BENCH_IDS": str(ids), "BENCH_THINK_MS": str(think_ms)}
         cmd = ["wrk", f"-t{threads}", f"-c{per}", f"-d{int(seconds)}s", "--timeout", "10s",
                "-s", str(ROOT / "bench" / "http.lua"), base + "/"]
         procs.append((subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -318,13 +325,13 @@ def one_run(args, source_name: str, source: Path, servers: int) -> Run:
             tokens = seed(bases[0])
             requests = write_requests(folder, tokens)
             for name in SCENARIOS:  # warm every path (imports, caches, connection pools)
-                run_wrk(bases, requests[name], folder, args.warmup, args.connections, args.threads)
+                run_wrk(bases, requests[name], folder, args.warmup, args.connections, args.threads, args.think_ms)
             settle(url)  # warm-up requests still in flight when wrk stopped: let them land first
             practice0, recorded0, ids0 = count_rows(url)
             run = Run(source_name, "postgresql" if args.database_url else "sqlite", servers)
             for name in SCENARIOS:
                 run.results[name] = run_wrk(bases, requests[name], folder, args.duration, args.connections,
-                                            args.threads)
+                                            args.threads, args.think_ms)
                 settle(url)  # requests still in flight when wrk stopped finish before the next scenario
             practice1, recorded1, ids1 = count_rows(url)
             acknowledged = set(run.results["recorded"]["ids"])
@@ -384,6 +391,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (per wrk process)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
+    parser.add_argument("--think-ms", type=int, default=0,
+                        help="each connection waits this long between requests (0: saturate the server); "
+                             "for latency at a load below saturation")
     parser.add_argument("--servers", default="1", help="server processes on one database, e.g. 1,2")
     parser.add_argument("--source", action="append", default=[],
                         help="name=path of a source tree to serve (repeat to alternate); default this checkout")
@@ -405,7 +415,8 @@ def main() -> None:
             print(f"run {i + 1} {name} servers={n}: " + ", ".join(
                 f"{k} {v['rps']:,.0f} req/s p50 {v['p50_ms']:.1f} p99 {v['p99_ms']:.1f} ms" for k, v in r.items())
                 + f" | checks {run.checks}", file=sys.stderr, flush=True)
-    print(f"\nwrk: {args.threads} thread(s) and {args.connections} connections in all per scenario, "
+    think = f", each waiting {args.think_ms} ms between requests" if args.think_ms else ""
+    print(f"\nwrk: {args.threads} thread(s) and {args.connections} connections in all per scenario{think}, "
           f"{args.duration:g} s each (after {args.warmup:g} s warm-up); {args.runs} runs; medians.\n")
     print(table(runs))
     failed = [r for r in runs if not r.checks["ok"]]
