@@ -19,7 +19,7 @@ import hmac
 import io
 import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -60,7 +60,8 @@ from service.models import (
     Student,
 )
 from service.db import writing
-from service.grading import insert_grading
+from service.grading import INSERT_GRADING, grade_soon, insert_grading
+from service.writer import Writer
 from service.observability import record_grading
 from service.schemas import PartSummary
 from service.tokens import INSTRUCTOR_PREFIX, STUDENT_PREFIX, new_token, token_hash
@@ -105,8 +106,12 @@ def course_variant(course: Course, student: Student, problem_id: str) -> int:
     """HMAC-SHA256(course secret, course:student:problem) -> a seed in (MAX_SEED, 2**53): the
     same student always gets the same numbers, and nobody without the secret can work out
     anyone's."""
-    message = f"{course.id}:{student.student_id}:{problem_id}".encode()
-    digest = hmac.new(course.secret.encode(), message, hashlib.sha256).digest()
+    return variant_seed(course.id, course.secret, student.student_id, problem_id)
+
+
+def variant_seed(course_id: int, secret: str, student_id: str, problem_id: str) -> int:
+    message = f"{course_id}:{student_id}:{problem_id}".encode()
+    digest = hmac.new(secret.encode(), message, hashlib.sha256).digest()
     return COURSE_SEED_MIN + int.from_bytes(digest[:8], "big") % (COURSE_SEED_END - COURSE_SEED_MIN)
 
 
@@ -369,16 +374,16 @@ def deadline_for(session: Session, assignment: Assignment, student: Student) -> 
     extension = session.scalar(
         select(Extension).where(Extension.assignment_id == assignment.id, Extension.student_pk == student.id)
     )
-    return deadline_of(assignment, extension)
+    return deadline_of(assignment, extension.due_at if extension is not None else None)
 
 
-def deadline_of(assignment: Assignment, extension: Extension | None) -> Deadline:
-    if extension is None:
+def deadline_of(assignment: Assignment, extended_to: datetime | None) -> Deadline:
+    if extended_to is None:
         return Deadline(assignment.due_at, assignment.accept_late_until, extended=False)
     # The late window keeps its length after the student's own deadline.
-    shift = max(extension.due_at - assignment.due_at, timedelta(0))
+    shift = max(extended_to - assignment.due_at, timedelta(0))
     until = assignment.accept_late_until + shift if assignment.accept_late_until is not None else None
-    return Deadline(extension.due_at, until, extended=True)
+    return Deadline(extended_to, until, extended=True)
 
 
 def late_terms(assignment: Assignment, deadline: Deadline, now: datetime) -> tuple[int, float]:
@@ -477,22 +482,24 @@ def stored_body(row: Grading) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Context:
-    """What a student's submission needs, read in one query (`submission_context`)."""
+    """What a student's submission needs before it is graded."""
 
-    student: Student
-    assignment: Assignment
+    student_pk: int
+    assignment: Assignment  # or a row of the assignments table (submission_context): the same names
     deadline: Deadline
-    used: int  # attempts used so far
+    variant: Variant
+    used: int | None  # attempts used so far; None: not read yet
 
 
 def submission_context(
     session: Session, token: str, problem_id: str, slug: str | None, idempotency_key: str | None
 ) -> Context | None:
     """A student's token, the assignment with this problem (the one named, or the only one),
-    the student's extension and attempts used, in one query — five round trips before, most
-    of a recorded grading's time (bench/RESULTS-http.md). None when anything is unusual (not a
-    student's token, no such assignment or more than one, the Idempotency-Key already used):
-    `submit` on its own then reads them one by one and says what is wrong."""
+    the student's extension and attempts used, in one query of plain columns — five ORM
+    queries before, most of a recorded grading's time (bench/RESULTS-http.md). None when
+    anything is unusual (not a student's token, no such assignment or more than one, the
+    Idempotency-Key already used): `submit` on its own then reads step by step and says what
+    is wrong."""
     if not token.startswith(STUDENT_PREFIX):
         return None
     used = (
@@ -502,13 +509,15 @@ def submission_context(
         .scalar_subquery()
     )
     query = (
-        select(Student, Course, Assignment, Extension, used)
+        select(*Assignment.__table__.columns, Student.id.label("student_pk"),
+               Student.student_id.label("student_code"), Course.secret.label("course_secret"),
+               Extension.due_at.label("extended_to"), used.label("attempts_used"))
+        .select_from(Student)
         .join(Course, Student.course_id == Course.id)
         .join(Assignment, Assignment.course_id == Course.id)
         .join(AssignmentProblem, (AssignmentProblem.assignment_id == Assignment.id)
               & (AssignmentProblem.problem_id == problem_id))
         .outerjoin(Extension, (Extension.assignment_id == Assignment.id) & (Extension.student_pk == Student.id))
-        .options(lazyload(Assignment.problems))
         .where(Student.token_hash == token_hash(token))
     )
     if slug is not None:
@@ -519,8 +528,82 @@ def submission_context(
     rows = session.execute(query.limit(2)).all()
     if len(rows) != 1:
         return None
-    student, course, assignment, extension, used_so_far = rows[0]
-    return Context(student, assignment, deadline_of(assignment, extension), used_so_far)
+    row = rows[0]
+    variant = (variant_seed(row.course_id, row.course_secret, row.student_code, problem_id)
+               if row.randomized else "default")  # as assignment_variant
+    return Context(row.student_pk, row, deadline_of(row, row.extended_to), variant, row.attempts_used)
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A graded submission ready to be stored: its row, and the body it is answered with."""
+
+    row: dict[str, Any]
+    body: dict[str, Any]  # without the row's id, which the INSERT gives
+
+    def receipt(self, row_id: int) -> Receipt:
+        return Receipt({**self.body, "submission": {"id": row_id, **self.body["submission"]}}, replayed=False)
+
+
+def pending_submission(context: Context, problem: Problem, answers: dict[str, Any], result: GradeResult, *,
+                       used: int, idempotency_key: str | None, now: datetime) -> Pending:
+    """The row and body of a submission that finds `used` attempts used; a 403 when none is left
+    (or when the deadline has passed)."""
+    assignment, deadline = context.assignment, context.deadline
+    late_days, penalty = late_terms(assignment, deadline, now)
+    final_score = round(result.score * (1.0 - penalty), 6)
+    allowed = assignment.attempts_allowed
+    if allowed is not None and used >= allowed:
+        raise out_of_attempts(allowed, problem.id, assignment.slug)
+    attempt = used + 1 if uses_an_attempt(result) else None
+    used_now = attempt if attempt is not None else used
+    receipt = SubmissionReceipt(
+        id=0, assignment=assignment.slug, attempt=attempt, attempts_used=used_now,
+        attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
+        due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
+    )
+    body = StudentGradeResponse(**result.to_dict(), submission=receipt).model_dump(mode="json")
+    del body["submission"]["id"]  # the row's, known at the INSERT: stored_body puts it in
+    row = dict(
+        problem_id=problem.id, variant=str(context.variant), answers=answers, result=result.to_dict(),
+        score=result.score, max_score=result.max_score, created_at=now,
+        student_pk=context.student_pk, assignment_id=assignment.id, attempt=attempt,
+        idempotency_key=idempotency_key, late_days=late_days, penalty=penalty, final_score=final_score,
+        response=body,
+    )
+    return Pending(row, body)
+
+
+async def submit_soon(writer: Writer, read_context: Callable[[], Awaitable[Context | None]], problem: Problem,
+                      answers: dict[str, Any], *, idempotency_key: str | None, now: datetime) -> Receipt | None:
+    """`submit` for async routes: `read_context` reads what the submission needs (one query, in
+    a worker thread); graded on the event loop when quick (service/grading.py); stored by the
+    group-committing writer (service/writer.py), answered once committed. A lost race (someone
+    took this attempt number meanwhile) reads again and tries the next number. None when the
+    context cannot be read in one query (anything unusual, or this key already used): the
+    caller then runs `submit`, which reads step by step and says what is wrong."""
+    context = await read_context()
+    if context is None:
+        return None
+    late_terms(context.assignment, context.deadline, now)  # closed: refused before grading
+    variant = context.variant
+    result = await grade_soon(problem, variant, answers)
+    for _ in range(MAX_RACES):
+        pending = pending_submission(context, problem, answers, result, used=context.used,
+                                     idempotency_key=idempotency_key, now=now)
+        try:
+            row_id = await writer.write(INSERT_GRADING, pending.row)
+        except IntegrityError:
+            context = await read_context()
+            if context is None:
+                return None
+            if context.variant != variant:  # the assignment changed meanwhile: grade again
+                variant = context.variant
+                result = await grade_soon(problem, variant, answers)
+            continue
+        record_grading(problem.id, result)
+        return pending.receipt(row_id)
+    raise conflict("too many submissions of this problem at the same moment; try again")
 
 
 def submit(
@@ -541,44 +624,23 @@ def submit(
         if previous is not None:
             return _replay(previous, problem, slug, answers)
         assignment, _ = resolve_assignment(session, student.course, problem.id, slug)
-        deadline = deadline_for(session, assignment, student)
-        used = None
-    else:
-        assignment, deadline, used = context.assignment, context.deadline, context.used
-    late_days, penalty = late_terms(assignment, deadline, now)
-    variant = assignment_variant(assignment, student, problem.id)
-    result = grade(problem, variant, answers)
-    counts = uses_an_attempt(result)
-    final_score = round(result.score * (1.0 - penalty), 6)
-    allowed = assignment.attempts_allowed
+        context = Context(student.id, assignment, deadline_for(session, assignment, student),
+                          assignment_variant(assignment, student, problem.id), used=None)
+    late_terms(context.assignment, context.deadline, now)  # closed: refused before grading
+    result = grade(problem, context.variant, answers)
+    used = context.used
     for _ in range(MAX_RACES):
         if used is None:
-            used = attempts_used(session, student.id, assignment.id, problem.id)
-        if allowed is not None and used >= allowed:
-            raise out_of_attempts(allowed, problem.id, assignment.slug)
-        attempt = used + 1 if counts else None
-        used_now = attempt if attempt is not None else used
-        receipt = SubmissionReceipt(
-            id=0, assignment=assignment.slug, attempt=attempt, attempts_used=used_now,
-            attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
-            due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
-        )
-        body = StudentGradeResponse(**result.to_dict(), submission=receipt).model_dump(mode="json")
-        del body["submission"]["id"]  # the row's, known at the INSERT: stored_body puts it in
-        row = dict(
-            problem_id=problem.id, variant=str(variant), answers=answers, result=result.to_dict(),
-            score=result.score, max_score=result.max_score, created_at=now,
-            student_pk=student.id, assignment_id=assignment.id, attempt=attempt,
-            idempotency_key=idempotency_key, late_days=late_days, penalty=penalty, final_score=final_score,
-            response=body,
-        )
+            used = attempts_used(session, student.id, context.assignment.id, problem.id)
+        pending = pending_submission(context, problem, answers, result, used=used,
+                                     idempotency_key=idempotency_key, now=now)
         try:
             with writing(session):  # SQLite: this process's writers queue (service/db.py)
                 # The unique constraints speak at the INSERT, which gives the row its id.
-                row_id = insert_grading(session, row)
+                row_id = insert_grading(session, pending.row)
                 session.commit()
             record_grading(problem.id, result)  # /metrics (service/observability.py)
-            return Receipt({**body, "submission": {"id": row_id, **body["submission"]}}, replayed=False)
+            return pending.receipt(row_id)
         except IntegrityError:
             # Someone else took this attempt number (or this key) first: look again.
             session.rollback()

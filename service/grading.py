@@ -19,7 +19,7 @@ from service.observability import record_grading
 from service.writer import Writer
 
 
-_INSERT = insert(Grading.__table__).returning(Grading.__table__.c.id)
+INSERT_GRADING = insert(Grading.__table__).returning(Grading.__table__.c.id)
 
 
 def insert_grading(session: Session, values: dict[str, Any]) -> int:
@@ -28,7 +28,7 @@ def insert_grading(session: Session, values: dict[str, Any]) -> int:
     (py-spy, bench/RESULTS-http.md), for a row this request never reads back as an object."""
     # Values as parameters of one statement made once: `.values(...)` built a new statement
     # (its bind parameters, its cache key) on every call, most of what the INSERT cost.
-    return session.execute(_INSERT, values).scalar_one()
+    return session.execute(INSERT_GRADING, values).scalar_one()
 
 
 def practice_row(problem: Problem, variant: Variant, answers: dict[str, Any], result: GradeResult) -> dict[str, Any]:
@@ -66,6 +66,6 @@ async def grade_and_keep(writer: Writer, problem: Problem, variant: Variant, ans
     """`grade_and_store` for async routes: the row goes in by the group-committing writer
     (service/writer.py), and the result is returned once it is committed."""
     result = await grade_soon(problem, variant, answers)
-    await writer.write(_INSERT, practice_row(problem, variant, answers, result))
+    await writer.write(INSERT_GRADING, practice_row(problem, variant, answers, result))
     record_grading(problem.id, result)
     return result

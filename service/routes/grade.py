@@ -29,16 +29,17 @@ IdempotencyKey = Annotated[
 router = APIRouter(prefix="/api/grade", tags=["grading"])
 
 
+def _context(state, token: str, problem: Problem, slug: str | None, idempotency_key: str | None):
+    with state.sessionmaker() as session:
+        return coursework.submission_context(session, token, problem.id, slug, idempotency_key)
+
+
 def _submit_with_token(state, token: str, problem: Problem, answers: dict, slug: str | None,
                        idempotency_key: str | None, now) -> coursework.Receipt | None:
-    """Who the token is and, for a student, the submission stored: one worker thread and one
-    session for all the database work of a token's request. None: an instructor's token,
-    graded as practice."""
+    """A token's submission step by step, in one worker thread and one session: who the token
+    is and, for a student, the submission stored (attempt races, replays, every refusal).
+    None: an instructor's token, graded as practice."""
     with state.sessionmaker() as session:
-        context = coursework.submission_context(session, token, problem.id, slug, idempotency_key)
-        if context is not None:  # the usual case, read in one query
-            return coursework.submit(session, context.student, problem, answers, slug=slug,
-                                     idempotency_key=idempotency_key, now=now, context=context)
         principal = principal_for(session, state.settings, token)
         if not isinstance(principal, Student):
             if slug is not None:
@@ -48,21 +49,35 @@ def _submit_with_token(state, token: str, problem: Problem, answers: dict, slug:
                                  idempotency_key=idempotency_key, now=now)
 
 
+async def _submit(state, token: str, problem: Problem, answers: dict, slug: str | None,
+                  idempotency_key: str | None, now) -> coursework.Receipt | None:
+    # The usual case: one query in a worker thread, grading on the event loop, the row by
+    # the group-committing writer. Anything else step by step, in one worker thread.
+    async def read_context():
+        return await run_in_threadpool(_context, state, token, problem, slug, idempotency_key)
+
+    receipt = await coursework.submit_soon(state.writer, read_context, problem, answers,
+                                           idempotency_key=idempotency_key, now=now)
+    if receipt is not None:
+        return receipt
+    return await run_in_threadpool(_submit_with_token, state, token, problem, answers, slug, idempotency_key, now)
+
+
 def _route_for(problem: Problem) -> None:
     submission_model = grade_request_model(problem)
 
-    # async: practice is graded on the event loop (or in a thread when it may be slow,
-    # service/grading.py) and stored by the group-committing writer; a token's request goes to
-    # one worker thread for all its database work. A plain `def` route cost a thread per
-    # request and its dependencies more hops (bench/RESULTS-http.md).
+    # async: gradings run on the event loop (or in a thread when they may be slow,
+    # service/grading.py) and are stored by the group-committing writer; a token's reads go to
+    # a worker thread in one query. A plain `def` route cost a thread per request and its
+    # dependencies more hops (bench/RESULTS-http.md).
     async def grade_submission(
         submission, request: Request, credentials: BearerDep, now: NowDep, idempotency_key: IdempotencyKey = None
     ) -> GradeResponse | StudentGradeResponse:
         answers = submission.answers.model_dump(exclude_unset=True)
         state = request.app.state
         if credentials is not None:
-            receipt = await run_in_threadpool(_submit_with_token, state, credentials.credentials, problem, answers,
-                                              submission.assignment, idempotency_key, now)
+            receipt = await _submit(state, credentials.credentials, problem, answers, submission.assignment,
+                                    idempotency_key, now)
             if receipt is not None:
                 # The stored body itself, so a retry gets byte-for-byte what the first try got.
                 return JSONResponse(receipt.body, headers={"Idempotent-Replayed": str(receipt.replayed).lower()})
