@@ -123,14 +123,19 @@ def write_requests(folder: Path, tokens: list[str]) -> dict[str, Path]:
                 variant = "default" if (n % 5) else (n % 4) + 1
                 body = json.dumps({"variant": variant, "answers": answer}, separators=(",", ":"))
                 lines["practice"].append(f"POST\t/api/grade/{problem_id}\t-\t{body}")
-                token = tokens[n % len(tokens)]
                 body = json.dumps({"assignment": SLUG, "answers": answer}, separators=(",", ":"))
-                lines["recorded"].append(f"POST\t/api/grade/{problem_id}\tBearer {token}\t{body}")
+                lines["recorded"].append(f"POST\t/api/grade/{problem_id}\tBearer {{token}}\t{body}")
                 n += 1
     # Interleave so consecutive requests differ in problem and in answer kind.
     paths = {}
     for name, entries in lines.items():
         ordered = entries[::2] + entries[1::2] if len(entries) > 1 else entries
+        # The students take turns in the order the requests are sent: with 40 students and 32
+        # connections, the requests in flight together are different students', as in a class.
+        # (Before, one student's two submissions of the same problem were 20 requests apart,
+        # so most requests raced another for the same attempt number; the races themselves are
+        # tested in tests/service/test_attempts.py.)
+        ordered = [line.replace("{token}", tokens[i % len(tokens)]) for i, line in enumerate(ordered)]
         paths[name] = folder / f"{name}.requests"
         paths[name].write_text("\n".join(ordered) + "\n")
     return paths
