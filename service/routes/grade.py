@@ -30,8 +30,8 @@ router = APIRouter(prefix="/api/grade", tags=["grading"])
 
 
 def _context(state, token: str, problem: Problem, slug: str | None, idempotency_key: str | None):
-    with state.sessionmaker() as session:
-        return coursework.submission_context(session, token, problem.id, slug, idempotency_key)
+    with state.engine.connect() as connection:  # a plain read: no ORM session needed
+        return coursework.submission_context(connection, token, problem.id, slug, idempotency_key)
 
 
 def _submit_with_token(state, token: str, problem: Problem, answers: dict, slug: str | None,
