@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -16,6 +15,7 @@ from problems.core import Problem, Variant
 from service.db import writing
 from service.models import Grading
 from service.observability import record_grading
+from service.offload import in_thread
 from service.writer import Writer
 
 
@@ -59,7 +59,7 @@ async def grade_soon(problem: Problem, variant: Variant, answers: dict[str, Any]
     expression never stalls the other requests."""
     if quick(problem, answers):
         return grade(problem, variant, answers)
-    return await run_in_threadpool(grade, problem, variant, answers)
+    return await in_thread(grade, problem, variant, answers)
 
 
 async def grade_and_keep(writer: Writer, problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:

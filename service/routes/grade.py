@@ -6,7 +6,6 @@ import inspect
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request, status
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from problems import registry
@@ -16,6 +15,7 @@ from service.clock import NowDep
 from service.course_schemas import StudentGradeResponse
 from service.deps import BearerDep, as_student, principal_for
 from service.grading import grade_and_keep
+from service.offload import in_thread
 from service.models import Student
 from service.schemas import GradeResponse, grade_request_model
 
@@ -54,13 +54,13 @@ async def _submit(state, token: str, problem: Problem, answers: dict, slug: str 
     # The usual case: one query in a worker thread, grading on the event loop, the row by
     # the group-committing writer. Anything else step by step, in one worker thread.
     async def read_context():
-        return await run_in_threadpool(_context, state, token, problem, slug, idempotency_key)
+        return await in_thread(_context, state, token, problem, slug, idempotency_key)
 
     receipt = await coursework.submit_soon(state.writer, read_context, problem, answers,
                                            idempotency_key=idempotency_key, now=now)
     if receipt is not None:
         return receipt
-    return await run_in_threadpool(_submit_with_token, state, token, problem, answers, slug, idempotency_key, now)
+    return await in_thread(_submit_with_token, state, token, problem, answers, slug, idempotency_key, now)
 
 
 def _route_for(problem: Problem) -> None:
