@@ -19,7 +19,8 @@ from service.offload import in_thread
 from service.writer import Writer
 
 
-INSERT_GRADING = insert(Grading.__table__).returning(Grading.__table__.c.id)
+# Ids in the order of the rows when the writer sends several in one statement.
+INSERT_GRADING = insert(Grading.__table__).returning(Grading.__table__.c.id, sort_by_parameter_order=True)
 
 
 def insert_grading(session: Session, values: dict[str, Any]) -> int:

@@ -11,17 +11,19 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from service.db import make_engine, sqlite_write_lock
+from service.db import make_engine
+from service_helpers import fresh_settings
 from service.writer import Writer
 
 metadata = MetaData()
 names = Table("names", metadata, Column("id", Integer, primary_key=True), Column("name", String, unique=True))
-INSERT = insert(names).returning(names.c.id)
+INSERT = insert(names).returning(names.c.id, sort_by_parameter_order=True)
 
 
 @pytest.fixture
 def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'writer.sqlite'}")
+    # SQLite, or the PostgreSQL of HWCHECK_TEST_DATABASE_URL (its schema made empty first).
+    engine = make_engine(fresh_settings(tmp_path, "unused").effective_database_url)
     metadata.create_all(engine)
     yield engine
     engine.dispose()
@@ -45,15 +47,32 @@ def stored(engine) -> dict[str, int]:
         return {name: id_ for id_, name in connection.execute(select(names.c.id, names.c.name))}
 
 
+class Held:
+    """Holds the writer's next transaction back until released (as a lock held by another
+    writer would), so the rows queued meanwhile meet in one batch."""
+
+    def __init__(self, writer: Writer):
+        self.gate = threading.Event()
+        transaction = writer._transaction
+
+        def held_transaction(batch):
+            self.gate.wait(30)
+            return transaction(batch)
+
+        writer._transaction = held_transaction
+
+    def release(self) -> None:
+        self.gate.set()
+
+
 async def write_while_held(engine, writer, rows: list[str]) -> list:
-    """Queue every row while the writer waits for the SQLite lock, so they meet in a batch."""
-    lock = sqlite_write_lock(engine)
-    lock.acquire()
+    """Queue every row while the writer is held, so they meet in a batch."""
+    held = Held(writer)
     try:
         tasks = [asyncio.ensure_future(writer.write(INSERT, {"name": name})) for name in rows]
-        await asyncio.sleep(0.2)  # every write is queued, the first batch waits for the lock
+        await asyncio.sleep(0.2)  # every write is queued, the first batch is held
     finally:
-        lock.release()
+        held.release()
     # A bound, so a writer that never answers fails the test instead of hanging it.
     return await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 30)
 
@@ -65,6 +84,7 @@ def test_rows_waiting_together_share_one_commit_and_each_gets_its_own_id(engine,
     assert stored(engine) == dict(zip(rows, ids))  # committed, and each id is its own row's
     # The first row may have gone alone, before the rest were queued; the rest went together.
     assert 1 <= len(commits) <= 2
+    assert ids == sorted(ids)  # several rows in one statement: each got its own id back, in order
 
 
 def test_a_row_that_fails_fails_alone(engine, writer):
@@ -75,8 +95,7 @@ def test_a_row_that_fails_fails_alone(engine, writer):
 
 def test_a_request_that_goes_away_still_has_its_row_written(engine, writer):
     async def scenario():
-        lock = sqlite_write_lock(engine)
-        lock.acquire()
+        held = Held(writer)
         try:
             task = asyncio.ensure_future(writer.write(INSERT, {"name": "left early"}))
             await asyncio.sleep(0.1)
@@ -84,7 +103,7 @@ def test_a_request_that_goes_away_still_has_its_row_written(engine, writer):
             with pytest.raises(asyncio.CancelledError):
                 await task
         finally:
-            lock.release()
+            held.release()
         # The row was already on its way in: it is written, and a later write is answered.
         return await writer.write(INSERT, {"name": "after"})
 
@@ -98,13 +117,12 @@ def test_close_writes_what_is_queued_then_stops(engine):
     before = set(threading.enumerate())  # other tests' apps may have writers of their own
 
     async def queue_then_close():
-        lock = sqlite_write_lock(engine)
-        lock.acquire()
+        held = Held(writer)
         tasks = [asyncio.ensure_future(writer.write(INSERT, {"name": f"n{i}"})) for i in range(5)]
         await asyncio.sleep(0.1)
         closer = threading.Thread(target=writer.close)
-        closer.start()  # waits for the writer, which waits for the lock
-        lock.release()
+        closer.start()  # waits for the writer, which is held
+        held.release()
         written.extend(await asyncio.gather(*tasks))
         await asyncio.to_thread(closer.join, 10)
         return closer.is_alive()
