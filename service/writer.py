@@ -7,7 +7,8 @@ row to this writer and wait: its thread takes every row waiting, writes them in 
 transaction, commits once, and only then answers each request with its row's id. A request
 is still answered only after its row is committed — an acknowledged grading is never lost —
 and a row that fails (a unique constraint, a bad value) fails alone: the batch is written
-again one row at a time, so only that row's request sees the error.
+again one row at a time, so only that row's request sees the error. When the database itself
+fails, every request of the batch gets its error at once.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.sql import Executable
 
 from service.db import sqlite_write_lock
@@ -101,12 +103,17 @@ class Writer:
     def _write(self, batch: list[_Write]) -> None:
         try:
             outcomes = self._transaction(batch)
-        except Exception as error:
+        except (IntegrityError, DataError) as error:
             if len(batch) == 1:
                 outcomes = [error]
             else:
-                # Which row failed is not known: each on its own, so only that one fails.
+                # A row the database refused; which one is not known: each on its own, so only
+                # that one fails.
                 outcomes = [self._alone(item) for item in batch]
+        except Exception as error:
+            # The database itself failed (down, unreachable, out of disk): no row would fare
+            # better alone, and trying each would keep every request waiting that much longer.
+            outcomes = [error] * len(batch)
         for item, outcome in zip(batch, outcomes):
             _answer(item, outcome)
 

@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, insert, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from service.db import make_engine
 from service_helpers import fresh_settings
@@ -141,3 +141,17 @@ def test_an_error_reaches_the_request_that_sent_the_row(engine, writer):
     with pytest.raises(IntegrityError):
         asyncio.run(scenario())
     assert list(stored(engine)) == ["taken"]
+
+
+def test_when_the_database_fails_the_whole_batch_is_told_at_once(engine, writer):
+    """Not one row at a time: each would wait for the same failure again."""
+    tries = []
+
+    def down(batch):
+        tries.append(len(batch))
+        raise OperationalError("INSERT", {}, Exception("the database is down"))
+
+    writer._transaction = down
+    outcomes = asyncio.run(write_while_held(engine, writer, ["a", "b", "c", "d"]))
+    assert all(isinstance(o, OperationalError) for o in outcomes)
+    assert sum(tries) == 4 and len(tries) <= 2  # the first row may have gone alone
