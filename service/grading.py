@@ -15,7 +15,7 @@ from problems.core import Problem, Variant
 from service.db import writing
 from service.models import Grading
 from service.observability import record_grading
-from service.offload import in_thread
+from fastapi.concurrency import run_in_threadpool
 from service.writer import Writer
 
 
@@ -56,11 +56,11 @@ def quick(problem: Problem, answers: Mapping[str, Any]) -> bool:
 
 async def grade_soon(problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
     """Grade from an async route: quick gradings on the event loop itself — handing them to a
-    worker thread cost more than grading them —, the rest in a worker thread, so one hard
-    expression never stalls the other requests."""
+    worker thread cost more than grading them —, the rest in a worker thread (anyio's: see
+    service/offload.py), so one hard expression never stalls the other requests."""
     if quick(problem, answers):
         return grade(problem, variant, answers)
-    return await in_thread(grade, problem, variant, answers)
+    return await run_in_threadpool(grade, problem, variant, answers)
 
 
 async def grade_and_keep(writer: Writer, problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
