@@ -35,17 +35,21 @@ function setup(thread)
 end
 
 function init(args)
+  math.randomseed(os.time() + (offset or 0))
   requests = load(os.getenv("BENCH_REQUESTS"))
   next_index = (offset or 0) % #requests + 1
 end
 
--- BENCH_THINK_MS: each connection waits that long before its next request, as a student does
--- between submissions, so the load offered is below what the server can do and the latency
--- measured is a request's own, not the time spent queueing behind the others.
+-- BENCH_THINK_MS: each connection waits before its next request, as a student does between
+-- submissions, so the load offered is below what the server can do and the latency measured
+-- is a request's own, not the time spent queueing behind the others. The wait is drawn from
+-- an exponential distribution with that mean (arrivals as from many independent students):
+-- with a fixed wait the 32 connections stay in step, and each burst of 32 arriving together
+-- queues behind itself.
 local think_ms = tonumber(os.getenv("BENCH_THINK_MS") or "0")
 if think_ms > 0 then
   function delay()
-    return think_ms
+    return math.floor(-think_ms * math.log(1 - math.random()))
   end
 end
 
