@@ -111,8 +111,17 @@ def axe_source() -> str:
 def check_page(page, name: str, axe_source: str) -> None:
     """A full-page screenshot into test-artifacts/, then axe-core: no serious or critical
     violations."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    except PlaywrightTimeout:
+        # Headless Chromium now and then never delivers the capture of a full page ("fonts
+        # loaded", then nothing for 15 s; once in a CI run on a loaded machine, not reproduced
+        # in the runs after it). The screenshot is an artifact, not the check: one more try,
+        # of the viewport; a second hang fails the test.
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     # evaluate() runs outside the page's Content-Security-Policy, which stays on for the page.
     page.evaluate(axe_source)
     report = page.evaluate("""async () => {
