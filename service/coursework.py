@@ -475,9 +475,13 @@ def _replay(previous: Grading, problem: Problem, slug: str | None, answers: dict
 def stored_body(row: Grading) -> dict[str, Any]:
     """The body a submission was answered with. It is stored in the same INSERT that gives the
     row its id, so the id is put in here, first as it was sent (rows stored before kept it)."""
-    body = dict(row.response)
-    body["submission"] = {"id": row.id, **{k: v for k, v in body["submission"].items() if k != "id"}}
-    return body
+    return with_id(row.response, row.id)
+
+
+def with_id(body: dict[str, Any], row_id: int) -> dict[str, Any]:
+    """`body` with the row's id first in its `submission`, as the API answers it."""
+    receipt = {k: v for k, v in body["submission"].items() if k != "id"}
+    return {**body, "submission": {"id": row_id, **receipt}}
 
 
 @dataclass(frozen=True)
@@ -524,7 +528,7 @@ _CONTEXT_QUERY = _context_query()
 
 
 def submission_context(
-    connection: Connection | Session, token: str, problem_id: str, slug: str | None, idempotency_key: str | None
+    connection: Connection, token: str, problem_id: str, slug: str | None, idempotency_key: str | None
 ) -> Context | None:
     """A student's token, the assignment with this problem (the one named, or the only one),
     the student's extension and attempts used, in one query of plain columns — five ORM
@@ -540,8 +544,9 @@ def submission_context(
     if len(rows) != 1:
         return None
     row = rows[0]
+    # assignment_variant's rule, from the columns (the row has no `course` to load).
     variant = (variant_seed(row.course_id, row.course_secret, row.student_code, problem_id)
-               if row.randomized else "default")  # as assignment_variant
+               if row.randomized else "default")
     return Context(row.student_pk, row, deadline_of(row, row.extended_to), variant, row.attempts_used)
 
 
@@ -553,7 +558,7 @@ class Pending:
     body: dict[str, Any]  # without the row's id, which the INSERT gives
 
     def receipt(self, row_id: int) -> Receipt:
-        return Receipt({**self.body, "submission": {"id": row_id, **self.body["submission"]}}, replayed=False)
+        return Receipt(with_id(self.body, row_id), replayed=False)
 
 
 def pending_submission(context: Context, problem: Problem, answers: dict[str, Any], result: GradeResult, *,
@@ -573,10 +578,11 @@ def pending_submission(context: Context, problem: Problem, answers: dict[str, An
         attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
         due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
     )
-    body = StudentGradeResponse(**result.to_dict(), submission=receipt).model_dump(mode="json")
+    graded = result.to_dict()
+    body = StudentGradeResponse(**graded, submission=receipt).model_dump(mode="json")
     del body["submission"]["id"]  # the row's, known at the INSERT: stored_body puts it in
     row = dict(
-        problem_id=problem.id, variant=str(context.variant), answers=answers, result=result.to_dict(),
+        problem_id=problem.id, variant=str(context.variant), answers=answers, result=graded,
         score=result.score, max_score=result.max_score, created_at=now,
         student_pk=context.student_pk, assignment_id=assignment.id, attempt=attempt,
         idempotency_key=idempotency_key, late_days=late_days, penalty=penalty, final_score=final_score,
@@ -626,17 +632,16 @@ def submit(
     slug: str | None,
     idempotency_key: str | None,
     now: datetime,
-    context: Context | None = None,
 ) -> Receipt:
-    """Grade a student's submission for an assignment and store it; the receipt is returned
-    only once the row is committed. `context`: what `submission_context` read already."""
-    if context is None:
-        previous = _by_key(session, student, idempotency_key) if idempotency_key is not None else None
-        if previous is not None:
-            return _replay(previous, problem, slug, answers)
-        assignment, _ = resolve_assignment(session, student.course, problem.id, slug)
-        context = Context(student.id, assignment, deadline_for(session, assignment, student),
-                          assignment_variant(assignment, student, problem.id), used=None)
+    """Grade a student's submission for an assignment and store it, reading what it needs step
+    by step (the web form; the API when `submission_context` finds anything unusual); the
+    receipt is returned only once the row is committed."""
+    previous = _by_key(session, student, idempotency_key) if idempotency_key is not None else None
+    if previous is not None:
+        return _replay(previous, problem, slug, answers)
+    assignment, _ = resolve_assignment(session, student.course, problem.id, slug)
+    context = Context(student.id, assignment, deadline_for(session, assignment, student),
+                      assignment_variant(assignment, student, problem.id), used=None)
     late_terms(context.assignment, context.deadline, now)  # closed: refused before grading
     result = grade(problem, context.variant, answers)
     used = context.used

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
@@ -15,7 +16,6 @@ from problems.core import Problem, Variant
 from service.db import writing
 from service.models import Grading
 from service.observability import record_grading
-from fastapi.concurrency import run_in_threadpool
 from service.writer import Writer
 
 

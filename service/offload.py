@@ -1,4 +1,5 @@
-"""Database reads an async route hands to a worker thread.
+"""Database work an async route hands to a worker thread (the recorded path's reads, and its
+step-by-step fallback).
 
 A pool of our own rather than `run_in_threadpool` (anyio's): under 32 concurrent requests its
 hop cost about twice the CPU of `run_in_executor` on a plain pool (66 vs 30 µs a call,
