@@ -16,6 +16,7 @@ from service.course_schemas import StudentGradeResponse
 from service.deps import BearerDep, as_student, principal_for
 from service.grading import grade_and_keep
 from service.offload import in_thread
+from service.routes.direct import DirectRoute
 from service.models import Student
 from service.schemas import GradeResponse, grade_request_model
 
@@ -69,7 +70,8 @@ def _route_for(problem: Problem) -> None:
     # async: gradings run on the event loop (or in a thread when they may be slow,
     # service/grading.py) and are stored by the group-committing writer; a token's reads go to
     # a worker thread in one query. A plain `def` route cost a thread per request and its
-    # dependencies more hops (bench/RESULTS-http.md).
+    # dependencies more hops (bench/RESULTS-http.md). The signature is what FastAPI documents;
+    # DirectRoute reads these same parameters from the request (service/routes/direct.py).
     async def grade_submission(
         submission, request: Request, credentials: BearerDep, now: NowDep, idempotency_key: IdempotencyKey = None
     ) -> GradeResponse | StudentGradeResponse:
@@ -103,6 +105,7 @@ def _route_for(problem: Problem) -> None:
         methods=["POST"],
         response_model=GradeResponse | StudentGradeResponse,
         name=f"grade_{problem.id.replace('-', '_')}",
+        route_class_override=DirectRoute,
         summary=f"Grade answers to {problem.title}",
         description=f"Parts: " + ", ".join(f"`{p.id}` ({p.kind})" for p in problem.parts),
     )
