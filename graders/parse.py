@@ -54,6 +54,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, fields, is_dataclass
+from functools import cache
 from importlib import resources
 
 from lark import Lark, Token, Transformer, v_args
@@ -703,11 +704,18 @@ def _check_tree_depth(root: Node, text: str) -> None:
         stack.extend((child, depth + 1) for child in children(node))
 
 
+@cache
+def _field_names(node_type: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(node_type))
+
+
 def children(node: Node) -> list[Node]:
     """The direct subnodes of a node (a Bracket's entries row by row; a Call's arguments)."""
     found = []
-    for field in fields(node):
-        value = getattr(node, field.name)
+    # Field names per node type, worked out once: `dataclasses.fields` for every node of every
+    # answer was a tenth of reading an expression.
+    for name in _field_names(type(node)):
+        value = getattr(node, name)
         pending = [value]
         while pending:
             item = pending.pop()
