@@ -27,6 +27,7 @@ import shutil
 import time
 import uuid
 from contextvars import ContextVar
+from functools import cache
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -80,11 +81,16 @@ def grading_status(result: GradeResult) -> str:
     return "partial" if result.score > 0 else "incorrect"
 
 
+@cache  # `labels()` takes a lock and checks its arguments each call; there are a few hundred children
+def _counter(metric: Counter, problem_id: str, status: str):
+    return metric.labels(problem_id, status)
+
+
 def record_grading(problem_id: str, result: GradeResult) -> None:
     """Count one stored grading (called once its row is committed)."""
-    GRADINGS.labels(problem_id, grading_status(result)).inc()
+    _counter(GRADINGS, problem_id, grading_status(result)).inc()
     for part in result.parts:
-        GRADED_PARTS.labels(problem_id, part.status).inc()
+        _counter(GRADED_PARTS, problem_id, part.status).inc()
 
 
 def metrics_payload() -> tuple[bytes, str]:
