@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -67,3 +68,9 @@ class GradeResult:
             "parts": [{"id": p.id, "status": p.status, "score": p.score, "max_score": p.max_score,
                        "feedback": p.feedback} for p in self.parts],
         }
+
+    def to_json(self) -> str:
+        """`to_dict` as the API sends it: compact UTF-8 JSON, the very text the response model
+        (service.schemas.GradeResponse) would serialize — tests/graders/test_result.py checks it
+        for every problem —, without validating again what was just built."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)

@@ -32,3 +32,13 @@ def test_to_dict_is_asdict(problem_id):
         assert mine == reference_dict
         assert json.dumps(mine) == json.dumps(reference_dict)  # same keys in the same order
         assert [type(v) for v in mine.values()] == [type(v) for v in reference_dict.values()]
+
+
+@pytest.mark.parametrize("problem_id", sorted(registry.PROBLEMS))
+def test_to_json_is_what_the_response_model_sends(problem_id):
+    from service.schemas import GradeResponse
+
+    problem = registry.PROBLEMS[problem_id]
+    for variant, answers in submissions(problem):
+        result = grade(problem, variant, answers)
+        assert result.to_json() == GradeResponse.model_validate(result.to_dict()).model_dump_json()
