@@ -10,7 +10,6 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from graders.grade import grade
-from graders.read import is_missing
 from graders.result import GradeResult
 from problems.core import Problem, Variant
 from service.db import writing
@@ -47,19 +46,30 @@ def grade_and_store(session: Session, problem: Problem, variant: Variant, answer
     return result
 
 
+# Expression answers of at most this many characters in all are graded on the event loop. The
+# work of checking an expression grows with its length (every symbol is a small matrix, every
+# operation bounded): the slowest adversarial answers of this length hold the loop no longer
+# than the hostile numbers do (bench/loop_stall.py times both). Longer ones may take up to the
+# part budget, so they go to a worker thread.
+LOOP_EXPRESSION_CHARS = 120
+
+
 def quick(problem: Problem, answers: Mapping[str, Any]) -> bool:
-    """Whether grading these answers is sure to be short: no expression answered. Numbers,
-    vectors, matrices, sets and booleans grade in a fraction of a millisecond
-    (bench/RESULTS-grading.md), the hostile ones of tests/service/test_hostile.py (power towers,
-    minus chains, 2,000-character matrices, 200,000-entry JSON) in 12 ms at most, since their
-    size is capped before they are read; an expression can take up to the part budget."""
-    return not any(part.kind == "expression" and not is_missing(answers.get(part.id)) for part in problem.parts)
+    """Whether grading these answers is sure to be short: numbers, vectors, matrices, sets and
+    booleans grade in a fraction of a millisecond (bench/RESULTS-grading.md), hostile ones
+    (power towers, minus chains, 2,000-character matrices, 200,000-entry JSON) in milliseconds,
+    since their size is capped before they are read; expressions when they are short
+    (LOOP_EXPRESSION_CHARS)."""
+    typed = sum(len(raw) for part in problem.parts if part.kind == "expression"
+                and isinstance(raw := answers.get(part.id), str))
+    return typed <= LOOP_EXPRESSION_CHARS
 
 
 async def grade_soon(problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
     """Grade from an async route: quick gradings on the event loop itself — handing them to a
-    worker thread cost more than grading them —, the rest in a worker thread (anyio's: see
-    service/offload.py), so one hard expression never stalls the other requests."""
+    worker thread cost more than grading them (a tenth of a practice request's CPU, measured
+    side by side) —, the rest in a worker thread (anyio's: see service/offload.py), so one long
+    expression never stalls the other requests."""
     if quick(problem, answers):
         return grade(problem, variant, answers)
     return await run_in_threadpool(grade, problem, variant, answers)
