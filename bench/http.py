@@ -11,18 +11,22 @@ process), three scenarios side by side on the same server in the same run:
     python -m bench.http [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/hwbench]
                          [--runs 3] [--duration 10] [--connections 32] [--threads 1]
                          [--servers 1,2] [--source after=. --source before=/tmp/http-before]
-                         [--think-ms 50]
+                         [--think-ms 50] [--slices 4]
 
 Each run starts a fresh server (uvicorn in a subprocess, `hwcheck serve`'s settings, one worker)
 on a fresh database (a SQLite file in a temporary folder, or the PostgreSQL database given, its
 schema dropped), seeds a course with an assignment and 40 students, warms up, then runs wrk for
-each scenario. Runs alternate between the sources (`--source name=path`: a source tree to serve,
-e.g. a git worktree of an older commit) and between server counts (`--servers 1,2`: that many
-server processes on the same database, each wrk of `--connections / servers` connections on
-its own port). Afterwards: every submission id a recorded 2xx answer acknowledged must be in the
-database, and the database may hold at most `connections` rows more (requests still in flight
-when wrk stopped, answered after it had gone). Prints Markdown tables of medians (req/s, p50,
-p99 and the ratio to hello of the same run); `--json FILE` keeps every run.
+each scenario: the scenarios take turns, each's `--duration` cut into `--slices` turns of whole
+seconds (hello, practice, recorded, hello, ...), so that a change in the shared machine's load
+falls on all three alike rather than on whichever ran in that window. Runs alternate between
+the sources (`--source name=path`: a source tree to serve, e.g. a git worktree of an older
+commit) and between server counts (`--servers 1,2`: that many server processes on the same
+database, each wrk of `--connections / servers` connections on its own port). Afterwards: every
+submission id a recorded 2xx answer acknowledged must be in the database, and the database may
+hold at most `connections` rows more per turn (requests still in flight when wrk stopped,
+answered after it had gone). Prints Markdown tables of medians (req/s, p50, p99 and the ratio
+to hello of the same run; with turns, a run's p50 is the median of its turns' and its p99 the
+worst); `--json FILE` keeps every run.
 
 By default every connection sends its next request the moment the last is answered: the server
 is saturated, throughput is the figure and latency is mostly queueing (p50 ≈ connections /
@@ -259,6 +263,7 @@ def run_wrk(bases: list[str], requests: Path, folder: Path, seconds: float, conn
     return {
         "requests": total,
         "rps": total / duration,
+        "seconds": duration,
         "p50_ms": statistics.mean(r["p50_us"] for r in results) / 1000,
         "p99_ms": max(r["p99_us"] for r in results) / 1000,
         "statuses": statuses,
@@ -266,6 +271,28 @@ def run_wrk(bases: list[str], requests: Path, folder: Path, seconds: float, conn
         "server_errors": sum(n for s, n in statuses.items() if int(s) >= 500),
         "socket_errors": {k: sum(r["errors"][k] for r in results) for k in results[0]["errors"]},
         "ids": all_ids,
+    }
+
+
+def merge(slices: list[dict]) -> dict:
+    """One scenario's slices as one result: requests and time added up; p50 the median of the
+    slices' and p99 the worst of them (wrk gives percentiles, not its histogram)."""
+    statuses: dict[str, int] = {}
+    for r in slices:
+        for status, n in r["statuses"].items():
+            statuses[status] = statuses.get(status, 0) + n
+    requests = sum(r["requests"] for r in slices)
+    return {
+        "requests": requests,
+        "seconds": sum(r["seconds"] for r in slices),
+        "rps": requests / sum(r["seconds"] for r in slices),
+        "p50_ms": statistics.median(r["p50_ms"] for r in slices),
+        "p99_ms": max(r["p99_ms"] for r in slices),
+        "statuses": statuses,
+        "ok": sum(r["ok"] for r in slices),
+        "server_errors": sum(r["server_errors"] for r in slices),
+        "socket_errors": {k: sum(r["socket_errors"][k] for r in slices) for k in slices[0]["socket_errors"]},
+        "ids": [i for r in slices for i in r["ids"]],
     }
 
 
@@ -334,10 +361,15 @@ def one_run(args, source_name: str, source: Path, servers: int) -> Run:
             settle(url)  # warm-up requests still in flight when wrk stopped: let them land first
             practice0, recorded0, ids0 = count_rows(url)
             run = Run(source_name, "postgresql" if args.database_url else "sqlite", servers)
-            for name in SCENARIOS:
-                run.results[name] = run_wrk(bases, requests[name], folder, args.duration, args.connections,
-                                            args.threads, args.think_ms)
-                settle(url)  # requests still in flight when wrk stopped finish before the next scenario
+            # The scenarios take turns in slices (hello, practice, recorded, hello, ...), so that a
+            # change in what else the shared machine runs falls on all three alike.
+            slices: dict[str, list[dict]] = {name: [] for name in SCENARIOS}
+            for _ in range(args.slices):
+                for name in SCENARIOS:
+                    slices[name].append(run_wrk(bases, requests[name], folder, max(1, round(args.duration / args.slices)),
+                                                args.connections, args.threads, args.think_ms))
+                    settle(url)  # requests still in flight when wrk stopped finish before the next one
+            run.results = {name: merge(parts) for name, parts in slices.items()}
             practice1, recorded1, ids1 = count_rows(url)
             acknowledged = set(run.results["recorded"]["ids"])
             new_ids = ids1 - ids0
@@ -352,8 +384,8 @@ def one_run(args, source_name: str, source: Path, servers: int) -> Run:
             c = run.checks
             c["ok"] = (c["acknowledged_missing"] == 0 and c["server_errors"] == 0
                        and len(acknowledged) == c["recorded_2xx"]
-                       and 0 <= c["recorded_rows"] - c["recorded_2xx"] <= args.connections
-                       and 0 <= c["practice_rows"] - c["practice_2xx"] <= args.connections)
+                       and 0 <= c["recorded_rows"] - c["recorded_2xx"] <= args.connections * args.slices
+                       and 0 <= c["practice_rows"] - c["practice_2xx"] <= args.connections * args.slices)
             for r in run.results.values():
                 del r["ids"]
             return run
@@ -393,6 +425,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--duration", type=int, default=10.0, help="seconds of wrk per scenario")
     parser.add_argument("--warmup", type=int, default=2, help="seconds of wrk per scenario, not counted")
+    parser.add_argument("--slices", type=int, default=4,
+                        help="each scenario's seconds in this many turns, the scenarios alternating")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (per wrk process)")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers per server")
@@ -422,7 +456,8 @@ def main() -> None:
                 + f" | checks {run.checks}", file=sys.stderr, flush=True)
     think = f", each waiting {args.think_ms} ms between requests" if args.think_ms else ""
     print(f"\nwrk: {args.threads} thread(s) and {args.connections} connections in all per scenario{think}, "
-          f"{args.duration:g} s each (after {args.warmup:g} s warm-up); {args.runs} runs; medians.\n")
+          f"{args.duration:g} s each in {args.slices} turns (after {args.warmup:g} s warm-up); {args.runs} runs; "
+          "medians.\n")
     print(table(runs))
     failed = [r for r in runs if not r.checks["ok"]]
     print("\nchecks: " + ("every run: no 5xx, every acknowledged submission stored, rows == 2xx (+ in flight)"
