@@ -193,7 +193,7 @@ _CLOSING = {")": "(", "]": "[", "}": "{"}
 # ---- The postlexer --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)  # thousands are made per second: slots make them cheaper to make and read
 class _Lexeme:
     """A token on its way to the parser. `space` is the whitespace typed just before it."""
 
@@ -218,9 +218,9 @@ class _AnswerPostLex(PostLex):
         lexemes = _assemble(lexemes)
         _mark_functions(lexemes)
         for lexeme in _separate_entries(lexemes):
-            yield Token(lexeme.type, lexeme.value, start_pos=lexeme.start, line=1,
-                        column=lexeme.start + 1, end_line=1, end_column=lexeme.end + 1,
-                        end_pos=lexeme.end)
+            # Positional: type, value, start_pos, line, column, end_line, end_column, end_pos.
+            yield Token(lexeme.type, lexeme.value, lexeme.start, 1, lexeme.start + 1, 1, lexeme.end + 1,
+                        lexeme.end)
 
 
 def _drop_spacing(stream) -> list[_Lexeme]:
