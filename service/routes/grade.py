@@ -16,8 +16,8 @@ from service.course_schemas import StudentGradeResponse
 from service.deps import BearerDep, as_student, principal_for
 from service.grading import grade_and_keep
 from service.offload import in_thread
-from service.routes.direct import DirectRoute
 from service.models import Student
+from service.routes.direct import DirectRoute
 from service.schemas import GradeResponse, grade_request_model
 
 IdempotencyKey = Annotated[
