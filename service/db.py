@@ -9,6 +9,8 @@ timeout still arbitrates between processes (several workers, the CLI)."""
 
 from __future__ import annotations
 
+import json
+import math
 import threading
 import weakref
 from collections.abc import Iterator
@@ -66,13 +68,34 @@ def writing(session: Session) -> Iterator[None]:
             raise
 
 
+def json_text(value) -> str:
+    """The text of a JSON column. NaN and ±Infinity are not JSON and PostgreSQL refuses them, yet
+    a request body may carry the literals (Python's json reads them) and answers are stored as
+    sent: such a number is stored as its text, "NaN", "Infinity" or "-Infinity" — which grades
+    as the number did, `invalid`. Everything else is json.dumps's text, as before."""
+    try:
+        return json.dumps(value, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(value), allow_nan=False)
+
+
+def _finite(value):
+    if isinstance(value, float) and not math.isfinite(value):
+        return json.dumps(value)
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(item) for item in value]
+    return value
+
+
 def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
-                               pool_size=pool_size, max_overflow=10)
+                               pool_size=pool_size, max_overflow=10, json_serializer=json_text)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection, _record):
@@ -83,7 +106,7 @@ def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10, json_serializer=json_text)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

@@ -161,3 +161,26 @@ def test_all_33_catalog_problems_are_listed_and_their_keys_grade_as_correct(clie
             body = {"variant": variant if variant == "default" else int(variant), "answers": answers}
             graded = client.post(f"/api/grade/{problem['id']}", json=body).json()
             assert graded["score"] == graded["max_score"], [p for p in graded["parts"] if p["status"] != "correct"]
+
+
+@pytest.mark.parametrize("literal,stored_as", [(b"NaN", "NaN"), (b"-Infinity", "-Infinity"),
+                                               (b"[1, Infinity]", [1, "Infinity"])])
+def test_a_non_finite_literal_is_graded_invalid_and_stored_as_its_text(client, literal, stored_as):
+    # Python's json reads these literals; PostgreSQL's JSON refuses them (it was a 500 there).
+    body = b'{"answers": {"L": ' + literal + b"}}"
+    response = client.post("/api/grade/lipschitz-linear", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert next(p for p in response.json()["parts"] if p["id"] == "L")["status"] == "invalid"
+    with client.app.state.sessionmaker() as session:
+        stored = session.scalars(select(Grading.answers).order_by(Grading.id.desc())).first()
+    assert stored == {"L": stored_as}
+
+
+def test_json_text_is_json_dumps_for_finite_values():
+    import json
+
+    from service.db import json_text
+
+    value = {"a": [1, 2.5, {"b": "x", "c": None}], "d": True, "é": "ᵀ"}
+    assert json_text(value) == json.dumps(value)
+    assert json.loads(json_text({"a": [float("nan"), (1.0, float("-inf"))]})) == {"a": ["NaN", [1.0, "-Infinity"]]}
