@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Literal
 
 Status = Literal["correct", "partial", "incorrect", "invalid", "missing"]
@@ -69,8 +70,10 @@ class GradeResult:
                        "feedback": p.feedback} for p in self.parts],
         }
 
-    def to_json(self) -> str:
+    @cached_property
+    def as_json(self) -> str:
         """`to_dict` as the API sends it: compact UTF-8 JSON, the very text the response model
         (service.schemas.GradeResponse) would serialize — tests/graders/test_result.py checks it
-        for every problem —, without validating again what was just built."""
+        for every problem —, without validating again what was just built. Made once: a
+        practice grading's stored row holds this same text (service/grading.py)."""
         return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=False)

@@ -68,11 +68,18 @@ def writing(session: Session) -> Iterator[None]:
             raise
 
 
+class JSONText(str):
+    """Text that is already JSON, for a JSON column: stored as it is rather than encoded again
+    (a practice grading's result is stored as the very text the student is sent)."""
+
+
 def json_text(value) -> str:
     """The text of a JSON column. NaN and ±Infinity are not JSON and PostgreSQL refuses them, yet
     a request body may carry the literals (Python's json reads them) and answers are stored as
     sent: such a number is stored as its text, "NaN", "Infinity" or "-Infinity" — which grades
     as the number did, `invalid`. Everything else is json.dumps's text, as before."""
+    if type(value) is JSONText:
+        return value
     try:
         return json.dumps(value, allow_nan=False)
     except ValueError:

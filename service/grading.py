@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from graders.grade import grade
 from graders.result import GradeResult
 from problems.core import Problem, Variant
-from service.db import writing
+from service.db import JSONText, writing
 from service.models import Grading
 from service.observability import record_grading
 from service.writer import Writer
@@ -32,7 +32,8 @@ def insert_grading(session: Session, values: dict[str, Any]) -> int:
 
 
 def practice_row(problem: Problem, variant: Variant, answers: dict[str, Any], result: GradeResult) -> dict[str, Any]:
-    return dict(problem_id=problem.id, variant=str(variant), answers=answers, result=result.to_dict(),
+    # The result as the text the student is sent, made once for both (GradeResult.as_json).
+    return dict(problem_id=problem.id, variant=str(variant), answers=answers, result=JSONText(result.as_json),
                 score=result.score, max_score=result.max_score)
 
 

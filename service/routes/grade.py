@@ -86,7 +86,7 @@ def _route_for(problem: Problem) -> None:
         elif submission.assignment is not None:
             as_student(None)  # 401: an assignment needs a student's token
         result = await grade_and_keep(state.writer, problem, submission.variant, answers)
-        return Response(result.to_json(), media_type="application/json")
+        return Response(result.as_json, media_type="application/json")
 
     # The body's type differs per problem, so it is set on the signature FastAPI reads.
     signature = inspect.signature(grade_submission)

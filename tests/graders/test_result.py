@@ -41,4 +41,4 @@ def test_to_json_is_what_the_response_model_sends(problem_id):
     problem = registry.PROBLEMS[problem_id]
     for variant, answers in submissions(problem):
         result = grade(problem, variant, answers)
-        assert result.to_json() == GradeResponse.model_validate(result.to_dict()).model_dump_json()
+        assert result.as_json == GradeResponse.model_validate(result.to_dict()).model_dump_json()

@@ -184,3 +184,22 @@ def test_json_text_is_json_dumps_for_finite_values():
     value = {"a": [1, 2.5, {"b": "x", "c": None}], "d": True, "é": "ᵀ"}
     assert json_text(value) == json.dumps(value)
     assert json.loads(json_text({"a": [float("nan"), (1.0, float("-inf"))]})) == {"a": ["NaN", [1.0, "-Infinity"]]}
+
+
+def test_json_text_stores_text_already_json_as_it_is_and_any_other_string_as_a_string():
+    from service.db import JSONText, json_text
+
+    assert json_text(JSONText('{"a":[1,"ᵀ"]}')) == '{"a":[1,"ᵀ"]}'
+    assert json_text('{"a":1}') == '"{\\"a\\":1}"'
+
+
+@pytest.mark.parametrize("answers", [{}, {"df_dx": "(A + A^T) x", "df_dA": "x x^T", "df_dx_value": [1, 2]},
+                                     {"df_dx": "(A + A^T x", "df_dA": "x^T x"}])
+def test_a_practice_gradings_stored_result_is_what_the_student_was_sent(client, answers):
+    # The row holds the response's own text (GradeResult.as_json), not a second encoding of it.
+    response = client.post("/api/grade/quadratic-form-gradient", json={"answers": answers})
+    assert response.status_code == 200, response.text
+    with client.app.state.sessionmaker() as session:
+        row = session.scalars(select(Grading).order_by(Grading.id.desc())).first()
+    assert row.result == response.json()
+    assert (row.score, row.max_score) == (response.json()["score"], response.json()["max_score"])
