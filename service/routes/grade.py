@@ -31,7 +31,11 @@ router = APIRouter(prefix="/api/grade", tags=["grading"])
 
 
 def _context(state, token: str, problem: Problem, slug: str | None, idempotency_key: str | None):
-    with state.engine.connect() as connection:  # a plain read: no ORM session needed
+    # A plain read (no ORM session needed) that ends in COMMIT, not the ROLLBACK of a closed
+    # connection: psycopg forgets a connection's prepared statements at every ROLLBACK, so on
+    # PostgreSQL this six-table query was planned afresh each time (2 ms of planning for 0.3 ms
+    # of executing); kept prepared, it runs on a cached plan. SQLite: no difference.
+    with state.engine.begin() as connection:
         return coursework.submission_context(connection, token, problem.id, slug, idempotency_key)
 
 
