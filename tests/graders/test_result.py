@@ -35,7 +35,7 @@ def test_to_dict_is_asdict(problem_id):
 
 
 @pytest.mark.parametrize("problem_id", sorted(registry.PROBLEMS))
-def test_to_json_is_what_the_response_model_sends(problem_id):
+def test_as_json_is_what_the_response_model_sends(problem_id):
     from service.schemas import GradeResponse
 
     problem = registry.PROBLEMS[problem_id]
