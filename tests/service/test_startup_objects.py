@@ -1,5 +1,5 @@
 """Start-up's objects are taken out of the garbage collector's full passes (service/app.py),
-once per process, after collecting the garbage. Each case runs in a fresh interpreter: the
+once per process, after collecting the garbage. The check runs in a fresh interpreter: the
 test process itself froze its objects at the first app any test started."""
 
 import json
