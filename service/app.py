@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from service.db import make_engine, make_sessionmaker, migrate
+from service.db import make_engine, make_loop_reader, make_sessionmaker, migrate
 from service.writer import Writer
 from service.models import utc_now
 from service.assignments import load_assignments
@@ -51,6 +51,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         yield
         app.state.writer.close()  # after the in-flight requests: their rows are written first
         app.state.engine.dispose()
+        if app.state.loop_reader is not None:
+            app.state.loop_reader.dispose()
 
     app = FastAPI(
         title="hwcheck",
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.effective_database_url)
     app.state.settings = settings
     app.state.engine = engine
+    app.state.loop_reader = make_loop_reader(settings.effective_database_url)  # SQLite: service/routes/grade.py
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.writer = Writer(engine)  # practice gradings, group-committed: service/writer.py
     app.state.assignments = load_assignments(settings.assignments_file)

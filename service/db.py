@@ -96,12 +96,12 @@ def _finite(value):
     return value
 
 
-def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
+def make_engine(url: str, pool_size: int = POOL_SIZE, sqlite_timeout: float = 30) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": sqlite_timeout},
                                pool_size=pool_size, max_overflow=10, json_serializer=json_text)
 
         @event.listens_for(engine, "connect")
@@ -114,6 +114,18 @@ def make_engine(url: str, pool_size: int = POOL_SIZE) -> Engine:
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=10, json_serializer=json_text)
+
+
+def make_loop_reader(url: str) -> Engine | None:
+    """For reads done on the event loop itself, SQLite only: one connection that never waits for
+    a lock (busy timeout 0). A WAL database's readers do not wait for its writer; the rare
+    lock that would hold one (another process's recovery or exclusive mode) fails the read at
+    once instead of stalling the loop, and the caller reads in a thread. None elsewhere: a
+    PostgreSQL read is a network round trip."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None  # (an in-memory database is one per connection: not this one's)
+    return make_engine(url, pool_size=1, sqlite_timeout=0)
 
 
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:

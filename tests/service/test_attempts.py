@@ -1,6 +1,7 @@
 """Submitting for an assignment: attempts, deadlines and late penalties, extensions,
 idempotent retries (also when they race), best or last attempt, overrides."""
 
+import asyncio
 import itertools
 import math
 import threading
@@ -14,6 +15,7 @@ from problems import registry
 from problems.core import reference, to_json
 from service import coursework
 from service.models import Grading
+from service.writer import Writer
 
 from service_helpers import DUE
 
@@ -93,7 +95,11 @@ def test_one_readable_part_is_enough_to_use_an_attempt(client, course):
 def force_a_race(monkeypatch, name: str, racers: int) -> None:
     """Make the first `racers` calls of coursework.<name> wait until all have been made: they all
     read the database before any of them writes, so only the unique constraints can keep
-    the count exact. Later calls (a racer looking again after losing) go straight through."""
+    the count exact. Later calls (a racer looking again after losing) go straight through.
+    A read on the event loop (`name` None) cannot wait for the others there: then the first
+    `racers` writes wait until all have been sent instead, which orders the same race."""
+    if name is None:
+        return hold_writes(monkeypatch, racers)
     barrier = threading.Barrier(racers, timeout=20)
     calls = itertools.count()
     read = getattr(coursework, name)
@@ -107,16 +113,41 @@ def force_a_race(monkeypatch, name: str, racers: int) -> None:
     monkeypatch.setattr(coursework, name, racing_read)
 
 
-# The API reads what a submission needs in one query (coursework.submission_context); the web
-# form, and the API when that query finds anything unusual, read it step by step. Both race.
-READS = {"one query": {"attempts": "submission_context", "key": "submission_context"},
+def hold_writes(monkeypatch, racers: int) -> None:
+    real = Writer.write
+    arrived = itertools.count(1)
+    all_here = []  # the asyncio.Event, made on the app's loop by the first write
+
+    async def held_write(self, statement, values):
+        if not all_here:
+            all_here.append(asyncio.Event())
+        if not all_here[0].is_set():
+            if next(arrived) == racers:
+                all_here[0].set()
+            await asyncio.wait_for(all_here[0].wait(), 20)
+        return await real(self, statement, values)
+
+    monkeypatch.setattr(Writer, "write", held_write)
+
+
+# The API reads what a submission needs in one query (coursework.submission_context) — on
+# SQLite on the event loop, elsewhere in a worker thread —; the web form, and the API when that
+# query finds anything unusual, read it step by step. All of them race.
+READS = {"one query, in a thread": {"attempts": "submission_context", "key": "submission_context"},
+         "one query, on the event loop": {"attempts": None, "key": None},
          "step by step": {"attempts": "attempts_used", "key": "_by_key"}}
 
 
 @pytest.fixture(params=list(READS))
-def reads(request, monkeypatch) -> dict[str, str]:
+def reads(request, monkeypatch, client) -> dict[str, str]:
     if request.param == "step by step":
         monkeypatch.setattr(coursework, "submission_context", lambda *args: None)
+    if request.param == "one query, in a thread":
+        reader, client.app.state.loop_reader = client.app.state.loop_reader, None  # as on PostgreSQL
+        if reader is not None:
+            reader.dispose()
+    elif request.param == "one query, on the event loop" and client.app.state.loop_reader is None:
+        pytest.skip("reads on the event loop are SQLite's")
     return READS[request.param]
 
 

@@ -2,8 +2,6 @@
 PostgreSQL that read must keep its statement prepared: psycopg forgets a connection's prepared
 statements at every ROLLBACK, and a read closed by one was planned afresh each time."""
 
-from types import SimpleNamespace
-
 import pytest
 from sqlalchemy import text
 
@@ -18,10 +16,9 @@ def test_the_context_read_runs_on_a_prepared_statement_on_postgresql(client, cou
         pytest.skip("prepared statements are psycopg's: PostgreSQL only")
     course.assignment("hw1", problems=(("lipschitz-linear", 10),))
     engine = make_engine(url.render_as_string(hide_password=False), pool_size=1)  # one connection, reused
-    state = SimpleNamespace(engine=engine)
     try:
         for _ in range(12):  # psycopg prepares a statement at its 5th run on a connection
-            context = _context(state, course.tokens["s-a"], registry.get("lipschitz-linear"), "hw1", None)
+            context = _context(engine, course.tokens["s-a"], registry.get("lipschitz-linear"), "hw1", None)
             assert context is not None and context.used == 0
         with engine.connect() as connection:
             runs = connection.execute(text(
@@ -30,3 +27,64 @@ def test_the_context_read_runs_on_a_prepared_statement_on_postgresql(client, cou
     finally:
         engine.dispose()
     assert runs and runs[0] >= 7
+
+
+def _handed_to_threads(monkeypatch) -> list:
+    from service.routes import grade
+
+    handed = []
+    real = grade.in_thread
+
+    async def counted(function, *args):
+        handed.append(function)
+        return await real(function, *args)
+
+    monkeypatch.setattr(grade, "in_thread", counted)
+    return handed
+
+
+def test_a_students_context_is_read_on_the_event_loop_on_sqlite_and_in_a_thread_elsewhere(client, course,
+                                                                                            monkeypatch):
+    course.assignment("hw1", problems=(("lipschitz-linear", 10),))
+    handed = _handed_to_threads(monkeypatch)
+    response = client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
+                           headers=course.a)
+    assert response.status_code == 200, response.text
+    assert response.json()["submission"]["attempt"] == 1
+    on_sqlite = client.app.state.engine.url.get_backend_name() == "sqlite"
+    assert (client.app.state.loop_reader is not None) is on_sqlite
+    assert handed.count(_context) == (0 if on_sqlite else 1)
+
+
+def test_the_loop_reader_never_waits_for_a_lock_and_a_locked_read_is_made_in_a_thread(client, course,
+                                                                                     monkeypatch):
+    import sqlite3
+
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    from service.routes import grade
+
+    reader = client.app.state.loop_reader
+    if reader is None:
+        pytest.skip("the loop reader is SQLite's")
+    # SQLite's busy timeout, in ms: the route threads' connections wait up to 30 s for a lock,
+    # the event loop's not at all.
+    for engine, wait in ((reader, 0), (client.app.state.engine, 30_000)):
+        with engine.connect() as connection:
+            assert connection.execute(text("PRAGMA busy_timeout")).scalar() == wait
+    course.assignment("hw1", problems=(("lipschitz-linear", 10),))
+    real = grade._context
+
+    def locked_on_the_loop(engine, *args):
+        if engine is reader:
+            raise OperationalError("SELECT …", {}, sqlite3.OperationalError("database is locked"))
+        return real(engine, *args)
+
+    monkeypatch.setattr(grade, "_context", locked_on_the_loop)
+    handed = _handed_to_threads(monkeypatch)
+    response = client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
+                           headers=course.a)
+    assert response.status_code == 200, response.text
+    assert response.json()["submission"]["attempt"] == 1
+    assert handed == [locked_on_the_loop]
