@@ -82,9 +82,9 @@ def _route_for(problem: Problem) -> None:
     submission_model = grade_request_model(problem)
 
     # async: gradings run on the event loop (or in a thread when they may be slow,
-    # service/grading.py) and are stored by the group-committing writer; a token's reads go to
-    # a worker thread in one query. A plain `def` route cost a thread per request and its
-    # dependencies more hops (bench/RESULTS-http.md). The signature is what FastAPI documents;
+    # service/grading.py) and are stored by the group-committing writer; a token's reads are
+    # one query (on SQLite on the loop, elsewhere in a worker thread). A plain `def` route cost
+    # a thread per request and its dependencies more hops (bench/RESULTS-http.md). The signature is what FastAPI documents;
     # DirectRoute reads these same parameters from the request (service/routes/direct.py).
     async def grade_submission(
         submission, request: Request, credentials: BearerDep, now: NowDep, idempotency_key: IdempotencyKey = None
