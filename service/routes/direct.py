@@ -3,10 +3,11 @@
 FastAPI still builds each grading route from its endpoint's signature — the OpenAPI document,
 the body size limit, the exception handlers are FastAPI's — but its general per-request handler
 (every dependency and parameter solved in turn, with a sub-response for their headers) cost
-half as much CPU as grading a typical submission (py-spy, under load). Reading the same four things here instead — the JSON body validated by the
-problem's submission model, the bearer token, the Idempotency-Key header, the clock — cut a
-practice request's instructions by 6 % and took its throughput from 0.40 to 0.43 of the hello
-route's, measured side by side (bench/RESULTS-http.md).
+half as much CPU as grading a typical submission (py-spy, under load). Reading the same four
+things here instead — the JSON body validated by the problem's submission model, the bearer
+token, the Idempotency-Key header, the clock — cut a practice request's instructions by 6 % and
+took its throughput from 0.40 to 0.43 of the hello route's, measured side by side
+(bench/RESULTS-http.md).
 
 The answers are FastAPI's own, error for error: the same validation, the same `loc`s, the same
 RequestValidationError for the same handler. tests/service/test_direct_route.py sends a corpus

@@ -3,6 +3,7 @@ the OpenAPI document shows every problem's answer form. Without a student's toke
 practice; with one, the submission is for an assignment and is stored (service/coursework.py)."""
 
 import inspect
+from sqlite3 import SQLITE_BUSY, SQLITE_LOCKED
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, HTTPException, Request, status
@@ -67,8 +68,10 @@ async def _submit(state, token: str, problem: Problem, answers: dict, slug: str 
             # p99 12-18 ms at ~300 recorded gradings/s against 1 ms here (bench/RESULTS-http.md).
             try:
                 return _context(state.loop_reader, token, problem, slug, idempotency_key)
-            except OperationalError:  # locked (the reader never waits): wait in a thread
-                pass
+            except OperationalError as error:
+                # Locked (this reader never waits): wait in a thread. Any other error is raised.
+                if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF not in (SQLITE_BUSY, SQLITE_LOCKED):
+                    raise
         return await in_thread(_context, state.engine, token, problem, slug, idempotency_key)
 
     receipt = await coursework.submit_soon(state.writer, read_context, problem, answers,
@@ -84,8 +87,9 @@ def _route_for(problem: Problem) -> None:
     # async: gradings run on the event loop (or in a thread when they may be slow,
     # service/grading.py) and are stored by the group-committing writer; a token's reads are
     # one query (on SQLite on the loop, elsewhere in a worker thread). A plain `def` route cost
-    # a thread per request and its dependencies more hops (bench/RESULTS-http.md). The signature is what FastAPI documents;
-    # DirectRoute reads these same parameters from the request (service/routes/direct.py).
+    # a thread per request and its dependencies more hops (bench/RESULTS-http.md). The
+    # signature is what FastAPI documents; DirectRoute reads these same parameters from the
+    # request (service/routes/direct.py).
     async def grade_submission(
         submission, request: Request, credentials: BearerDep, now: NowDep, idempotency_key: IdempotencyKey = None
     ) -> GradeResponse | StudentGradeResponse:

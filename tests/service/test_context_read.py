@@ -76,15 +76,27 @@ def test_the_loop_reader_never_waits_for_a_lock_and_a_locked_read_is_made_in_a_t
     course.assignment("hw1", problems=(("lipschitz-linear", 10),))
     real = grade._context
 
-    def locked_on_the_loop(engine, *args):
-        if engine is reader:
-            raise OperationalError("SELECT …", {}, sqlite3.OperationalError("database is locked"))
-        return real(engine, *args)
+    def failing_on_the_loop(message: str, code: int):
+        def read(engine, *args):
+            if engine is reader:
+                error = sqlite3.OperationalError(message)
+                error.sqlite_errorcode = code  # as SQLite sets it
+                raise OperationalError("SELECT …", {}, error)
+            return real(engine, *args)
+        return read
 
-    monkeypatch.setattr(grade, "_context", locked_on_the_loop)
+    locked = failing_on_the_loop("database is locked", sqlite3.SQLITE_BUSY)
+    monkeypatch.setattr(grade, "_context", locked)
     handed = _handed_to_threads(monkeypatch)
     response = client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
                            headers=course.a)
     assert response.status_code == 200, response.text
     assert response.json()["submission"]["attempt"] == 1
-    assert handed == [locked_on_the_loop]
+    assert handed == [locked]
+    # Any other failure is not a lock to wait out: it is raised, not read again in a thread.
+    handed.clear()
+    monkeypatch.setattr(grade, "_context", failing_on_the_loop("disk I/O error", sqlite3.SQLITE_IOERR))
+    with pytest.raises(OperationalError, match="disk I/O error"):
+        client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
+                    headers=course.a)
+    assert handed == []
