@@ -11,7 +11,7 @@ process), three scenarios side by side on the same server in the same run:
     python -m bench.http [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/hwbench]
                          [--runs 3] [--duration 10] [--connections 32] [--threads 1]
                          [--servers 1,2] [--source after=. --source before=/tmp/http-before]
-                         [--think-ms 50] [--slices 4]
+                         [--think-ms 50] [--slices 4] [--probe]
 
 Each run starts a fresh server (uvicorn in a subprocess, `hwcheck serve`'s settings, one worker)
 on a fresh database (a SQLite file in a temporary folder, or the PostgreSQL database given, its
@@ -33,6 +33,11 @@ is saturated, throughput is the figure and latency is mostly queueing (p50 ≈ c
 throughput). `--think-ms N` makes each connection wait N ms between requests, as students do
 between submissions: the load is then below saturation and p50/p99 are the latency a student
 sees at that load (the req/s printed is the load offered and served, not a capacity).
+
+`--probe` asks what a tail was made of: each server records its requests, its garbage
+collections and how late its event loop wakes (bench/latency_probe.py), and every run's line is
+followed by the server's own p99 per scenario and how many of its slowest 1 % of requests
+overlapped a collection pause or a stall of the loop.
 """
 
 from __future__ import annotations
@@ -55,6 +60,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
+
+from bench import latency_probe  # noqa: E402
 
 INSTRUCTOR_TOKEN = "hwi_bench-http-instructor-token-0123456789"
 INSTRUCTOR = {"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"}
@@ -187,6 +194,7 @@ def start_server(source: Path, folder: Path, env: dict[str, str], workers: int, 
     app_dir = folder / "app"
     app_dir.mkdir(exist_ok=True)
     shutil.copy(ROOT / "bench" / "http_app.py", app_dir / "hwcheck_bench_app.py")
+    shutil.copy(ROOT / "bench" / "latency_probe.py", app_dir / "hwcheck_latency_probe.py")
     port = free_port()
     pythonpath = os.pathsep.join(filter(None, [str(source), str(app_dir), os.environ.get("BENCH_PYTHONPATH")]))
     full_env = {**os.environ, **env, "PYTHONPATH": pythonpath, "PYTHONUNBUFFERED": "1"}
@@ -329,6 +337,7 @@ class Run:
     servers: int
     results: dict[str, dict] = field(default_factory=dict)
     checks: dict = field(default_factory=dict)
+    probe: dict | None = None
 
 
 def one_run(args, source_name: str, source: Path, servers: int) -> Run:
@@ -348,6 +357,9 @@ def one_run(args, source_name: str, source: Path, servers: int) -> Run:
         }
         if args.database_url:
             env["HWCHECK_DATABASE_URL"] = args.database_url
+        if args.probe:
+            env["HWCHECK_BENCH_PROBE"] = str(folder / "probe")
+            (folder / "probe").mkdir()
         started = []
         try:
             # The first server migrates the schema alone; the others start once it is there.
@@ -364,11 +376,13 @@ def one_run(args, source_name: str, source: Path, servers: int) -> Run:
             # The scenarios take turns in slices (hello, practice, recorded, hello, ...), so that a
             # change in what else the shared machine runs falls on all three alike.
             slices: dict[str, list[dict]] = {name: [] for name in SCENARIOS}
+            measured_from = time.monotonic()  # the probe's clock: the same in every process
             for _ in range(args.slices):
                 for name in SCENARIOS:
                     slices[name].append(run_wrk(bases, requests[name], folder, max(1, round(args.duration / args.slices)),
                                                 args.connections, args.threads, args.think_ms))
                     settle(url)  # requests still in flight when wrk stopped finish before the next one
+            measured_to = time.monotonic()
             run.results = {name: merge(parts) for name, parts in slices.items()}
             practice1, recorded1, ids1 = count_rows(url)
             acknowledged = set(run.results["recorded"]["ids"])
@@ -388,10 +402,13 @@ def one_run(args, source_name: str, source: Path, servers: int) -> Run:
                        and 0 <= c["practice_rows"] - c["practice_2xx"] <= args.connections * args.slices)
             for r in run.results.values():
                 del r["ids"]
-            return run
         finally:
             for server in started:
-                server.stop()
+                server.stop()  # a probed server writes its records as it stops
+        if args.probe:
+            records = latency_probe.load(folder / "probe")
+            run.probe = latency_probe.summarize(records, measured_from, measured_to)
+        return run
     finally:
         if args.keep:
             print(f"  kept {folder}", file=sys.stderr)
@@ -438,6 +455,9 @@ def main() -> None:
                         help="name=path of a source tree to serve (repeat to alternate); default this checkout")
     parser.add_argument("--json", type=Path, help="write every run here")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folders (server logs)")
+    parser.add_argument("--probe", action="store_true",
+                        help="record each server's requests, garbage collections and event-loop lateness "
+                             "(bench/latency_probe.py) and say what the slowest requests overlapped")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (apt-get install wrk)")
@@ -454,6 +474,8 @@ def main() -> None:
             print(f"run {i + 1} {name} servers={n}: " + ", ".join(
                 f"{k} {v['rps']:,.0f} req/s p50 {v['p50_ms']:.1f} p99 {v['p99_ms']:.1f} ms" for k, v in r.items())
                 + f" | checks {run.checks}", file=sys.stderr, flush=True)
+            if run.probe:
+                print(f"  probe: {latency_probe.line(run.probe)}", file=sys.stderr, flush=True)
     think = f", each waiting {args.think_ms} ms between requests" if args.think_ms else ""
     print(f"\nwrk: {args.threads} thread(s) and {args.connections} connections in all per scenario{think}, "
           f"{args.duration:g} s each in {args.slices} turns (after {args.warmup:g} s warm-up); {args.runs} runs; "

@@ -6,7 +6,10 @@ so the ratio grading / hello is what grading itself costs on top of the framewor
 
     python -m hwcheck_bench_app --port 8123 [--workers 1]
 
-bench/http.py copies this file into a temporary folder as `hwcheck_bench_app.py` and puts the
+With HWCHECK_BENCH_PROBE=<folder>, the app is wrapped in bench/latency_probe.py's probe.
+
+bench/http.py copies this file into a temporary folder as `hwcheck_bench_app.py` (and the probe
+as `hwcheck_latency_probe.py`) and puts the
 source tree under test first on PYTHONPATH, so the same file serves the current checkout and
 a worktree of an older commit (the "before" figures). Settings come from HWCHECK_* variables.
 """
@@ -26,6 +29,10 @@ def create_app():
     def hello() -> dict[str, str]:
         return {"hello": "world"}
 
+    if probe := os.environ.get("HWCHECK_BENCH_PROBE"):  # `bench/http.py --probe`
+        from hwcheck_latency_probe import Probe
+
+        return Probe(app, probe)
     return app
 
 
