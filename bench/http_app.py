@@ -9,9 +9,9 @@ so the ratio grading / hello is what grading itself costs on top of the framewor
 With HWCHECK_BENCH_PROBE=<folder>, the app is wrapped in bench/latency_probe.py's probe.
 
 bench/http.py copies this file into a temporary folder as `hwcheck_bench_app.py` (and the probe
-as `hwcheck_latency_probe.py`) and puts the
-source tree under test first on PYTHONPATH, so the same file serves the current checkout and
-a worktree of an older commit (the "before" figures). Settings come from HWCHECK_* variables.
+as `hwcheck_latency_probe.py`) and puts the source tree under test first on PYTHONPATH, so the
+same files serve the current checkout and a worktree of an older commit (the "before" figures).
+Settings come from HWCHECK_* variables.
 """
 
 from __future__ import annotations
