@@ -15,8 +15,8 @@ window):
 When the server shuts down, each process writes its records to `probe-<pid>.json` in `folder`;
 `load()` and `summarize()` read them back: per kind, the server's own p50/p99/max; the
 collections and the loop's lateness; and how many of the slowest 1 % of requests overlapped a
-collection of ≥ 5 ms or a late wake of the loop of ≥ 10 ms — the question to ask of a tail
-before guessing at it.
+collection of ≥ 5 ms or a late wake of the loop of ≥ 10 ms in their own process — the question
+to ask of a tail before guessing at it.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import json
+import math
 import os
 import statistics
 import time
@@ -90,13 +91,9 @@ class Probe:
             {"requests": self.requests, "collections": self.collections, "late": self.late}))
 
 
-def load(folder: Path) -> dict:
-    """The records of every process that wrote to `folder`, together."""
-    records: dict = {"requests": [], "collections": [], "late": []}
-    for path in sorted(Path(folder).glob("probe-*.json")):
-        for key, values in json.loads(path.read_text()).items():
-            records[key] += values
-    return records
+def load(folder: Path) -> list[dict]:
+    """The records of each process that wrote to `folder` (uvicorn's workers: one each)."""
+    return [json.loads(path.read_text()) for path in sorted(Path(folder).glob("probe-*.json"))]
 
 
 class _Intervals:
@@ -122,41 +119,47 @@ def _percentile(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))] if values else 0.0
 
 
-def summarize(records: dict, since: float = float("-inf"), until: float = float("inf")) -> dict:
-    """The probe's records of the window [since, until) (time.monotonic), in milliseconds."""
-    requests = [r for r in records["requests"] if since <= r[0] < until]
-    collections = [c for c in records["collections"] if since <= c[0] < until]
-    late = [w for w in records["late"] if since <= w[0] < until]
-    pauses = _Intervals([(s, s + d) for s, d, _ in collections if d >= GC_PAUSE])
+def summarize(processes: list[dict], since: float = -math.inf, until: float = math.inf) -> dict:
+    """The records of the window [since, until) (time.monotonic), in milliseconds. A request is
+    matched with the pauses and stalls of its own process only: each has its own loop and heap."""
+    requests = [(s, d, kind, i) for i, records in enumerate(processes)
+                for s, d, kind in records["requests"] if since <= s < until]
+    collections = [[c for c in records["collections"] if since <= c[0] < until]
+                   for records in processes]
+    late = [[w for w in records["late"] if since <= w[0] < until] for records in processes]
+    pauses = [_Intervals([(s, s + d) for s, d, _ in some if d >= GC_PAUSE]) for some in collections]
     # A late wake covers the time the loop was held: from when it should have woken to when it did.
-    stalls = _Intervals([(w - d, w) for w, d in late if d >= LATE_LOOP])
+    stalls = [_Intervals([(w - d, w) for w, d in some if d >= LATE_LOOP]) for some in late]
+    collections = [c for some in collections for c in some]
+    late = [w for some in late for w in some]
     out: dict = {"requests": {}}
-    for kind in sorted({k for _, _, k in requests}):
-        times = [d for _, d, k in requests if k == kind]
+    for kind in sorted({k for _, _, k, _ in requests}):
+        times = [d for _, d, k, _ in requests if k == kind]
         out["requests"][kind] = {"n": len(times), "p50_ms": _ms(statistics.median(times)),
                                  "p99_ms": _ms(_percentile(times, 0.99)), "max_ms": _ms(max(times))}
 
     def overlapping(some: list) -> dict:
         return {"n": len(some),
-                "during_gc_pause": sum(pauses.meet(s, s + d) for s, d, _ in some),
-                "during_loop_stall": sum(stalls.meet(s, s + d) for s, d, _ in some)}
+                "during_gc_pause": sum(pauses[i].meet(s, s + d) for s, d, _, i in some),
+                "during_loop_stall": sum(stalls[i].meet(s, s + d) for s, d, _, i in some)}
 
     slowest = sorted(requests, key=lambda r: r[1])[-max(1, len(requests) // 100):]
-    fastest_of_them = min((d for _, d, _ in slowest), default=0.0)
+    fastest_of_them = min((d for _, d, _, _ in slowest), default=0.0)
     out["slowest_1pct"] = {**overlapping(slowest), "from_ms": _ms(fastest_of_them)}
     # The base rate: how often any request meets a pause or a stall, however quick it was.
     out["all_requests"] = overlapping(requests)
     out["gc"] = {
         "collections": len(collections),
         "full": sum(g == 2 for _, _, g in collections),
-        "pauses": len(pauses.intervals),
+        "pauses": sum(len(p.intervals) for p in pauses),
         "max_ms": _ms(max((d for _, d, _ in collections), default=0.0)),
         "total_ms": _ms(sum(d for _, d, _ in collections)),
     }
     lateness = [d for _, d in late]
     out["loop_late"] = {"p50_ms": _ms(_percentile(lateness, 0.5)),
                         "p99_ms": _ms(_percentile(lateness, 0.99)),
-                        "max_ms": _ms(max(lateness, default=0.0)), "stalls": len(stalls.intervals)}
+                        "max_ms": _ms(max(lateness, default=0.0)),
+                        "stalls": sum(len(s.intervals) for s in stalls)}
     return out
 
 

@@ -33,7 +33,7 @@ def test_the_slowest_requests_are_matched_with_what_they_overlapped():
         # The loop woke 60 ms late at 1.255 s: it was held from 1.195 s, within the second.
         late=[[1.255, 0.060], [0.3, 0.0001], [0.31, 0.0002]],
     )
-    summary = summarize(records)
+    summary = summarize([records])
     assert summary["slowest_1pct"] == {"n": 2, "from_ms": 80.0,
                                        "during_gc_pause": 1, "during_loop_stall": 1}
     # Of all 200, the fast ones that ran inside the pause (0.56 ... 0.63 s) or the stall
@@ -71,14 +71,28 @@ def test_a_request_meets_an_interval_that_shares_any_instant_with_it(interval, m
 
 def test_only_the_measured_window_counts():
     records = _records(100, slow=[(0.05, 0.5)], collections=[[0.06, 0.1, 2]], late=[[0.2, 0.1]])
-    summary = summarize(records, since=0.1, until=0.5)
+    summary = summarize([records], since=0.1, until=0.5)
     assert summary["requests"]["practice"]["n"] == 40  # starts 0.10 ... 0.49
     assert "recorded" not in summary["requests"]
     assert summary["gc"]["collections"] == 0 and summary["loop_late"]["stalls"] == 1
 
 
+def test_a_request_is_matched_with_its_own_process_only():
+    """Two workers: the first's slow requests overlap the second's pause and stall in time, but
+    the second's loop and heap never held them."""
+    first = _records(198, slow=[(0.500, 0.100), (1.200, 0.080)], collections=[], late=[])
+    second = {"requests": [], "collections": [[0.555, 0.080, 2]], "late": [[1.255, 0.060]]}
+    summary = summarize([first, second])
+    assert summary["slowest_1pct"]["during_gc_pause"] == 0
+    assert summary["slowest_1pct"]["during_loop_stall"] == 0
+    assert summary["gc"]["pauses"] == 1 and summary["loop_late"]["stalls"] == 1
+    # The same records in one process: then they are blamed.
+    one = {**first, "collections": second["collections"], "late": second["late"]}
+    assert summary_of(one) == (2, 1, 1)
+
+
 def summary_of(records: dict) -> tuple[int, int, int]:
-    s = summarize(records)["slowest_1pct"]
+    s = summarize([records])["slowest_1pct"]
     return s["n"], s["during_gc_pause"], s["during_loop_stall"]
 
 
@@ -129,13 +143,15 @@ def test_the_probe_records_a_real_apps_requests_collections_and_stalls(tmp_path,
 
     sent = asyncio.run(scenario())
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
-    records = load(tmp_path)
+    processes = load(tmp_path)
+    assert len(processes) == 1
+    records = processes[0]
     assert sorted(kind for _, _, kind in records["requests"]) == ["hello", "practice", "recorded"]
     requests = {kind: (start, seconds) for start, seconds, kind in records["requests"]}
     assert requests["recorded"][1] >= 0.060
     start, seconds = requests["practice"]
     assert any(g == 2 and start <= s <= start + seconds for s, _, g in records["collections"])
     assert max(late for _, late in records["late"]) >= 0.040  # held 60 ms, ticking every 5
-    summary = summarize(records)
+    summary = summarize(processes)
     assert summary["slowest_1pct"]["n"] == 1 and summary["slowest_1pct"]["during_loop_stall"] == 1
     assert summary["gc"]["full"] >= 1
