@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import asynccontextmanager
+from functools import cache
 
 from fastapi import FastAPI
 
@@ -24,20 +25,15 @@ from service.routes import health
 from graders import budget
 
 
-_frozen = False
-
-
+@cache  # once per process: later apps (tests make many) add nothing worth freezing for good
 def freeze_startup_objects() -> None:
     """Take what start-up built — modules, grammars, models, routes: ~165,000 objects that live
     as long as the process — out of the garbage collector's full passes, once per process.
     Each full pass scanned them all with the event loop stopped (~85 ms on the bench machine,
     a few times a minute under load): the p99 latency of every request in flight
     (bench/RESULTS-http.md). Garbage is collected first, so none of it is kept for good."""
-    global _frozen
-    if not _frozen:
-        _frozen = True
-        gc.collect()
-        gc.freeze()
+    gc.collect()
+    gc.freeze()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
