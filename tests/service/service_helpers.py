@@ -1,5 +1,5 @@
 """Helpers of the service tests: settings on an empty database, a movable clock, bearer
-headers, a course with two students."""
+headers, a course with two students, a count of calls handed to a thread."""
 
 from __future__ import annotations
 
@@ -102,3 +102,17 @@ def make_course(client: TestClient, instructor: dict[str, str]) -> CourseWorld:
     assert roster.status_code == 200, roster.text
     world.tokens = {s["student_id"]: s["token"] for s in roster.json()["students"]}
     return world
+
+
+def count_calls(monkeypatch, module, name: str) -> list[tuple]:
+    """Patch the coroutine function `module.<name>` (e.g. what hands work to a thread) to note
+    the arguments of each call before making it; returns the list it fills."""
+    calls: list[tuple] = []
+    real = getattr(module, name)
+
+    async def counted(*args):
+        calls.append(args)
+        return await real(*args)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls

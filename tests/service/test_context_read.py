@@ -1,13 +1,18 @@
 """A student's submission starts with one read of its context (service/routes/grade.py). On
 PostgreSQL that read must keep its statement prepared: psycopg forgets a connection's prepared
-statements at every ROLLBACK, and a read closed by one was planned afresh each time."""
+statements at every ROLLBACK, and a read closed by one was planned afresh each time. On SQLite
+it is made on the event loop, by a reader that never waits for a lock, and in a thread only
+when the file is locked."""
 
 import pytest
 from sqlalchemy import text
 
 from problems import registry
 from service.db import make_engine
+from service.routes import grade
 from service.routes.grade import _context
+
+from service_helpers import count_calls
 
 
 def test_the_context_read_runs_on_a_prepared_statement_on_postgresql(client, course):
@@ -29,41 +34,24 @@ def test_the_context_read_runs_on_a_prepared_statement_on_postgresql(client, cou
     assert runs and runs[0] >= 7
 
 
-def _handed_to_threads(monkeypatch) -> list:
-    from service.routes import grade
-
-    handed = []
-    real = grade.in_thread
-
-    async def counted(function, *args):
-        handed.append(function)
-        return await real(function, *args)
-
-    monkeypatch.setattr(grade, "in_thread", counted)
-    return handed
-
-
 def test_a_students_context_is_read_on_the_event_loop_on_sqlite_and_in_a_thread_elsewhere(client, course,
                                                                                             monkeypatch):
     course.assignment("hw1", problems=(("lipschitz-linear", 10),))
-    handed = _handed_to_threads(monkeypatch)
+    handed = count_calls(monkeypatch, grade, "in_thread")
     response = client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
                            headers=course.a)
     assert response.status_code == 200, response.text
     assert response.json()["submission"]["attempt"] == 1
     on_sqlite = client.app.state.engine.url.get_backend_name() == "sqlite"
     assert (client.app.state.loop_reader is not None) is on_sqlite
-    assert handed.count(_context) == (0 if on_sqlite else 1)
+    assert [args[0] for args in handed].count(_context) == (0 if on_sqlite else 1)
 
 
 def test_the_loop_reader_never_waits_for_a_lock_and_a_locked_read_is_made_in_a_thread(client, course,
                                                                                      monkeypatch):
     import sqlite3
 
-    from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
-
-    from service.routes import grade
 
     reader = client.app.state.loop_reader
     if reader is None:
@@ -87,12 +75,12 @@ def test_the_loop_reader_never_waits_for_a_lock_and_a_locked_read_is_made_in_a_t
 
     locked = failing_on_the_loop("database is locked", sqlite3.SQLITE_BUSY)
     monkeypatch.setattr(grade, "_context", locked)
-    handed = _handed_to_threads(monkeypatch)
+    handed = count_calls(monkeypatch, grade, "in_thread")
     response = client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
                            headers=course.a)
     assert response.status_code == 200, response.text
     assert response.json()["submission"]["attempt"] == 1
-    assert handed == [locked]
+    assert [args[0] for args in handed] == [locked]
     # Any other failure is not a lock to wait out: it is raised, not read again in a thread.
     handed.clear()
     monkeypatch.setattr(grade, "_context", failing_on_the_loop("disk I/O error", sqlite3.SQLITE_IOERR))

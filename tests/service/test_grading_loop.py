@@ -11,6 +11,8 @@ from problems import registry
 from service import grading
 from service.grading import LOOP_EXPRESSION_CHARS, grade_soon, quick
 
+from service_helpers import count_calls
+
 GRADIENT = registry.PROBLEMS["quadratic-form-gradient"]  # two expression parts, df_dx and df_dA
 NUMBERS = registry.PROBLEMS["lipschitz-linear"]
 
@@ -40,14 +42,7 @@ def test_numbers_are_always_graded_on_the_loop():
 
 @pytest.mark.parametrize("length,threads", [(20, 0), (LOOP_EXPRESSION_CHARS + 1, 1)])
 def test_a_long_expression_goes_to_a_worker_thread(monkeypatch, length, threads):
-    handed = []
-    real = grading.run_in_threadpool
-
-    async def counted(*args):
-        handed.append(args)
-        return await real(*args)
-
-    monkeypatch.setattr(grading, "run_in_threadpool", counted)
+    handed = count_calls(monkeypatch, grading, "run_in_threadpool")
     result = anyio.run(grade_soon, GRADIENT, "default", {"df_dx": long_sum(length)})
     assert len(handed) == threads
     graded = {part.id: part.status for part in result.parts}
