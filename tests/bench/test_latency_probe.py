@@ -116,8 +116,7 @@ def test_the_probe_records_a_real_apps_requests_collections_and_stalls(tmp_path,
                             Route("/hold", hold, methods=["POST"]),
                             Route("/bench/hello", hello)])
 
-    async def scenario():
-        probe = Probe(app, tmp_path)
+    async def scenario(probe):
         inbox: asyncio.Queue = asyncio.Queue()
         sent: list[dict] = []
 
@@ -138,10 +137,13 @@ def test_the_probe_records_a_real_apps_requests_collections_and_stalls(tmp_path,
             await asyncio.sleep(0.02)  # the probe wakes late and notes it
         await inbox.put({"type": "lifespan.shutdown"})
         await lifespan
-        gc.callbacks.remove(probe._on_gc)
         return sent
 
-    sent = asyncio.run(scenario())
+    probe = Probe(app, tmp_path)
+    try:
+        sent = asyncio.run(scenario(probe))
+    finally:
+        gc.callbacks.remove(probe._on_gc)  # the hook would outlive the test otherwise
     assert [m["type"] for m in sent] == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
     processes = load(tmp_path)
     assert len(processes) == 1
