@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.classgen import write_csv  # noqa: E402
-from service.assignments import load_assignments  # noqa: E402
+from service.courses.templates import load_assignments  # noqa: E402
 
 
 def rss_kib(pid: int) -> int:
@@ -67,7 +67,7 @@ def descendants(pid: int) -> list[int]:
 
 
 def run_once(csv_path: Path, workers: int, out: Path) -> dict:
-    command = [sys.executable, "-m", "service.cli", "grade-batch", str(csv_path), "--out", str(out),
+    command = [sys.executable, "-m", "service.cli.main", "grade-batch", str(csv_path), "--out", str(out),
                "--assignment", "hw1", "--workers", str(workers), "--quiet"]
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

@@ -10,11 +10,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from problems.core import reference, solution, to_json
 from problems.registry import PROBLEMS
-from service.assignments import load_assignments
+from service.courses.templates import load_assignments
 
 SEEDS = ("default", 11, 22, 33, 44, 55)
 KINDS = ("right", "wrong", "malformed", "missing", "right", "shared")  # what each student does, by rule

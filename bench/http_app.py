@@ -37,12 +37,12 @@ def create_app():
 
 
 def serve(port: int, workers: int) -> None:
-    """What `hwcheck serve` does (service/cli.py), with this module's app factory."""
+    """What `hwcheck serve` does (service/cli/main.py), with this module's app factory."""
     import uvicorn
 
-    from service.db import migrate
-    from service.observability import logging_config
+    from service.ops.observability import logging_config
     from service.settings import get_settings
+    from service.store.db import migrate
 
     settings = get_settings()
     migrate(settings.effective_database_url)
@@ -50,7 +50,7 @@ def serve(port: int, workers: int) -> None:
     # The uvicorn settings of `hwcheck serve` in the source tree under test, so a before/after
     # comparison never differs in the server's configuration.
     try:
-        from service.cli import uvicorn_options
+        from service.cli.main import uvicorn_options
     except ImportError:  # older commits wrote them out inside serve(): the same values
         def uvicorn_options(settings):
             return dict(log_config=logging_config(settings), access_log=False,

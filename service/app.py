@@ -8,21 +8,20 @@ from functools import cache
 
 from fastapi import FastAPI
 
-from service.db import make_engine, make_loop_reader, make_sessionmaker, migrate
-from service.writer import Writer
-from service.models import utc_now
-from service.assignments import load_assignments
-from service.routes import assignments, courses, grade, me, preview, problems
-from service.routes import batch as batch_routes
-from service.routes import analytics as analytics_routes
-from service.settings import Settings, get_settings
-from service.web import install as install_web
-from service.limits import install_limits
-from service.api_errors import install_api_errors
-from service.security import install_security
-from service.observability import install_observability
-from service.routes import health
 from graders import budget
+from service.api import analytics as analytics_routes
+from service.api import assignments, courses, grade, health, me, preview, problems
+from service.api import jobs as batch_routes
+from service.api.errors import install_api_errors
+from service.courses.templates import load_assignments
+from service.ops.limits import install_limits
+from service.ops.observability import install_observability
+from service.ops.security import install_security
+from service.settings import Settings, get_settings
+from service.store.db import make_engine, make_loop_reader, make_sessionmaker, migrate
+from service.store.models import utc_now
+from service.store.writer import Writer
+from service.web import install as install_web
 
 
 @cache  # once per process: later apps (tests make many) add nothing worth freezing for good
@@ -59,11 +58,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     engine = make_engine(settings.effective_database_url)
     app.state.settings = settings
     app.state.engine = engine
-    app.state.loop_reader = make_loop_reader(settings.effective_database_url)  # SQLite: service/routes/grade.py
+    app.state.loop_reader = make_loop_reader(settings.effective_database_url)  # SQLite: service/api/grade.py
     app.state.sessionmaker = make_sessionmaker(engine)
-    app.state.writer = Writer(engine)  # practice gradings, group-committed: service/writer.py
+    app.state.writer = Writer(engine)  # practice gradings, group-committed: service/store/writer.py
     app.state.assignments = load_assignments(settings.assignments_file)
-    app.state.clock = utc_now  # service/clock.py: tests move it instead of sleeping
+    app.state.clock = utc_now  # service/api/clock.py: tests move it instead of sleeping
     app.include_router(problems.router)
     app.include_router(grade.router)
     app.include_router(preview.router)
@@ -71,9 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(courses.submissions_router)
     app.include_router(me.router)
     app.include_router(assignments.router)
-    app.include_router(batch_routes.router)  # batch grading jobs and regrade: service/routes/batch.py
+    app.include_router(batch_routes.router)  # batch grading jobs and regrade: service/api/jobs.py
     app.include_router(batch_routes.regrade_router)
-    app.include_router(analytics_routes.router)  # recorded submissions' analytics: service/routes/analytics.py
+    app.include_router(analytics_routes.router)  # recorded submissions' analytics: service/api/analytics.py
     install_web(app)  # the web pages (service/web/): student form, practice, instructor dashboard
     # Hardening: innermost first — body cap, rate limits, then security headers and CORS outside.
     budget.set_part_seconds(settings.grading_part_seconds)

@@ -12,11 +12,10 @@ from sqlalchemy.orm import Session
 from graders.grade import grade
 from graders.result import GradeResult
 from problems.core import Problem, Variant
-from service.db import JSONText, writing
-from service.models import Grading
-from service.observability import record_grading
-from service.writer import Writer
-
+from service.ops.observability import record_grading
+from service.store.db import JSONText, writing
+from service.store.models import Grading
+from service.store.writer import Writer
 
 # Ids in the order of the rows when the writer sends several in one statement.
 INSERT_GRADING = insert(Grading.__table__).returning(Grading.__table__.c.id, sort_by_parameter_order=True)
@@ -69,7 +68,7 @@ def quick(problem: Problem, answers: Mapping[str, Any]) -> bool:
 async def grade_soon(problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
     """Grade from an async route: quick gradings on the event loop itself — handing them to a
     worker thread cost more than grading them (a tenth of a practice request's CPU, measured
-    side by side) —, the rest in a worker thread (anyio's: see service/offload.py), so one long
+    side by side) —, the rest in a worker thread (anyio's: see service/store/offload.py), so one long
     expression never stalls the other requests."""
     if quick(problem, answers):
         return grade(problem, variant, answers)
@@ -78,7 +77,7 @@ async def grade_soon(problem: Problem, variant: Variant, answers: dict[str, Any]
 
 async def grade_and_keep(writer: Writer, problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
     """`grade_and_store` for async routes: the row goes in by the group-committing writer
-    (service/writer.py), and the result is returned once it is committed."""
+    (service/store/writer.py), and the result is returned once it is committed."""
     result = await grade_soon(problem, variant, answers)
     await writer.write(INSERT_GRADING, practice_row(problem, variant, answers, result))
     record_grading(problem.id, result)

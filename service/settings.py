@@ -26,11 +26,11 @@ class Settings(BaseSettings):
     turns this off for its workers, so two workers never race on the schema."""
     assignments_file: Path | None = None
     """TOML file of assignments (which problems, what each is worth); default the packaged
-    service/assignments.toml with hw1 and hw2."""
+    service/courses/assignments.toml with hw1 and hw2."""
     host: str = "127.0.0.1"
     port: int = 8000
 
-    # --- limits and security (service/limits.py, service/security.py, graders/budget.py) ---
+    # --- limits and security (service/ops/limits.py, service/ops/security.py, graders/budget.py) ---
     max_body_bytes: int = 1_000_000
     """The largest request body accepted (a 413 beyond it)."""
     max_batch_body_bytes: int = 20_000_000
@@ -60,7 +60,7 @@ class Settings(BaseSettings):
         "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
     )
 
-    # --- operations (service/observability.py, service/routes/health.py, deploy/) ---
+    # --- operations (service/ops/observability.py, service/api/health.py, deploy/) ---
     workers: int = 1
     """Worker processes of `hwcheck serve` (`--workers` overrides)."""
     log_format: Literal["json", "text"] = "json"

@@ -1,9 +1,9 @@
-"""Alembic environment: the URL comes from the config hwcheck builds (service/db.py)."""
+"""Alembic environment: the URL comes from the config hwcheck builds (service/store/db.py)."""
 
 from alembic import context
 
-from service.db import make_engine
-from service.models import Base
+from service.store.db import make_engine
+from service.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

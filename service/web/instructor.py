@@ -13,11 +13,12 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from problems import registry
-from service import coursework
-from service.clock import get_now
-from service.deps import SessionDep
-from service.models import Grading
-from service.web.charts import histogram_svg, score_bins
+from service.analytics.charts import histogram_svg, score_bins
+from service.api.clock import get_now
+from service.api.deps import SessionDep
+from service.courses import assignments, progress, roster
+from service.errors import CourseworkError
+from service.store.models import Grading
 from service.web.pages import render_page
 from service.web.session import WebInstructor, check_csrf
 
@@ -32,7 +33,7 @@ def _error(request, instructor, error: HTTPException) -> HTMLResponse:
 @router.get("", response_class=HTMLResponse)
 def dashboard(request: Request, instructor: WebInstructor, session: SessionDep):
     return render_page(request, "instructor_home.html", instructor, title="Courses",
-                       courses=coursework.list_courses(session))
+                       courses=roster.list_courses(session))
 
 
 @router.post("/courses", response_class=HTMLResponse)
@@ -42,21 +43,21 @@ async def create_course(request: Request, instructor: WebInstructor, session: Se
     name = str(form.get("name", "")).strip()
     if not name:
         return render_page(request, "instructor_home.html", instructor, status_code=422, title="Courses",
-                           courses=coursework.list_courses(session), error="Give the course a name.")
+                           courses=roster.list_courses(session), error="Give the course a name.")
     try:
-        course = coursework.create_course(session, name[:200])
-    except coursework.CourseworkError as error:
+        course = roster.create_course(session, name[:200])
+    except CourseworkError as error:
         return render_page(request, "instructor_home.html", instructor, status_code=error.status_code,
-                           title="Courses", courses=coursework.list_courses(session), error=error.detail)
+                           title="Courses", courses=roster.list_courses(session), error=error.detail)
     return RedirectResponse(f"/instructor/courses/{course.id}", status_code=303)
 
 
 def _course_page(request, instructor, session, course, *, roster_result=None, roster_error=None, status_code=200):
-    submissions = coursework.list_submissions(session, course)
+    submissions = progress.list_submissions(session, course)
     return render_page(
         request, "course.html", instructor, status_code=status_code, title=course.name, course=course,
-        students=coursework.list_students(session, course),
-        assignments=coursework.list_assignments(session, course),
+        students=roster.list_students(session, course),
+        assignments=assignments.list_assignments(session, course),
         recent=list(reversed(submissions))[:25], roster_result=roster_result, roster_error=roster_error,
     )
 
@@ -64,8 +65,8 @@ def _course_page(request, instructor, session, course, *, roster_result=None, ro
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
 def course_page(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
     try:
-        course = coursework.get_course(session, course_id)
-    except coursework.CourseworkError as error:
+        course = roster.get_course(session, course_id)
+    except CourseworkError as error:
         return _error(request, instructor, error)
     return _course_page(request, instructor, session, course)
 
@@ -75,8 +76,8 @@ async def upload_roster(request: Request, course_id: int, instructor: WebInstruc
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))
     try:
-        course = coursework.get_course(session, course_id)
-    except coursework.CourseworkError as error:
+        course = roster.get_course(session, course_id)
+    except CourseworkError as error:
         return _error(request, instructor, error)
     upload = form.get("roster_file")
     text = ""
@@ -96,9 +97,9 @@ async def upload_roster(request: Request, course_id: int, instructor: WebInstruc
         return _course_page(request, instructor, session, course, status_code=422,
                             roster_error="Choose a CSV file or paste the roster.")
     try:
-        entries = coursework.parse_roster_csv(text)
-        outcomes = coursework.import_roster(session, course, entries, rotate=form.get("rotate") == "yes")
-    except coursework.CourseworkError as error:
+        entries = roster.parse_roster_csv(text)
+        outcomes = roster.import_roster(session, course, entries, rotate=form.get("rotate") == "yes")
+    except CourseworkError as error:
         return _course_page(request, instructor, session, course, status_code=error.status_code,
                             roster_error=error.detail)
     return _course_page(request, instructor, session, course, roster_result=[o.out() for o in outcomes])
@@ -113,16 +114,16 @@ def _normalized(value) -> str:
 def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, instructor: WebInstructor,
                   session: SessionDep):
     try:
-        course = coursework.get_course(session, course_id)
-        assignment, item = coursework.resolve_assignment(session, course, problem_id, slug)
-    except coursework.CourseworkError as error:
+        course = roster.get_course(session, course_id)
+        assignment, item = assignments.resolve_assignment(session, course, problem_id, slug)
+    except CourseworkError as error:
         return _error(request, instructor, error)
     problem = registry.get(problem_id)
-    rows = coursework.list_submissions(session, course, problem_id=problem_id, slug=assignment.slug)
+    rows = progress.list_submissions(session, course, problem_id=problem_id, slug=assignment.slug)
     by_student: dict[int, list[Grading]] = defaultdict(list)
     for row in rows:
         by_student[row.student_pk].append(row)
-    counted = [c for c in (coursework.counted(r, assignment.counts) for r in by_student.values()) if c]
+    counted = [c for c in (progress.counted(r, assignment.counts) for r in by_student.values()) if c]
     shares = [c.counted_score / c.max_score if c.max_score else 0.0 for c in counted]
     bins = score_bins(shares)
     parts = []
@@ -151,17 +152,17 @@ def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, 
 def gradebook(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
     """Points per student per assignment (counted attempts, overrides and late penalties applied)."""
     try:
-        course = coursework.get_course(session, course_id)
-    except coursework.CourseworkError as error:
+        course = roster.get_course(session, course_id)
+    except CourseworkError as error:
         return _error(request, instructor, error)
-    assignments = coursework.list_assignments(session, course)
+    homework = assignments.list_assignments(session, course)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["student_id", "name", "section",
-                     *(f"{a.slug} (of {sum(p.points for p in a.problems):g})" for a in assignments), "total"])
-    for student in coursework.list_students(session, course):
-        scores = {p.slug: p.score for p in coursework.progress(session, student)}
-        row = [round(scores.get(a.slug, 0.0), 4) for a in assignments]
+                     *(f"{a.slug} (of {sum(p.points for p in a.problems):g})" for a in homework), "total"])
+    for student in roster.list_students(session, course):
+        scores = {p.slug: p.score for p in progress.progress(session, student)}
+        row = [round(scores.get(a.slug, 0.0), 4) for a in homework]
         writer.writerow([student.student_id, student.name, student.section or "", *row, round(sum(row), 4)])
     filename = f"gradebook-course-{course.id}.csv"
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
@@ -172,14 +173,14 @@ def gradebook(request: Request, course_id: int, instructor: WebInstructor, sessi
 def student_page(request: Request, course_id: int, student_id: str, instructor: WebInstructor,
                  session: SessionDep, overridden: int | None = None):
     try:
-        course = coursework.get_course(session, course_id)
-        student = coursework.get_student(session, course, student_id)
-    except coursework.CourseworkError as error:
+        course = roster.get_course(session, course_id)
+        student = roster.get_student(session, course, student_id)
+    except CourseworkError as error:
         return _error(request, instructor, error)
-    rows = coursework.list_submissions(session, course, student_id=student.student_id)
+    rows = progress.list_submissions(session, course, student_id=student.student_id)
     return render_page(
         request, "student_detail.html", instructor, title=f"{student.name} ({student.student_id})",
-        course=course, student=student, progress=coursework.progress(session, student),
+        course=course, student=student, progress=progress.progress(session, student),
         submissions=list(reversed(rows)), overridden=overridden,
     )
 
@@ -201,8 +202,8 @@ async def override(request: Request, submission_id: int, instructor: WebInstruct
         return _error(request, instructor, HTTPException(
             422, "An override needs a score (a number from 0 to the problem's maximum) and a comment."))
     try:
-        coursework.override(session, submission_id, score, comment, get_now(request))
-    except coursework.CourseworkError as error:
+        progress.override(session, submission_id, score, comment, get_now(request))
+    except CourseworkError as error:
         return _error(request, instructor, error)
     return RedirectResponse(f"{back}?overridden={submission_id}#submission-{submission_id}",
                             status_code=303)

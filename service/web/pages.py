@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from problems.core import Part
-from service.models import Instructor, Student
+from service.store.models import Instructor, Student
 from service.web.mathtext import math_html, render_statement
 from service.web.session import csrf_token, remember_csrf
 

@@ -20,8 +20,9 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, Response, status
 
-from service.deps import Principal, SessionDep, SettingsDep, lookup_token
-from service.models import Instructor, Student
+from service.api.deps import SessionDep, SettingsDep
+from service.courses.principals import Principal, lookup_token
+from service.store.models import Instructor, Student
 
 SESSION_COOKIE = "hwcheck_session"
 CSRF_COOKIE = "hwcheck_csrf"

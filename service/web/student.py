@@ -15,11 +15,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from problems import registry
 from problems.core import MAX_SEED, Problem, params_for
 from problems.statement import render
-from service import coursework
-from service.clock import get_now
-from service.deps import SessionDep, SettingsDep, lookup_token
+from service.api.clock import get_now
+from service.api.deps import SessionDep, SettingsDep
+from service.courses import assignments, progress, submissions, variants
+from service.courses.principals import lookup_token
+from service.errors import CourseworkError
 from service.grading import grade_and_store
-from service.models import Grading, Instructor, Student
+from service.store.models import Grading, Instructor, Student
 from service.web.pages import render_page
 from service.web.session import (
     WebPrincipal,
@@ -117,7 +119,7 @@ async def logout(request: Request):
 
 @router.get("/assignments", response_class=HTMLResponse)
 def my_assignments(request: Request, student: WebStudent, session: SessionDep):
-    summaries = coursework.progress(session, student)
+    summaries = progress.progress(session, student)
     return render_page(request, "assignments.html", student, title="My assignments", assignments=summaries,
                        now=get_now(request))
 
@@ -125,12 +127,12 @@ def my_assignments(request: Request, student: WebStudent, session: SessionDep):
 def _problem_page(request: Request, session, student: Student, slug: str, problem: Problem, *,
                   shown: Grading | None = None, answers: dict[str, Any] | None = None,
                   error: str | None = None, status_code: int = 200) -> HTMLResponse:
-    assignment, item = coursework.resolve_assignment(session, student.course, problem.id, slug)
-    variant = coursework.assignment_variant(assignment, student, problem.id)
+    assignment, item = assignments.resolve_assignment(session, student.course, problem.id, slug)
+    variant = variants.assignment_variant(assignment, student, problem.id)
     params = params_for(problem, variant)
-    summary = next(a for a in coursework.progress(session, student) if a.slug == assignment.slug)
+    summary = next(a for a in progress.progress(session, student) if a.slug == assignment.slug)
     mine = next(p for p in summary.problems if p.problem_id == problem.id)
-    history = coursework.own_submissions(session, student, problem_id=problem.id, slug=assignment.slug)
+    history = progress.own_submissions(session, student, problem_id=problem.id, slug=assignment.slug)
     result = shown.response if shown is not None and shown.response else (
         shown.result if shown is not None else None)
     if shown is not None and answers is None:
@@ -157,7 +159,7 @@ def problem_page(request: Request, slug: str, problem_id: str, student: WebStude
             shown = None  # never someone else's
     try:
         return _problem_page(request, session, student, slug, problem, shown=shown)
-    except coursework.CourseworkError as error:
+    except CourseworkError as error:
         return render_page(request, "error.html", student, status_code=error.status_code,
                            title="Not found", message=error.detail)
 
@@ -176,14 +178,14 @@ async def submit_problem(request: Request, slug: str, problem_id: str, student: 
         key = "web-" + hashlib.sha256(
             (nonce + json.dumps(answers, sort_keys=True)).encode()).hexdigest()[:40]
     try:
-        receipt = coursework.submit(session, student, problem, answers, slug=slug, idempotency_key=key,
+        receipt = submissions.submit(session, student, problem, answers, slug=slug, idempotency_key=key,
                                     now=get_now(request))
-    except coursework.CourseworkError as error:
+    except CourseworkError as error:
         session.rollback()
         try:
             return _problem_page(request, session, student, slug, problem, answers=answers, error=error.detail,
                                  status_code=error.status_code)
-        except coursework.CourseworkError as again:
+        except CourseworkError as again:
             return render_page(request, "error.html", student, status_code=again.status_code,
                                title="Not found", message=again.detail)
     submission_id = receipt.body["submission"]["id"]

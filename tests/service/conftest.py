@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from service_helpers import START, Clock, CourseWorld, fresh_settings, make_course
 
 from service.app import create_app
 from service.settings import Settings
-
-from service_helpers import START, Clock, CourseWorld, fresh_settings, make_course
 
 INSTRUCTOR_TOKEN = "instructor-test-token"
 

@@ -21,7 +21,7 @@ def fresh_settings(tmp_path, instructor_token: str) -> Settings:
     if url:
         from sqlalchemy import text
 
-        from service.db import make_engine
+        from service.store.db import make_engine
 
         # A shared server database: start each test from an empty schema.
         engine = make_engine(url)
@@ -41,7 +41,7 @@ DUE = datetime(2027, 2, 8, 23, 59, tzinfo=UTC)
 
 
 class Clock:
-    """Stands in for service.clock's "now": tests move it instead of sleeping."""
+    """Stands in for service.api.clock's "now": tests move it instead of sleeping."""
 
     def __init__(self, now: datetime):
         self.now = now
@@ -87,7 +87,7 @@ TEST_SECRET = hashlib.sha256(b"hwcheck test course").hexdigest()
 
 def make_course(client: TestClient, instructor: dict[str, str]) -> CourseWorld:
     """CS 182 with students s-a (Ada) and s-b (Bo)."""
-    from service.models import Course
+    from service.store.models import Course
 
     created = client.post("/api/courses", json={"name": "CS 182"}, headers=instructor)
     assert created.status_code == 201, created.text

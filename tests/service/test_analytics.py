@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from typer.testing import CliRunner
 
-from service.cli import app as cli
+from service.cli.main import app as cli
 
 MORE = [{"student_id": s, "name": s.upper(), "email": f"{s}@example.edu", "section": "101"}
         for s in ("s-c", "s-d", "s-e")]
@@ -137,9 +137,9 @@ def test_bad_requests_are_clear_4xx(course):
     assert get(f"{base}/hw1/analytics", headers=course.a).status_code == 403
     cases = {
         f"{base}/nope/analytics": 404,
-        f"/api/courses/999999/assignments/hw1/analytics": 404,
-        f"/api/courses/0/assignments/hw1/analytics": 422,
-        f"/api/courses/99999999999/assignments/hw1/analytics": 422,
+        "/api/courses/999999/assignments/hw1/analytics": 404,
+        "/api/courses/0/assignments/hw1/analytics": 422,
+        "/api/courses/99999999999/assignments/hw1/analytics": 422,
         f"{base}/hw1/analytics?format=xml": 422,
         f"{base}/{'x' * 51}/analytics": 422,
         f"{base}/hw1/analytics/histograms/receptive-field.svg": 404,

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from problems import registry
 from problems.core import params_for, reference
-from service.models import Grading
+from service.store.models import Grading
 
 # The worked solution's own rounded answers to branch-max-network (seed 000).
 WORKED_SOLUTION = {
@@ -179,7 +179,7 @@ def test_a_non_finite_literal_is_graded_invalid_and_stored_as_its_text(client, l
 def test_json_text_is_json_dumps_for_finite_values():
     import json
 
-    from service.db import json_text
+    from service.store.db import json_text
 
     value = {"a": [1, 2.5, {"b": "x", "c": None}], "d": True, "é": "ᵀ"}
     assert json_text(value) == json.dumps(value)
@@ -187,7 +187,7 @@ def test_json_text_is_json_dumps_for_finite_values():
 
 
 def test_json_text_stores_text_already_json_as_it_is_and_any_other_string_as_a_string():
-    from service.db import JSONText, json_text
+    from service.store.db import JSONText, json_text
 
     assert json_text(JSONText('{"a":[1,"ᵀ"]}')) == '{"a":[1,"ᵀ"]}'
     assert json_text('{"a":1}') == '"{\\"a\\":1}"'

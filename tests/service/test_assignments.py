@@ -1,7 +1,7 @@
 import pytest
 
 from problems import registry
-from service.assignments import AssignmentsError, load_assignments, parse_assignments
+from service.courses.templates import AssignmentsError, load_assignments, parse_assignments
 
 
 def test_hw1_and_hw2_cover_the_whole_catalog_once():

@@ -9,15 +9,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from service_helpers import DUE
 from sqlalchemy import select
 
 from problems import registry
 from problems.core import reference, to_json
-from service import coursework
-from service.models import Grading
-from service.writer import Writer
-
-from service_helpers import DUE
+from service.courses import submissions
+from service.store.models import Grading
+from service.store.writer import Writer
 
 PROBLEM = "lipschitz-linear"  # two parts (L, singular_values), one point each
 
@@ -93,7 +92,7 @@ def test_one_readable_part_is_enough_to_use_an_attempt(client, course):
 
 
 def force_a_race(monkeypatch, name: str, racers: int) -> None:
-    """Make the first `racers` calls of coursework.<name> wait until all have been made: they all
+    """Make the first `racers` calls of submissions.<name> wait until all have been made: they all
     read the database before any of them writes, so only the unique constraints can keep
     the count exact. Later calls (a racer looking again after losing) go straight through.
     A read on the event loop (`name` None) cannot wait for the others there: then the first
@@ -102,7 +101,7 @@ def force_a_race(monkeypatch, name: str, racers: int) -> None:
         return hold_writes(monkeypatch, racers)
     barrier = threading.Barrier(racers, timeout=20)
     calls = itertools.count()
-    read = getattr(coursework, name)
+    read = getattr(submissions, name)
 
     def racing_read(*args):
         value = read(*args)
@@ -110,7 +109,7 @@ def force_a_race(monkeypatch, name: str, racers: int) -> None:
             barrier.wait()
         return value
 
-    monkeypatch.setattr(coursework, name, racing_read)
+    monkeypatch.setattr(submissions, name, racing_read)
 
 
 def hold_writes(monkeypatch, racers: int) -> None:
@@ -130,7 +129,7 @@ def hold_writes(monkeypatch, racers: int) -> None:
     monkeypatch.setattr(Writer, "write", held_write)
 
 
-# The API reads what a submission needs in one query (coursework.submission_context) — on
+# The API reads what a submission needs in one query (submissions.submission_context) — on
 # SQLite on the event loop, elsewhere in a worker thread —; the web form, and the API when that
 # query finds anything unusual, read it step by step. All of them race.
 READS = {"one query, in a thread": {"attempts": "submission_context", "key": "submission_context"},
@@ -141,7 +140,7 @@ READS = {"one query, in a thread": {"attempts": "submission_context", "key": "su
 @pytest.fixture(params=list(READS))
 def reads(request, monkeypatch, client) -> dict[str, str]:
     if request.param == "step by step":
-        monkeypatch.setattr(coursework, "submission_context", lambda *args: None)
+        monkeypatch.setattr(submissions, "submission_context", lambda *args: None)
     if request.param == "one query, in a thread":
         reader, client.app.state.loop_reader = client.app.state.loop_reader, None  # as on PostgreSQL
         if reader is not None:

@@ -6,13 +6,12 @@ import json
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from service_helpers import START, Clock, bearer, fresh_settings, make_course
 
 from problems import registry
 from problems.core import reference, to_json
+from service.api.deps import get_principal, require_instructor, require_student
 from service.app import create_app
-from service.deps import get_principal, require_instructor, require_student
-
-from service_helpers import START, Clock, bearer, fresh_settings, make_course
 
 INSTRUCTOR_TOKEN = "instructor-token-of-the-matrix"
 ROLES = ("anonymous", "student_a", "student_b", "instructor", "forged")

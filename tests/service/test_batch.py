@@ -19,9 +19,9 @@ import pytest
 from typer.testing import CliRunner
 
 from bench import classgen
-from service import batch_jobs
-from service.assignments import load_assignments
-from service.cli import app as cli
+from service.batch import jobs as batch_jobs
+from service.cli.main import app as cli
+from service.courses.templates import load_assignments
 
 STUDENTS = int(os.environ.get("HWCHECK_BATCH_CLASS", "500"))
 HW1 = load_assignments()["hw1"]
@@ -269,14 +269,14 @@ def test_a_folder_of_per_student_files(tmp_path):
 def test_course_students_are_graded_on_their_own_variants(tmp_path, client, instructor, course):
     """With a course, a roster student's row is graded on their HMAC variant whatever the row
     says; a student not on the roster takes the row's variant."""
-    from service import coursework
-    from service.models import Course
+    from service.courses import roster, variants
+    from service.store.models import Course
 
     course.assignment("hw9", problems=(("lipschitz-linear", 10),))
     with client.app.state.sessionmaker() as session:
         cs182 = session.get(Course, course.id)
-        students = {s.student_id: s for s in coursework.list_students(session, cs182)}
-        own = {sid: coursework.course_variant(cs182, s, "lipschitz-linear") for sid, s in students.items()}
+        students = {s.student_id: s for s in roster.list_students(session, cs182)}
+        own = {sid: variants.course_variant(cs182, s, "lipschitz-linear") for sid, s in students.items()}
     lines = [
         {"student_id": "s-a", "problem_id": "lipschitz-linear", "variant": "default",
          "answers": classgen.right_answers("lipschitz-linear", own["s-a"])},
@@ -289,8 +289,8 @@ def test_course_students_are_graded_on_their_own_variants(tmp_path, client, inst
     client.app.state.batch_workers = 1
     job = run_job(client, instructor, body, "application/x-ndjson", course_id=course.id, assignment="hw9")
     parts = list(csv.DictReader(io.StringIO(fetch(client, instructor, job, "parts.csv").decode())))
-    variants = {r["student_id"]: r["variant"] for r in parts}
-    assert variants == {"s-a": str(own["s-a"]), "s-b": str(own["s-b"]), "guest": "3"}
+    given = {r["student_id"]: r["variant"] for r in parts}
+    assert given == {"s-a": str(own["s-a"]), "s-b": str(own["s-b"]), "guest": "3"}
     status = {(r["student_id"], r["part_id"]): r["status"] for r in parts}
     assert status[("s-a", "L")] == "correct" and status[("guest", "L")] == "correct"
     canvas = list(csv.reader(io.StringIO(fetch(client, instructor, job, "canvas.csv").decode())))
@@ -310,7 +310,7 @@ def test_api_jobs_need_an_instructor_and_a_known_format(client, instructor, cour
 
 
 def test_a_job_running_when_the_server_stopped_is_reported_interrupted(client, instructor):
-    from service.models import BatchJob
+    from service.store.models import BatchJob
 
     with client.app.state.sessionmaker() as session:
         session.add(BatchJob(id="job-1", status="running", input_name="input.csv", rows_done=10, errors=0))

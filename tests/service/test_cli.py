@@ -4,7 +4,7 @@ from typer.testing import CliRunner
 
 from problems import registry
 from problems.core import reference
-from service.cli import app
+from service.cli.main import app
 
 runner = CliRunner()
 

@@ -1,18 +1,17 @@
-"""A student's submission starts with one read of its context (service/routes/grade.py). On
+"""A student's submission starts with one read of its context (service/api/grade.py). On
 PostgreSQL that read must keep its statement prepared: psycopg forgets a connection's prepared
 statements at every ROLLBACK, and a read closed by one was planned afresh each time. On SQLite
 it is made on the event loop, by a reader that never waits for a lock, and in a thread only
 when the file is locked."""
 
 import pytest
+from service_helpers import count_calls
 from sqlalchemy import text
 
 from problems import registry
-from service.db import make_engine
-from service.routes import grade
-from service.routes.grade import _context
-
-from service_helpers import count_calls
+from service.api import grade
+from service.api.grade import _context
+from service.store.db import make_engine
 
 
 def test_the_context_read_runs_on_a_prepared_statement_on_postgresql(client, course):

@@ -6,16 +6,15 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from service_helpers import DUE, bearer
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from problems import registry
 from problems.core import MAX_SEED, params_for, reference, to_json
 from service.app import create_app
-from service.cli import app as cli
-from service.models import Course, Grading, Instructor, Student
-
-from service_helpers import DUE, bearer
+from service.cli.main import app as cli
+from service.store.models import Course, Grading, Instructor, Student
 
 
 def rows(client, model):
@@ -120,10 +119,10 @@ def test_roster_json_field_errors_are_422_with_locations(client, course, instruc
 
 
 def test_db_instructors_and_the_bootstrap_token_both_work(client, settings, course):
-    from service import coursework
+    from service.courses import roster
 
     with client.app.state.sessionmaker() as session:
-        _, token = coursework.create_instructor(session, "Pat", "pat@example.edu")
+        _, token = roster.create_instructor(session, "Pat", "pat@example.edu")
     assert token.startswith("hwi_")
     (stored,) = rows(client, Instructor)
     assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()

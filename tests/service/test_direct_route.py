@@ -1,4 +1,4 @@
-"""The grading routes read their requests themselves (service/routes/direct.py). Every request
+"""The grading routes read their requests themselves (service/api/direct.py). Every request
 here goes through that handler and through FastAPI's own handler for the same endpoint, and
 the two answers must be identical: status, headers that matter and body, error for error.
 """
@@ -9,16 +9,14 @@ import json
 
 import pytest
 from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from service_helpers import bearer
 
 from problems import registry
 from problems.core import reference, to_json
-from fastapi.testclient import TestClient
-
+from service.api import direct
+from service.api.direct import DirectRoute
 from service.app import create_app
-from service.routes import direct
-from service.routes.direct import DirectRoute
-
-from service_helpers import bearer
 
 PROBLEM = "lipschitz-linear"          # number and vector parts
 EXPRESSION = "inverse-derivative"     # an expression part

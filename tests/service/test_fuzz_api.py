@@ -20,8 +20,8 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from service.app import create_app
-from service.db import migrate
 from service.settings import Settings
+from service.store.db import migrate
 
 EXAMPLES = int(os.environ.get("HWCHECK_FUZZ_EXAMPLES", "30"))
 INSTRUCTOR = "instructor-fuzz-token"

@@ -6,14 +6,13 @@ import json
 import stat
 import zipfile
 
+from test_batch import assert_gradescope_results
 from typer.testing import CliRunner
 
 from bench.classgen import right_answers
-from service.assignments import load_assignments
-from service.cli import app as cli
-from service.gradescope import main
-
-from test_batch import assert_gradescope_results
+from service.batch.gradescope_bundle import main
+from service.cli.main import app as cli
+from service.courses.templates import load_assignments
 
 HW1 = load_assignments()["hw1"]
 
@@ -25,7 +24,7 @@ def test_the_bundle_has_setup_and_run_autograder_and_hwcheck_itself(tmp_path):
     with zipfile.ZipFile(target) as bundle:
         names = set(bundle.namelist())
         assert {"setup.sh", "run_autograder", "assignments.toml", "hwcheck/pyproject.toml",
-                "hwcheck/service/gradescope.py", "hwcheck/graders/answer.lark", "hwcheck/problems/core.py"} <= names
+                "hwcheck/service/batch/gradescope_bundle.py", "hwcheck/graders/answer.lark", "hwcheck/problems/core.py"} <= names
         for script in ("setup.sh", "run_autograder"):
             assert stat.S_IMODE(bundle.getinfo(script).external_attr >> 16) & 0o111
         run = bundle.read("run_autograder").decode()

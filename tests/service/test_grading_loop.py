@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import anyio
 import pytest
+from service_helpers import count_calls
 
 from problems import registry
 from service import grading
 from service.grading import LOOP_EXPRESSION_CHARS, grade_soon, quick
-
-from service_helpers import count_calls
 
 GRADIENT = registry.PROBLEMS["quadratic-form-gradient"]  # two expression parts, df_dx and df_dA
 NUMBERS = registry.PROBLEMS["lipschitz-linear"]

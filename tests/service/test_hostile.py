@@ -14,7 +14,6 @@ import time
 
 import httpx
 import pytest
-
 from live_server import start_server
 from timing import bound
 

@@ -8,12 +8,11 @@ import secrets
 
 import pytest
 from fastapi.testclient import TestClient
+from service_helpers import bearer, fresh_settings
 
 from graders import budget
 from graders.read import MAX_ENTRIES
 from service.app import create_app
-
-from service_helpers import bearer, fresh_settings
 
 GRADE = "/api/grade/lipschitz-linear"
 
@@ -85,10 +84,10 @@ def test_per_token_rate_limit_counts_each_token(tmp_path, monkeypatch):
 
 
 def test_a_new_window_lets_requests_through_again(tmp_path, monkeypatch):
-    import service.limits
+    import service.ops.limits
 
     now = [1_000_000.0]
-    monkeypatch.setattr(service.limits.time, "time", lambda: now[0])
+    monkeypatch.setattr(service.ops.limits.time, "time", lambda: now[0])
     with make_client(tmp_path, rate_limit_per_ip=2, rate_limit_window_seconds=10) as client:
         assert [client.get("/api/problems").status_code for _ in range(3)] == [200, 200, 429]
         now[0] += 10

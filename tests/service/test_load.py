@@ -18,7 +18,6 @@ import uuid
 
 import httpx
 import pytest
-
 from live_server import INSTRUCTOR_TOKEN, start_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.load]
@@ -38,7 +37,7 @@ def reset(url: str | None) -> None:
     if url:
         from sqlalchemy import text
 
-        from service.db import make_engine
+        from service.store.db import make_engine
 
         engine = make_engine(url)
         with engine.begin() as connection:

@@ -4,8 +4,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
-from service.db import make_engine, migrate
-from service.models import Base
+from service.store.db import make_engine, migrate
+from service.store.models import Base
 
 
 def test_upgrade_head_on_an_empty_database_matches_the_models(settings):
@@ -34,7 +34,7 @@ def test_upgrade_from_0001_keeps_the_practice_gradings(settings, instructor):
     from sqlalchemy import select, text
 
     from service.app import create_app
-    from service.models import Grading
+    from service.store.models import Grading
 
     url = settings.effective_database_url
     migrate(url, "0001")
@@ -76,7 +76,7 @@ def test_upgrade_from_0001_keeps_the_practice_gradings(settings, instructor):
 def test_downgrade_to_0001_and_back(settings):
     from alembic import command
 
-    from service.db import alembic_config
+    from service.store.db import alembic_config
 
     url = settings.effective_database_url
     migrate(url)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from service.observability import JsonFormatter, RequestContextFilter, redact
+from service.ops.observability import JsonFormatter, RequestContextFilter, redact
 from service.settings import Settings
 
 ANSWERS = {"answers": {"L": "3*sqrt(5)", "singular_values": "[1 2]"}}

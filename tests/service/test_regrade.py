@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from problems import registry
 from problems.precision import Tolerance
-from service.cli import app as cli
+from service.cli.main import app as cli
 
 
 def submit(course, who, value) -> dict:
@@ -41,7 +41,7 @@ def looser_L(monkeypatch):
 
 
 def stored(client):
-    from service.models import Grading, GradingRevision
+    from service.store.models import Grading, GradingRevision
 
     with client.app.state.sessionmaker() as session:
         rows = {g.id: (g.score, g.final_score) for g in session.scalars(select(Grading))}

@@ -9,14 +9,13 @@ import math
 import httpx
 import pytest
 from fastapi.testclient import TestClient
+from live_server import INSTRUCTOR_TOKEN, start_server
+from service_helpers import bearer, fresh_settings
 from sqlalchemy import select
 
 from service.app import create_app
-from service.models import Student
+from service.store.models import Student
 from service.tokens import token_hash
-
-from live_server import INSTRUCTOR_TOKEN, start_server
-from service_helpers import bearer, fresh_settings
 
 
 def leaves(value) -> list:
@@ -53,9 +52,9 @@ def test_tokens_are_stored_only_as_hashes(client, course):
 def test_token_comparisons_are_constant_time():
     import inspect
 
-    from service import deps
+    from service.courses import principals
 
-    source = inspect.getsource(deps.lookup_token)
+    source = inspect.getsource(principals.lookup_token)
     assert "compare_digest" in source       # the one token compared as text
     assert "token_hash(token)" in source    # every other one is found by its hash, never compared
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from service.web.charts import histogram_svg, score_bins
-from service.web.mathtext import render_statement
-
 from service_helpers import CourseWorld
+
+from service.analytics.charts import histogram_svg, score_bins
+from service.web.mathtext import render_statement
 
 
 def csrf_of(html: str) -> str:

@@ -1,4 +1,4 @@
-"""The group-committing writer (service/writer.py): rows waiting together share a commit, each
+"""The group-committing writer (service/store/writer.py): rows waiting together share a commit, each
 request gets its own row's id only once committed, a bad row fails alone, a request that goes
 away does not take its row back, and closing writes what is queued."""
 
@@ -8,12 +8,12 @@ import asyncio
 import threading
 
 import pytest
+from service_helpers import fresh_settings
 from sqlalchemy import Column, Integer, MetaData, String, Table, event, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from service.db import make_engine
-from service_helpers import fresh_settings
-from service.writer import Writer
+from service.store.db import make_engine
+from service.store.writer import Writer
 
 metadata = MetaData()
 names = Table("names", metadata, Column("id", Integer, primary_key=True), Column("name", String, unique=True))

@@ -1,0 +1,195 @@
+"""Per problem and part: attempts, share correct, the most common wrong answers (normalized,
+with counts), a score histogram, and answer-sharing flags — a student whose answer equals the
+reference of another student's variant but not their own. Fed one graded record at a time, by a
+batch (service/batch/run.py) or from stored submissions (service/analytics/recorded.py); written as
+JSON, CSV and a hand-written SVG histogram per problem.
+
+What is kept in memory is bounded by the catalog: counters per part and a histogram per problem.
+What grows with the class — the count of each distinct wrong answer, the reference of each
+variant seen, and each wrong answer that could match one — goes to a scratch SQLite file
+(service/store/scratch.py), and the sharing flags are streamed from a join at the end, so neither the
+run nor the writing of analytics.json holds them all.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+from service.store.scratch import FLUSH, Scratch, clean
+
+BINS = 10
+TOP = 5
+
+
+def bin_of(share: float) -> int:
+    return min(BINS - 1, max(0, int(share * BINS)))
+
+
+class Analytics:
+    def __init__(self, scratch: Scratch | None = None) -> None:
+        self.own_scratch = scratch is None
+        self.scratch = scratch or Scratch()
+        self.scratch.table("wrong", "CREATE TABLE wrong (problem TEXT, part TEXT, answer TEXT, count INTEGER, "
+                                    "PRIMARY KEY (problem, part, answer)) WITHOUT ROWID",
+                           "INSERT INTO wrong VALUES (?, ?, ?, ?) ON CONFLICT (problem, part, answer) "
+                           "DO UPDATE SET count = count + excluded.count")
+        self.scratch.table("refs", "CREATE TABLE refs (problem TEXT, part TEXT, answer TEXT, variant TEXT, "
+                                   "PRIMARY KEY (problem, part, answer, variant)) WITHOUT ROWID",
+                           "INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?)")
+        self.scratch.table("suspects", "CREATE TABLE suspects (problem TEXT, part TEXT, student TEXT, variant TEXT, "
+                                       "answer TEXT)", "INSERT INTO suspects VALUES (?, ?, ?, ?, ?)")
+        self.attempts: Counter = Counter()  # (problem, part)
+        self.statuses: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self.histogram: dict[str, list[int]] = {}
+        self.problem_rows: Counter = Counter()
+        self.errors = 0
+        # Written in batches: counts merge by upsert, references are deduplicated first.
+        self._wrong: Counter = Counter()
+        self._refs: set[tuple[str, str, str, str]] = set()
+
+    def add(self, record: dict[str, Any]) -> None:
+        if record["error"]:
+            self.errors += 1
+            return
+        problem, variant = record["problem_id"], str(record["variant"])
+        self.problem_rows[problem] += 1
+        share = record["score"] / record["max_score"] if record["max_score"] else 0.0
+        self.histogram.setdefault(problem, [0] * BINS)[bin_of(share)] += 1
+        for part in record["parts"]:
+            key = (problem, part["id"])
+            self.statuses[key][part["status"]] += 1
+            if part["status"] != "missing":
+                self.attempts[key] += 1
+            reference, answer = part["reference"], part["normalized"]
+            if reference is not None:
+                self._refs.add((problem, part["id"], reference, variant))
+            if answer:
+                answer = clean(answer)
+                self._wrong[(problem, part["id"], answer)] += 1
+                if reference is not None:
+                    self.scratch.add("suspects", (problem, part["id"], clean(record["student_id"]), variant, answer))
+        if len(self._wrong) >= FLUSH or len(self._refs) >= FLUSH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self.scratch.write("wrong", [(*key, count) for key, count in self._wrong.items()])
+        self.scratch.write("refs", list(self._refs))
+        self._wrong.clear()
+        self._refs.clear()
+
+    def common_wrong_answers(self, problem: str, part: str) -> list[dict[str, Any]]:
+        self._flush()
+        rows = self.scratch.query("SELECT answer, count FROM wrong WHERE problem = ? AND part = ? "
+                                  "ORDER BY count DESC, answer LIMIT ?", (problem, part, TOP))
+        return [{"answer": answer, "count": count} for answer, count in rows]
+
+    def sharing_flags(self) -> Iterator[dict[str, Any]]:
+        """Each wrong answer equal to the reference of another variant of its part, in the order
+        the rows came, streamed from the scratch file."""
+        self._flush()
+        rows = self.scratch.query(
+            "SELECT s.rowid, s.student, s.problem, s.part, s.variant, s.answer, r.variant "
+            "FROM suspects AS s JOIN refs AS r ON r.problem = s.problem AND r.part = s.part "
+            "AND r.answer = s.answer AND r.variant <> s.variant ORDER BY s.rowid, r.variant")
+        for _, matches in groupby(rows, key=lambda row: row[0]):
+            first, *rest = matches
+            _, student, problem, part, variant, answer, owner = first
+            yield {"student_id": student, "problem_id": problem, "part_id": part, "variant": variant,
+                   "answer": answer, "matches_variants": [owner, *(row[6] for row in rest)]}
+
+    def problems(self) -> dict[str, Any]:
+        problems: dict[str, Any] = {}
+        for (problem, part), statuses in self.statuses.items():
+            entry = problems.setdefault(problem, {"rows": self.problem_rows[problem],
+                                                  "histogram": {"bins": [i / BINS for i in range(BINS + 1)],
+                                                                "counts": self.histogram[problem]},
+                                                  "parts": {}})
+            attempts = self.attempts[(problem, part)]
+            entry["parts"][part] = {
+                "attempts": attempts,
+                "correct": statuses["correct"],
+                "share_correct": round(statuses["correct"] / attempts, 6) if attempts else 0.0,
+                "statuses": dict(sorted(statuses.items())),
+                "common_wrong_answers": self.common_wrong_answers(problem, part),
+            }
+        return problems
+
+    def report(self) -> dict[str, Any]:
+        """The whole report in memory (the sharing flags listed): for small sets and the API."""
+        return {"problems": self.problems(), "error_rows": self.errors, "sharing_flags": list(self.sharing_flags())}
+
+    def write(self, out_dir: Path) -> dict[str, str]:
+        """analytics.json, analytics.csv, sharing.csv and histograms/<problem>.svg; the flags are
+        written to analytics.json and sharing.csv as they are read, never all held."""
+        problems = self.problems()
+        with open(out_dir / "analytics.csv", "w", newline="", encoding="utf-8") as f:
+            write_csv(problems, f)
+        with open(out_dir / "analytics.json", "w", encoding="utf-8") as report, \
+                open(out_dir / "sharing.csv", "w", newline="", encoding="utf-8") as f:
+            head = json.dumps({"problems": problems, "error_rows": self.errors, "sharing_flags": []}, indent=2)
+            report.write(head[:head.rindex("[]")] + "[")  # the same layout as json.dumps(indent=2)
+            out = csv.writer(f)
+            out.writerow(["student_id", "problem_id", "part_id", "variant", "answer", "matches_variants"])
+            separator = "\n"
+            for flag in self.sharing_flags():
+                report.write(separator + "\n".join("    " + line for line in json.dumps(flag, indent=2).splitlines()))
+                separator = ",\n"
+                out.writerow([flag["student_id"], flag["problem_id"], flag["part_id"], flag["variant"],
+                              flag["answer"], " ".join(flag["matches_variants"])])
+            report.write("]\n}" if separator == "\n" else "\n  ]\n}")
+        charts = out_dir / "histograms"
+        charts.mkdir(exist_ok=True)
+        for problem, entry in problems.items():
+            (charts / f"{problem}.svg").write_text(histogram_svg(problem, entry["histogram"]["counts"]))
+        return {"analytics": "analytics.json", "analytics_csv": "analytics.csv", "sharing": "sharing.csv",
+                "histograms": "histograms/"}
+
+    @property
+    def records(self) -> int:
+        """Graded records counted (error rows aside)."""
+        return sum(self.problem_rows.values())
+
+    def close(self) -> None:
+        if self.own_scratch:
+            self.scratch.close()
+
+
+def write_csv(problems: dict[str, Any], handle) -> None:
+    """analytics.csv: one line per problem and part, the common wrong answers as `answer ×count; …`."""
+    out = csv.writer(handle)
+    out.writerow(["problem_id", "part_id", "attempts", "correct", "share_correct", "common_wrong_answers"])
+    for problem, entry in problems.items():
+        for part, stats in entry["parts"].items():
+            common = "; ".join(f"{w['answer']} ×{w['count']}" for w in stats["common_wrong_answers"])
+            out.writerow([problem, part, stats["attempts"], stats["correct"], stats["share_correct"], common])
+
+
+def histogram_svg(title: str, counts: list[int], width: int = 420, height: int = 240) -> str:
+    """Bars of how many rows scored in each tenth of the problem's points, as plain SVG."""
+    from html import escape
+
+    left, bottom, top = 40, 30, 30
+    plot_w, plot_h = width - left - 10, height - bottom - top
+    peak = max(counts) or 1
+    bar_w = plot_w / len(counts)
+    shapes = [f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="13">{escape(title)}: score share</text>',
+              f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="black"/>',
+              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="black"/>',
+              f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="10">{peak}</text>',
+              f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="10">0</text>']
+    for i, count in enumerate(counts):
+        h = plot_h * count / peak
+        x = left + i * bar_w
+        shapes.append(f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
+                      f'fill="#4a7ab5"><title>{i * 10}–{(i + 1) * 10}%: {count}</title></rect>')
+        shapes.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
+                      f'font-size="9">{i * 10}</text>')
+    body = "\n  ".join(shapes)
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}">\n  {body}\n</svg>\n')

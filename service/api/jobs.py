@@ -1,0 +1,178 @@
+"""Instructor batch grading over HTTP: upload a class's answers (CSV or JSON Lines), get a job
+id, poll its progress, fetch its outputs; and regrade an assignment's stored submissions.
+Everything here needs an instructor's token."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
+from fastapi import Path as PathParam
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from service.api.deps import SessionDep, require_instructor
+from service.batch import jobs as batch_jobs
+from service.batch.regrade import regrade_assignment
+from service.batch.run import context_for
+from service.courses import roster
+from service.errors import conflict, not_found
+from service.store.models import BatchJob
+
+router = APIRouter(prefix="/api/batch", tags=["batch grading (instructors)"],
+                   dependencies=[Depends(require_instructor)])
+regrade_router = APIRouter(prefix="/api/courses", tags=["batch grading (instructors)"],
+                           dependencies=[Depends(require_instructor)])
+
+MAX_UPLOAD = 512 * 1024 * 1024
+FILES = {
+    "parts.csv": "text/csv", "totals.csv": "text/csv", "gradebook.csv": "text/csv", "canvas.csv": "text/csv",
+    "moodle.csv": "text/csv", "analytics.json": "application/json", "analytics.csv": "text/csv",
+    "sharing.csv": "text/csv", "summary.json": "application/json",
+}
+
+
+class JobOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed", "interrupted"]
+    course_id: int | None
+    assignment: str | None
+    input_name: str
+    rows_total: int | None = Field(description="rows counted in the upload (lines); null if unknown")
+    rows_done: int
+    errors: int = Field(description="error rows (not gradable); they are in parts.csv with status `error`")
+    message: str | None
+    summary: dict[str, Any] | None
+    files: dict[str, str] = Field(description="output name -> URL, once the job is done")
+    created_at: Any
+    finished_at: Any | None
+
+
+def job_out(request: Request, job: BatchJob) -> JobOut:
+    files = {}
+    if job.status == "done":
+        base = str(request.url_for("batch_job_file", job_id=job.id, name="NAME")).rsplit("NAME", 1)[0]
+        files = {name: base + name for name in FILES}
+        out = batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out"
+        for svg in sorted((out / "histograms").glob("*.svg")):
+            files[f"histograms/{svg.name}"] = base + f"histograms/{svg.name}"
+        if (out / "gradescope").is_dir():  # one per student: the URL pattern, not 500 URLs
+            files["gradescope/{student_id}/results.json"] = base + "gradescope/{student_id}/results.json"
+    return JobOut(id=job.id, status=job.status, course_id=job.course_id, assignment=job.assignment,
+                  input_name=job.input_name, rows_total=job.rows_total, rows_done=job.rows_done, errors=job.errors,
+                  message=job.message, summary=job.summary, files=files, created_at=job.created_at,
+                  finished_at=job.finished_at)
+
+
+_UPLOAD = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "text/csv": {"schema": {"type": "string", "description": "header: student_id,problem_id[,variant],<part>…"}},
+            "application/x-ndjson": {"schema": {"type": "string", "description":
+                                                '{"student_id", "problem_id", "variant", "answers"} per line'}},
+        },
+    }
+}
+
+
+@router.post("/jobs", response_model=JobOut, status_code=status.HTTP_202_ACCEPTED, openapi_extra=_UPLOAD)
+async def create_job(
+    request: Request,
+    session: SessionDep,
+    assignment: Annotated[str | None, Query(max_length=50, description="slug: its problems and points")] = None,
+    course_id: Annotated[int | None, Query(ge=1, le=2**31 - 1,
+                                           description="grade roster students on their own variants")] = None,
+    gradescope: Annotated[bool, Query(description="also write a Gradescope results.json per student")] = False,
+) -> JobOut:
+    """Upload a class's answers as CSV (`text/csv`) or JSON Lines (`application/x-ndjson`); the
+    job runs in the background. Poll `GET /api/batch/jobs/{id}`."""
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type in ("text/csv", "application/csv"):
+        suffix = ".csv"
+    elif content_type in ("application/x-ndjson", "application/jsonl", "application/x-jsonlines"):
+        suffix = ".jsonl"
+    else:
+        raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+                            "send the answers as text/csv or application/x-ndjson (JSON Lines)")
+    course = roster.get_course(session, course_id) if course_id is not None else None
+    try:
+        context = context_for(session, course, assignment, request.app.state.assignments)
+    except ValueError as error:  # an assignment nobody has
+        raise not_found(str(error)) from None
+    job_id = batch_jobs.new_job_id()
+    folder = batch_jobs.job_dir(request.app.state.settings.data_dir, job_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"input{suffix}"
+    size, lines = 0, 0
+    with open(target, "wb") as handle:  # streamed to disk: the upload is never held in memory
+        async for block in request.stream():
+            size += len(block)
+            if size > MAX_UPLOAD:
+                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"the upload is over {MAX_UPLOAD >> 20} MiB")
+            lines += block.count(b"\n")
+            handle.write(block)
+    rows_total = max(0, lines - 1) if suffix == ".csv" else lines
+    job = batch_jobs.start_job(request.app.state.sessionmaker, request.app.state.settings.data_dir, job_id,
+                               target, context, workers=batch_jobs.workers_for(request.app.state),
+                               gradescope=gradescope, rows_total=rows_total, course_id=course_id)
+    session.expire_all()
+    return job_out(request, session.get(BatchJob, job.id) or job)
+
+
+@router.get("/jobs", response_model=list[JobOut])
+def list_jobs(request: Request, session: SessionDep) -> list[JobOut]:
+    return [job_out(request, j) for j in batch_jobs.list_jobs(session)]
+
+
+def _job(session, job_id: str) -> BatchJob:
+    job = session.get(BatchJob, job_id)
+    if job is None:
+        raise not_found(f"there is no batch job {job_id[:40]!r}")
+    return batch_jobs.refreshed(session, job)
+
+
+@router.get("/jobs/{job_id}", response_model=JobOut)
+def show_job(job_id: str, request: Request, session: SessionDep) -> JobOut:
+    """Status and progress (`rows_done` of `rows_total`); `files` once it is done."""
+    return job_out(request, _job(session, job_id))
+
+
+@router.get("/jobs/{job_id}/analytics", response_class=FileResponse,
+            responses={200: {"content": {"application/json": {}}}})
+def job_analytics(job_id: str, request: Request, session: SessionDep) -> FileResponse:
+    """analytics.json, sent from the file (it may list many sharing flags: never loaded here)."""
+    job = _job(session, job_id)
+    if job.status != "done":
+        raise conflict(f"job {job_id} is {job.status}; analytics come when it is done")
+    out = batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out"
+    if not (out / "analytics.json").is_file():
+        raise not_found(f"job {job_id} has no analytics")
+    return FileResponse(out / "analytics.json", media_type="application/json")
+
+
+@router.get("/jobs/{job_id}/files/{name:path}", name="batch_job_file")
+def job_file(job_id: str, name: str, request: Request, session: SessionDep) -> FileResponse:
+    """One output: parts.csv, totals.csv, gradebook.csv, canvas.csv, moodle.csv, analytics.json,
+    analytics.csv, sharing.csv, summary.json, histograms/<problem>.svg,
+    gradescope/<student>/results.json."""
+    job = _job(session, job_id)
+    if job.status != "done":
+        raise conflict(f"job {job_id} is {job.status}; its files come when it is done")
+    out = (batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out").resolve()
+    path = (out / name).resolve()
+    if not path.is_relative_to(out) or not path.is_file():
+        raise not_found(f"job {job_id} has no file {name[:100]!r}")
+    media = FILES.get(name) or ("image/svg+xml" if name.endswith(".svg") else "application/json")
+    return FileResponse(path, media_type=media, filename=Path(name).name)
+
+
+@regrade_router.post("/{course_id}/assignments/{slug}/regrade")
+def regrade(
+    course_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], slug: str, session: SessionDep,
+    dry_run: Annotated[bool, Query(description="report what would change; store nothing")] = False,
+) -> dict[str, Any]:
+    """Re-grade the assignment's stored submissions (after a tolerance change or a solver fix):
+    the old results are kept, and every score that changed is listed."""
+    return regrade_assignment(session, roster.get_course(session, course_id), slug, dry_run=dry_run)

@@ -1,0 +1,70 @@
+"""Reading problems: the catalog, one variant's statement and params, and (for instructors)
+the answer key."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, status
+
+from problems import registry
+from problems.core import Problem, Variant, params_for, reference, to_json
+from problems.statement import render
+from service.api.deps import InstructorDep, PrincipalDep, SessionDep
+from service.api.variants import variant_query
+from service.courses import progress
+from service.courses.principals import as_student
+from service.schemas import AnswerKey, PartSummary, ProblemDetail, ProblemSummary
+
+router = APIRouter(prefix="/api/problems", tags=["problems"])
+
+
+def get_problem(problem_id: str) -> Problem:
+    try:
+        return registry.get(problem_id)
+    except KeyError:
+        raise HTTPException(
+            status.HTTP_404_NOT_FOUND, f"there is no problem {problem_id[:100]!r}; GET /api/problems lists them"
+        ) from None
+
+
+ProblemDep = Annotated[Problem, Depends(get_problem)]
+VariantDep = Annotated[Variant, Depends(variant_query)]
+
+
+def _parts(problem: Problem) -> list[PartSummary]:
+    return [PartSummary(id=p.id, kind=p.kind, prompt=p.prompt) for p in problem.parts]
+
+
+@router.get("", response_model=list[ProblemSummary])
+def list_problems() -> list[ProblemSummary]:
+    return [
+        ProblemSummary(id=p.id, title=p.title, family=p.family, parts=_parts(p))
+        for p in registry.PROBLEMS.values()
+    ]
+
+
+@router.get("/{problem_id}", response_model=ProblemDetail)
+def show_problem(
+    problem: ProblemDep,
+    variant: VariantDep,
+    session: SessionDep,
+    principal: PrincipalDep,
+    assignment: Annotated[str | None, Query(max_length=50, description=(
+        "With a student token: show the student's own variant for this assignment (`variant` is then ignored)"
+    ))] = None,
+) -> ProblemDetail:
+    if assignment is not None:
+        variant = progress.own_variant(session, as_student(principal), problem.id, assignment)
+    params = params_for(problem, variant)
+    return ProblemDetail(
+        id=problem.id,
+        title=problem.title,
+        statement=render(problem.statement, params),
+        variant=variant,
+        params=params,
+        parts=_parts(problem),
+    )
+
+
+@router.get("/{problem_id}/answer-key", response_model=AnswerKey)
+def answer_key(problem: ProblemDep, variant: VariantDep, _: InstructorDep) -> AnswerKey:
+    return AnswerKey(problem_id=problem.id, variant=variant, answers=to_json(reference(problem, variant)))

@@ -1,0 +1,150 @@
+"""Reading a batch's input one row at a time: CSV (one column per part), JSON Lines, or a folder
+of per-student JSON files. A row that cannot be read becomes an error row, never a stop."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from service.store.scratch import clean
+
+RESERVED = ("student_id", "problem_id", "variant", "canvas_id")
+
+
+def _cell(text: str) -> Any:
+    """A CSV cell: empty is missing; a JSON object or list is taken as JSON, anything else as
+    the text a student typed (the grader reads `[1 2; 3 4]`, `1/4`, `true`…)."""
+    text = text.strip()
+    if not text:
+        return None
+    if text[0] in "{[":
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            pass
+    return text
+
+
+def read_csv(path: Path) -> Iterator[dict[str, Any]]:
+    """Rows of a CSV; a row's `line` is its line number (the header is line 1). A line the csv
+    module cannot read (a NUL byte, an over-long field) is an error row; bytes that are not
+    UTF-8 become U+FFFD, which the grader then calls unreadable."""
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = [h.strip() for h in next(reader, [])]
+        except csv.Error as error:
+            header = []
+            yield {"line": "1", "error": f"the header row cannot be read: {error}"}
+            return
+        if "student_id" not in header or "problem_id" not in header:
+            yield {"line": "1", "error": "the CSV needs a header row with student_id, problem_id "
+                   "[, variant] and then one column per part"}
+            return
+        # A class's CSV has a column for every part of every problem, mostly empty on a row:
+        # only the non-empty cells are looked at.
+        parts = [(i, name) for i, name in enumerate(header) if name not in RESERVED]
+        student, problem = header.index("student_id"), header.index("problem_id")
+        variant = header.index("variant") if "variant" in header else None
+        canvas = header.index("canvas_id") if "canvas_id" in header else None
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield {"line": str(reader.line_num), "error": f"this line cannot be read as CSV: {error}"}
+                continue
+            number = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue
+            if len(cells) != len(header):
+                yield {"line": str(number), "student_id": cells[0] if cells else "",
+                       "error": f"row has {len(cells)} cells, the header has {len(header)}"}
+                continue
+            answers = {}
+            for i, name in parts:
+                if cells[i] and (value := _cell(cells[i])) is not None:
+                    answers[name] = value
+            yield {"line": str(number), "student_id": cells[student].strip(), "problem_id": cells[problem].strip(),
+                   "variant": (cells[variant].strip() or None) if variant is not None else None,
+                   "canvas_id": (cells[canvas].strip() or None) if canvas is not None else None, "answers": answers}
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, list):
+        return [_cleaned(v) for v in value]
+    if isinstance(value, dict):
+        return {clean(k): _cleaned(v) for k, v in value.items()}
+    return value
+
+
+def _loads(text: str) -> Any:
+    """JSON, with lone surrogates (`"\\ud800"`, which no UTF-8 file or SQLite text can hold) made
+    U+FFFD; the deep walk runs only when the text has such an escape."""
+    value = json.loads(text)
+    return _cleaned(value) if "\\ud" in text.lower() else value
+
+
+def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8-sig", errors="replace") as handle:
+        for number, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            where = str(number)
+            try:
+                item = _loads(text)
+            except json.JSONDecodeError as error:
+                yield {"line": where, "error": f"not JSON: {error}"}
+                continue
+            if not isinstance(item, dict):
+                yield {"line": where, "error": "each line must be a JSON object"}
+                continue
+            yield {"line": where, "student_id": str(item.get("student_id") or ""),
+                   "problem_id": str(item.get("problem_id") or ""), "variant": item.get("variant"),
+                   "canvas_id": item.get("canvas_id"), "answers": item.get("answers")}
+
+
+def submission_rows(payload: Any, student_id: str, where: str) -> Iterator[dict[str, Any]]:
+    """One student's answers to several problems -> one row per problem. The layout is
+    `{"problem-id": {"part": value}}`, optionally inside `{"student_id", "variant", "answers"}`
+    (a problem's entry may also be `{"variant": …, "answers": {…}}`)."""
+    if not isinstance(payload, dict):
+        yield {"line": where, "student_id": student_id, "error": "the file must hold a JSON object"}
+        return
+    if isinstance(payload.get("answers"), dict):
+        student_id = str(payload.get("student_id") or student_id)
+        variant, problems = payload.get("variant"), payload["answers"]
+    else:
+        variant, problems = None, payload
+    for problem_id, entry in problems.items():
+        row_variant = variant
+        if isinstance(entry, dict) and isinstance(entry.get("answers"), dict):
+            row_variant, entry = entry.get("variant", variant), entry["answers"]
+        yield {"line": f"{where}#{problem_id}", "student_id": student_id, "problem_id": problem_id,
+               "variant": row_variant, "answers": entry}
+
+
+def read_folder(path: Path) -> Iterator[dict[str, Any]]:
+    for file in sorted(path.glob("*.json")):
+        try:
+            payload = _loads(file.read_text(encoding="utf-8-sig"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            yield {"line": file.name, "student_id": file.stem, "error": f"not JSON: {error}"}
+            continue
+        yield from submission_rows(payload, file.stem, file.name)
+
+
+def read_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """CSV, JSON Lines (.jsonl/.ndjson) or a folder of per-student JSON files."""
+    path = Path(path)
+    if path.is_dir():
+        return read_folder(path)
+    if path.suffix.lower() in (".jsonl", ".ndjson"):
+        return read_jsonl(path)
+    return read_csv(path)

@@ -1,0 +1,107 @@
+"""Batch grading jobs of the API: the upload is streamed to a file, a `batch_jobs` row records
+the job, and a background thread runs service/batch/run.py on it (the grading itself in worker
+processes) and writes the progress to the row. Outputs are files under
+`<data_dir>/jobs/<job id>/out`. A job's record outlives the server; one that was running when
+the server stopped is reported `interrupted` (no thread of this process is running it)."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.batch.inputs import read_rows
+from service.batch.run import Context, run_batch
+from service.store.models import BatchJob, utc_now
+
+_running: dict[str, threading.Thread] = {}
+_lock = threading.Lock()
+
+ACTIVE = ("queued", "running")
+
+
+def job_dir(data_dir: Path, job_id: str) -> Path:
+    return Path(data_dir) / "jobs" / job_id
+
+
+def new_job_id() -> str:
+    return str(uuid.uuid4())
+
+
+def workers_for(state: Any) -> int:
+    return getattr(state, "batch_workers", None) or int(os.environ.get("HWCHECK_BATCH_WORKERS", "0")) \
+        or os.cpu_count() or 1
+
+
+def start_job(
+    make_session: sessionmaker[Session], data_dir: Path, job_id: str, input_path: Path, context: Context,
+    *, workers: int, gradescope: bool = False, rows_total: int | None = None, course_id: int | None = None,
+) -> BatchJob:
+    with make_session() as session:
+        job = BatchJob(id=job_id, status="queued", course_id=course_id, assignment=context.assignment_id,
+                       input_name=input_path.name, rows_total=rows_total, rows_done=0, errors=0)
+        session.add(job)
+        session.commit()
+    thread = threading.Thread(
+        target=_run, name=f"batch-{job_id}", daemon=True,
+        args=(make_session, job_id, input_path, job_dir(data_dir, job_id) / "out", context, workers, gradescope),
+    )
+    with _lock:
+        _running[job_id] = thread
+    thread.start()
+    return job
+
+
+def _update(make_session: sessionmaker[Session], job_id: str, **fields: Any) -> None:
+    with make_session() as session:
+        job = session.get(BatchJob, job_id)
+        for name, value in fields.items():
+            setattr(job, name, value)
+        session.commit()
+
+
+def _run(make_session, job_id: str, input_path: Path, out_dir: Path, context: Context, workers: int,
+         gradescope: bool) -> None:
+    try:
+        _update(make_session, job_id, status="running")
+        summary = run_batch(read_rows(input_path), out_dir, context, workers=workers, gradescope=gradescope,
+                            progress=lambda done: _update(make_session, job_id, rows_done=done))
+        _update(make_session, job_id, status="done", rows_done=summary.rows, errors=summary.errors,
+                summary=summary.to_dict(), finished_at=utc_now())
+    except Exception as error:  # the job's record says what went wrong; the server carries on
+        _update(make_session, job_id, status="failed", message=f"{type(error).__name__}: {error}"[:2000],
+                finished_at=utc_now())
+    finally:
+        with _lock:
+            _running.pop(job_id, None)
+
+
+def refreshed(session: Session, job: BatchJob) -> BatchJob:
+    """The job, marked `interrupted` if it is active but no thread here runs it (a restart)."""
+    with _lock:
+        alive = job.id in _running
+    if job.status in ACTIVE and not alive:
+        session.refresh(job)  # it may have finished a moment ago
+        if job.status in ACTIVE:
+            job.status = "interrupted"
+            job.message = "the server stopped while this job ran; upload the file again"
+            job.finished_at = utc_now()
+            session.commit()
+    return job
+
+
+def list_jobs(session: Session) -> list[BatchJob]:
+    return [refreshed(session, j) for j in session.scalars(select(BatchJob).order_by(BatchJob.created_at))]
+
+
+def wait(job_id: str, timeout: float | None = None) -> None:
+    """Block until the job's thread is done (tests and the CLI)."""
+    with _lock:
+        thread = _running.get(job_id)
+    if thread is not None:
+        thread.join(timeout)

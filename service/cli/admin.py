@@ -1,0 +1,95 @@
+"""`hwcheck admin …`: set up instructors, courses and rosters on the configured database.
+Tokens are printed once, here, and stored only as hashes."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+admin = typer.Typer(help="Instructors, courses and rosters (tokens are shown once).", no_args_is_help=True)
+
+
+@contextmanager
+def _session() -> Iterator[Session]:
+    from service.settings import get_settings
+    from service.store.db import make_engine, make_sessionmaker, migrate
+
+    url = get_settings().effective_database_url
+    migrate(url)
+    engine = make_engine(url)
+    try:
+        with make_sessionmaker(engine)() as session:
+            yield session
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    from service.errors import CourseworkError
+
+    try:
+        yield
+    except CourseworkError as error:
+        typer.echo(f"error: {error.detail}", err=True)
+        raise typer.Exit(1) from None
+
+
+@admin.command("create-instructor")
+def create_instructor(
+    name: Annotated[str, typer.Option(help="The instructor's name.")],
+    email: Annotated[str, typer.Option(help="The instructor's email.")],
+) -> None:
+    """Add an instructor and print their token (shown only now)."""
+    from service.courses import roster
+
+    with _session() as session, _refusals():
+        instructor, token = roster.create_instructor(session, name, email)
+    typer.echo(f"instructor {instructor.id}: {name} <{email}>", err=True)
+    typer.echo("token (shown only now; only its hash is stored):", err=True)
+    typer.echo(token)
+
+
+@admin.command("create-course")
+def create_course(name: Annotated[str, typer.Argument(help="The course's name, e.g. 'CS 182 Spring 2027'.")]) -> None:
+    """Add a course (its variant secret is made on the server and never shown)."""
+    from service.courses import roster
+
+    with _session() as session, _refusals():
+        course = roster.create_course(session, name)
+    typer.echo(f"course {course.id}: {course.name}")
+
+
+@admin.command("import-roster")
+def import_roster(
+    course: Annotated[str, typer.Argument(help="The course's id or exact name.")],
+    roster: Annotated[Path, typer.Argument(help="CSV with a header row: student_id,name[,email][,section].",
+                                           exists=True, dir_okay=False, readable=True)],
+    rotate: Annotated[bool, typer.Option(help="Give students already on the roster new tokens too.")] = False,
+) -> None:
+    """Add (or update) students and print the new tokens as CSV: student_id,name,email,token."""
+    from service.courses.roster import find_course, parse_roster_csv
+    from service.courses.roster import import_roster as add_students
+    from service.errors import unprocessable
+
+    with _session() as session, _refusals():
+        target = find_course(session, course)
+        try:
+            text = roster.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError:
+            raise unprocessable(f"{roster} is not UTF-8 text") from None
+        outcomes = add_students(session, target, parse_roster_csv(text), rotate=rotate)
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    out.writerow(["student_id", "name", "email", "status", "token"])
+    for outcome in outcomes:
+        s = outcome.student
+        out.writerow([s.student_id, s.name, s.email or "", outcome.status, outcome.token or ""])
+    fresh = sum(o.token is not None for o in outcomes)
+    typer.echo(f"{len(outcomes)} students in {target.name}; {fresh} tokens shown above, only now", err=True)

@@ -1,0 +1,134 @@
+"""A course's assignments: made from a problem list or a template, listed, and found for a
+submission (the one named, or the only one that has the problem)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import UTC
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, lazyload
+
+from problems import registry
+from service.courses.schemas import (
+    AssignmentIn,
+    AssignmentOut,
+    AssignmentProblemIn,
+    AssignmentProblemOut,
+)
+from service.courses.templates import Assignment as Template
+from service.errors import conflict, not_found, unprocessable
+from service.store.models import (
+    Assignment,
+    AssignmentProblem,
+    Course,
+)
+
+
+def create_assignment(
+    session: Session, course: Course, spec: AssignmentIn, templates: Mapping[str, Template] | None = None
+) -> Assignment:
+    """A course assignment from an explicit problem list or from a template of the assignments
+    file (service/courses/assignments.toml or HWCHECK_ASSIGNMENTS_FILE)."""
+    problems = spec.problems
+    if spec.template is not None:
+        template = (templates or {}).get(spec.template)
+        if template is None:
+            raise unprocessable(f"there is no template {spec.template!r}; GET /api/assignments lists them")
+        problems = [AssignmentProblemIn(problem_id=p.problem_id, points=p.points) for p in template.problems]
+    for item in problems:
+        if item.problem_id not in registry.PROBLEMS:
+            raise unprocessable(f"there is no problem {item.problem_id!r}; GET /api/problems lists them")
+    if session.scalar(
+        select(Assignment).where(Assignment.course_id == course.id, Assignment.slug == spec.slug)
+    ):
+        raise conflict(f"{course.name} already has an assignment {spec.slug!r}")
+    assignment = Assignment(
+        course_id=course.id,
+        slug=spec.slug,
+        title=spec.title,
+        due_at=spec.due_at.astimezone(UTC),
+        late_policy=spec.late_policy,
+        penalty_per_day=spec.penalty_per_day,
+        accept_late_until=spec.accept_late_until.astimezone(UTC) if spec.accept_late_until else None,
+        attempts_allowed=spec.attempts_allowed,
+        counts=spec.counts,
+        randomized=spec.randomized,
+        problems=[AssignmentProblem(problem_id=p.problem_id, points=p.points, position=i)
+                  for i, p in enumerate(problems)],
+    )
+    session.add(assignment)
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+        raise conflict(f"{course.name} already has an assignment {spec.slug!r}") from None
+    return assignment
+
+
+def assignment_out(assignment: Assignment) -> AssignmentOut:
+    return AssignmentOut(
+        id=assignment.id, slug=assignment.slug, title=assignment.title, due_at=assignment.due_at,
+        late_policy=assignment.late_policy, penalty_per_day=assignment.penalty_per_day,
+        accept_late_until=assignment.accept_late_until, attempts_allowed=assignment.attempts_allowed,
+        counts=assignment.counts, randomized=assignment.randomized,
+        problems=[
+            AssignmentProblemOut(problem_id=p.problem_id, title=registry.get(p.problem_id).title, points=p.points)
+            for p in assignment.problems
+        ],
+    )
+
+
+def list_assignments(session: Session, course: Course) -> list[Assignment]:
+    return list(session.scalars(
+        select(Assignment).where(Assignment.course_id == course.id).order_by(Assignment.due_at, Assignment.id)
+    ))
+
+
+def get_assignment(session: Session, course: Course, slug: str) -> Assignment:
+    assignment = session.scalar(
+        select(Assignment).where(Assignment.course_id == course.id, Assignment.slug == slug)
+    )
+    if assignment is None:
+        raise not_found(f"there is no assignment {slug[:50]!r} in {course.name}")
+    return assignment
+
+
+def resolve_assignment(
+    session: Session, course: Course, problem_id: str, slug: str | None
+) -> tuple[Assignment, AssignmentProblem]:
+    """The assignment a submission or a view is for: the one named, or the only one that has
+    this problem."""
+    if slug is not None:
+        # The assignment and this one problem of it in one query. Not all its problems: their
+        # select-in load was a tenth of a recorded grading's CPU (bench/RESULTS-http.md); they
+        # are loaded below only for the message, when the problem is not there.
+        found = session.execute(
+            select(Assignment, AssignmentProblem)
+            .options(lazyload(Assignment.problems))
+            .outerjoin(AssignmentProblem, (AssignmentProblem.assignment_id == Assignment.id)
+                       & (AssignmentProblem.problem_id == problem_id))
+            .where(Assignment.course_id == course.id, Assignment.slug == slug)
+        ).first()
+        if found is None:
+            raise not_found(f"there is no assignment {slug[:50]!r} in {course.name}")
+        assignment, item = found
+        if item is None:
+            listed = ", ".join(p.problem_id for p in assignment.problems)
+            raise not_found(f"{problem_id} is not part of {assignment.slug}; its problems are {listed}")
+        return assignment, item
+    having = list(session.scalars(
+        select(Assignment)
+        .join(AssignmentProblem)
+        .where(Assignment.course_id == course.id, AssignmentProblem.problem_id == problem_id)
+        .order_by(Assignment.due_at, Assignment.id)
+    ))
+    if not having:
+        raise unprocessable(f"{problem_id} is not in any assignment of {course.name}")
+    if len(having) > 1:
+        slugs = ", ".join(a.slug for a in having)
+        raise unprocessable(
+            f"{problem_id} is in more than one assignment ({slugs}); say which with `assignment`"
+        )
+    return having[0], having[0].problem(problem_id)
