@@ -24,3 +24,7 @@ def conflict(detail: str) -> CourseworkError:
 
 def unprocessable(detail: str) -> CourseworkError:
     return CourseworkError(status.HTTP_422_UNPROCESSABLE_CONTENT, detail)
+
+
+def forbidden(detail: str) -> CourseworkError:
+    return CourseworkError(status.HTTP_403_FORBIDDEN, detail)

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from problems import registry
-from service.analytics.figures import Analytics
 from service.analytics.answers import part_records, reference_keys
+from service.analytics.figures import Analytics
 from service.courses import assignments, progress
 from service.store.models import Course, Grading, Student
 

@@ -12,26 +12,25 @@ from fastapi.responses import JSONResponse, Response
 
 from service.analytics.figures import BINS, histogram_svg, write_csv
 from service.analytics.recorded import assignment_analytics, assignment_report
-from service.api.deps import SessionDep, require_instructor
-from service.courses import assignments, roster
+from service.api.deps import SessionDep, ViewedCourse, require_instructor
+from service.courses import assignments
 from service.errors import not_found
 
 router = APIRouter(prefix="/api/courses", tags=["analytics (instructors)"], dependencies=[Depends(require_instructor)])
 
-CourseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 Slug = Annotated[str, PathParam(max_length=50)]
 
 
 @router.get("/{course_id}/assignments/{slug}/analytics", response_model=None)
 def assignment_analytics_route(
-    course_id: CourseId, slug: Slug, session: SessionDep,
+    course: ViewedCourse, slug: Slug, session: SessionDep,
     format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",
 ) -> dict[str, Any] | Response:
     """Per problem and part of the assignment, over each student's counted submission (best or
     last, as the assignment counts): attempts, share correct, statuses, the 5 most common wrong
     answers with counts, a score histogram, and answer-sharing flags. `?format=csv`: one line
     per part (as a batch's analytics.csv)."""
-    report = assignment_report(session, roster.get_course(session, course_id), slug)
+    report = assignment_report(session, course, slug)
     if format == "csv":
         text = io.StringIO()
         write_csv(report["problems"], text)
@@ -43,10 +42,9 @@ def assignment_analytics_route(
 @router.get("/{course_id}/assignments/{slug}/analytics/histograms/{problem_id}.svg",
             response_class=Response, responses={200: {"content": {"image/svg+xml": {}}}})
 def assignment_histogram(
-    course_id: CourseId, slug: Slug, problem_id: Annotated[str, PathParam(max_length=100)], session: SessionDep,
+    course: ViewedCourse, slug: Slug, problem_id: Annotated[str, PathParam(max_length=100)], session: SessionDep,
 ) -> Response:
     """How many students' counted submissions scored in each tenth of the problem's points."""
-    course = roster.get_course(session, course_id)
     assignment = assignments.get_assignment(session, course, slug)
     if problem_id not in {p.problem_id for p in assignment.problems}:
         raise not_found(f"{assignment.slug} has no problem {problem_id[:100]!r}")

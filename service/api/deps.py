@@ -1,5 +1,7 @@
 """Typed dependencies for routes: `SessionDep`, `SettingsDep`, and who is asking:
-`InstructorDep`/`CurrentInstructor`, `CurrentStudent`, `OptionalStudent`, `PrincipalDep`.
+`InstructorDep`/`CurrentInstructor`, `CurrentStudent`, `OptionalStudent`, `PrincipalDep`, and
+the course a route is about, checked against the caller's role in it: `ViewedCourse`,
+`GradedCourse`, `ManagedCourse`, `StaffedCourse` (service/courses/staff.py decides).
 
 A missing token is a 401; a token that is valid but not the right role is a 403. Instructor
 routes also answer 403 to an unknown token (as they always have); elsewhere an unknown token is a
@@ -26,8 +28,9 @@ from service.courses.principals import (
     lookup_token,
     principal_for,
 )
+from service.courses.staff import Need, course_for
 from service.settings import Settings
-from service.store.models import Instructor, Student
+from service.store.models import Course, Instructor, Student
 
 
 async def get_settings(request: Request) -> Settings:
@@ -98,3 +101,17 @@ CurrentStudent = Annotated[Student, Depends(require_student)]
 
 
 OptionalStudent = Annotated[Student | None, Depends(optional_student)]
+
+
+def _course(need: Need):
+    def dependency(course_id: int, instructor: InstructorDep, session: SessionDep) -> Course:
+        return course_for(session, instructor, course_id, need)
+
+    dependency.__name__ = f"course_to_{need.value}"
+    return Annotated[Course, Depends(dependency)]
+
+
+ViewedCourse = _course(Need.VIEW)  # any staff role
+GradedCourse = _course(Need.GRADE)  # owner, instructor, TA
+ManagedCourse = _course(Need.MANAGE)  # owner, instructor
+StaffedCourse = _course(Need.STAFF)  # owner

@@ -1,6 +1,7 @@
 """Instructor batch grading over HTTP: upload a class's answers (CSV or JSON Lines), get a job
 id, poll its progress, fetch its outputs; and regrade an assignment's stored submissions.
-Everything here needs an instructor's token."""
+Everything here needs an instructor's token; a job is seen by its creator and, when it names a
+course, by that course's staff (service/batch/jobs.py: may_see)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from fastapi import Path as PathParam
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from service.api.deps import SessionDep, require_instructor
+from service.api.deps import InstructorDep, ManagedCourse, SessionDep, require_instructor
 from service.batch import jobs as batch_jobs
 from service.batch.regrade import regrade_assignment
 from service.batch.run import context_for
-from service.courses import roster
+from service.courses.staff import Need, course_for
 from service.errors import conflict, not_found
 from service.store.models import BatchJob
 
@@ -81,6 +81,7 @@ _UPLOAD = {
 async def create_job(
     request: Request,
     session: SessionDep,
+    instructor: InstructorDep,
     assignment: Annotated[str | None, Query(max_length=50, description="slug: its problems and points")] = None,
     course_id: Annotated[int | None, Query(ge=1, le=2**31 - 1,
                                            description="grade roster students on their own variants")] = None,
@@ -96,7 +97,7 @@ async def create_job(
     else:
         raise HTTPException(status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
                             "send the answers as text/csv or application/x-ndjson (JSON Lines)")
-    course = roster.get_course(session, course_id) if course_id is not None else None
+    course = course_for(session, instructor, course_id, Need.GRADE) if course_id is not None else None
     try:
         context = context_for(session, course, assignment, request.app.state.assignments)
     except ValueError as error:  # an assignment nobody has
@@ -116,34 +117,29 @@ async def create_job(
     rows_total = max(0, lines - 1) if suffix == ".csv" else lines
     job = batch_jobs.start_job(request.app.state.sessionmaker, request.app.state.settings.data_dir, job_id,
                                target, context, workers=batch_jobs.workers_for(request.app.state),
-                               gradescope=gradescope, rows_total=rows_total, course_id=course_id)
+                               gradescope=gradescope, rows_total=rows_total, course_id=course_id,
+                               created_by=instructor.id)
     session.expire_all()
     return job_out(request, session.get(BatchJob, job.id) or job)
 
 
 @router.get("/jobs", response_model=list[JobOut])
-def list_jobs(request: Request, session: SessionDep) -> list[JobOut]:
-    return [job_out(request, j) for j in batch_jobs.list_jobs(session)]
-
-
-def _job(session, job_id: str) -> BatchJob:
-    job = session.get(BatchJob, job_id)
-    if job is None:
-        raise not_found(f"there is no batch job {job_id[:40]!r}")
-    return batch_jobs.refreshed(session, job)
+def list_jobs(request: Request, session: SessionDep, instructor: InstructorDep) -> list[JobOut]:
+    """Your jobs and those of your courses."""
+    return [job_out(request, j) for j in batch_jobs.list_jobs(session, instructor)]
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
-def show_job(job_id: str, request: Request, session: SessionDep) -> JobOut:
+def show_job(job_id: str, request: Request, session: SessionDep, instructor: InstructorDep) -> JobOut:
     """Status and progress (`rows_done` of `rows_total`); `files` once it is done."""
-    return job_out(request, _job(session, job_id))
+    return job_out(request, batch_jobs.get_job(session, instructor, job_id))
 
 
 @router.get("/jobs/{job_id}/analytics", response_class=FileResponse,
             responses={200: {"content": {"application/json": {}}}})
-def job_analytics(job_id: str, request: Request, session: SessionDep) -> FileResponse:
+def job_analytics(job_id: str, request: Request, session: SessionDep, instructor: InstructorDep) -> FileResponse:
     """analytics.json, sent from the file (it may list many sharing flags: never loaded here)."""
-    job = _job(session, job_id)
+    job = batch_jobs.get_job(session, instructor, job_id)
     if job.status != "done":
         raise conflict(f"job {job_id} is {job.status}; analytics come when it is done")
     out = batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out"
@@ -153,11 +149,11 @@ def job_analytics(job_id: str, request: Request, session: SessionDep) -> FileRes
 
 
 @router.get("/jobs/{job_id}/files/{name:path}", name="batch_job_file")
-def job_file(job_id: str, name: str, request: Request, session: SessionDep) -> FileResponse:
+def job_file(job_id: str, name: str, request: Request, session: SessionDep, instructor: InstructorDep) -> FileResponse:
     """One output: parts.csv, totals.csv, gradebook.csv, canvas.csv, moodle.csv, analytics.json,
     analytics.csv, sharing.csv, summary.json, histograms/<problem>.svg,
     gradescope/<student>/results.json."""
-    job = _job(session, job_id)
+    job = batch_jobs.get_job(session, instructor, job_id)
     if job.status != "done":
         raise conflict(f"job {job_id} is {job.status}; its files come when it is done")
     out = (batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out").resolve()
@@ -170,9 +166,9 @@ def job_file(job_id: str, name: str, request: Request, session: SessionDep) -> F
 
 @regrade_router.post("/{course_id}/assignments/{slug}/regrade")
 def regrade(
-    course_id: Annotated[int, PathParam(ge=1, le=2**31 - 1)], slug: str, session: SessionDep,
+    course: ManagedCourse, slug: str, session: SessionDep,
     dry_run: Annotated[bool, Query(description="report what would change; store nothing")] = False,
 ) -> dict[str, Any]:
     """Re-grade the assignment's stored submissions (after a tolerance change or a solver fix):
     the old results are kept, and every score that changed is listed."""
-    return regrade_assignment(session, roster.get_course(session, course_id), slug, dry_run=dry_run)
+    return regrade_assignment(session, course, slug, dry_run=dry_run)

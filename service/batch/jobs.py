@@ -17,7 +17,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.batch.inputs import read_rows
 from service.batch.run import Context, run_batch
-from service.store.models import BatchJob, utc_now
+from service.courses.staff import Need, is_admin, may, role_in
+from service.errors import not_found
+from service.store.models import BatchJob, Instructor, utc_now
 
 _running: dict[str, threading.Thread] = {}
 _lock = threading.Lock()
@@ -41,9 +43,11 @@ def workers_for(state: Any) -> int:
 def start_job(
     make_session: sessionmaker[Session], data_dir: Path, job_id: str, input_path: Path, context: Context,
     *, workers: int, gradescope: bool = False, rows_total: int | None = None, course_id: int | None = None,
+    created_by: int | None = None,
 ) -> BatchJob:
     with make_session() as session:
-        job = BatchJob(id=job_id, status="queued", course_id=course_id, assignment=context.assignment_id,
+        job = BatchJob(id=job_id, status="queued", course_id=course_id, created_by=created_by,
+                       assignment=context.assignment_id,
                        input_name=input_path.name, rows_total=rows_total, rows_done=0, errors=0)
         session.add(job)
         session.commit()
@@ -95,8 +99,25 @@ def refreshed(session: Session, job: BatchJob) -> BatchJob:
     return job
 
 
-def list_jobs(session: Session) -> list[BatchJob]:
-    return [refreshed(session, j) for j in session.scalars(select(BatchJob).order_by(BatchJob.created_at))]
+def may_see(session: Session, instructor: Instructor, job: BatchJob) -> bool:
+    """A job is its creator's and, when it names a course, that course's staff's (and a site
+    admin's). Jobs older than staff roles have no creator: their course's staff, or admins."""
+    if is_admin(instructor) or (job.created_by is not None and job.created_by == instructor.id):
+        return True
+    return job.course_id is not None and may(role_in(session, instructor, job.course_id), Need.VIEW)
+
+
+def get_job(session: Session, instructor: Instructor, job_id: str) -> BatchJob:
+    """The job, if this instructor may see it; to anyone else it does not exist."""
+    job = session.get(BatchJob, job_id)
+    if job is None or not may_see(session, instructor, job):
+        raise not_found(f"there is no batch job {job_id[:40]!r}")
+    return refreshed(session, job)
+
+
+def list_jobs(session: Session, instructor: Instructor) -> list[BatchJob]:
+    jobs = session.scalars(select(BatchJob).order_by(BatchJob.created_at))
+    return [refreshed(session, j) for j in jobs if may_see(session, instructor, j)]
 
 
 def wait(job_id: str, timeout: float | None = None) -> None:

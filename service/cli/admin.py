@@ -45,26 +45,50 @@ def _refusals() -> Iterator[None]:
 @admin.command("create-instructor")
 def create_instructor(
     name: Annotated[str, typer.Option(help="The instructor's name.")],
-    email: Annotated[str, typer.Option(help="The instructor's email.")],
+    email: Annotated[str, typer.Option(help="The instructor's email (owners add staff by it).")],
+    is_admin: Annotated[bool, typer.Option("--admin", help="A site admin: sees and manages every course.")] = False,
 ) -> None:
     """Add an instructor and print their token (shown only now)."""
     from service.courses import roster
 
     with _session() as session, _refusals():
-        instructor, token = roster.create_instructor(session, name, email)
-    typer.echo(f"instructor {instructor.id}: {name} <{email}>", err=True)
+        instructor, token = roster.create_instructor(session, name, email, is_admin=is_admin)
+    typer.echo(f"instructor {instructor.id}: {name} <{email}>{' (site admin)' if is_admin else ''}", err=True)
     typer.echo("token (shown only now; only its hash is stored):", err=True)
     typer.echo(token)
 
 
 @admin.command("create-course")
-def create_course(name: Annotated[str, typer.Argument(help="The course's name, e.g. 'CS 182 Spring 2027'.")]) -> None:
+def create_course(
+    name: Annotated[str, typer.Argument(help="The course's name, e.g. 'CS 182 Spring 2027'.")],
+    owner: Annotated[str | None, typer.Option(help="Email of the instructor who owns it (else only site "
+                                                    "admins see it until `add-staff`).")] = None,
+) -> None:
     """Add a course (its variant secret is made on the server and never shown)."""
-    from service.courses import roster
+    from service.courses import roster, staff
 
     with _session() as session, _refusals():
+        owner_row = staff.find_instructor(session, owner) if owner else None
         course = roster.create_course(session, name)
+        if owner_row is not None:
+            staff.make_owner(session, course, owner_row)
     typer.echo(f"course {course.id}: {course.name}")
+
+
+@admin.command("add-staff")
+def add_staff(
+    course: Annotated[str, typer.Argument(help="The course's id or exact name.")],
+    email: Annotated[str, typer.Argument(help="The instructor's email.")],
+    role: Annotated[str, typer.Option(help="owner, instructor, ta or viewer.")] = "ta",
+) -> None:
+    """Give an instructor a role in a course (or change the role they have)."""
+    from service.courses import staff
+    from service.courses.roster import find_course
+
+    with _session() as session, _refusals():
+        target = find_course(session, course)
+        member = staff.set_staff(session, target, staff.find_instructor(session, email), role)
+        typer.echo(f"{member.instructor.name} <{member.instructor.email}> is {member.role} of {target.name}")
 
 
 @admin.command("import-roster")

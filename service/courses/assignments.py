@@ -26,11 +26,9 @@ from service.store.models import (
 )
 
 
-def create_assignment(
-    session: Session, course: Course, spec: AssignmentIn, templates: Mapping[str, Template] | None = None
-) -> Assignment:
-    """A course assignment from an explicit problem list or from a template of the assignments
-    file (service/courses/assignments.toml or HWCHECK_ASSIGNMENTS_FILE)."""
+def _problems_of(spec: AssignmentIn, templates: Mapping[str, Template] | None) -> list[AssignmentProblemIn]:
+    """The problems and points: the spec's own list, or its template's (service/courses/assignments.toml
+    or HWCHECK_ASSIGNMENTS_FILE)."""
     problems = spec.problems
     if spec.template is not None:
         template = (templates or {}).get(spec.template)
@@ -40,30 +38,58 @@ def create_assignment(
     for item in problems:
         if item.problem_id not in registry.PROBLEMS:
             raise unprocessable(f"there is no problem {item.problem_id!r}; GET /api/problems lists them")
-    if session.scalar(
-        select(Assignment).where(Assignment.course_id == course.id, Assignment.slug == spec.slug)
-    ):
-        raise conflict(f"{course.name} already has an assignment {spec.slug!r}")
-    assignment = Assignment(
-        course_id=course.id,
-        slug=spec.slug,
-        title=spec.title,
-        due_at=spec.due_at.astimezone(UTC),
-        late_policy=spec.late_policy,
-        penalty_per_day=spec.penalty_per_day,
-        accept_late_until=spec.accept_late_until.astimezone(UTC) if spec.accept_late_until else None,
-        attempts_allowed=spec.attempts_allowed,
-        counts=spec.counts,
-        randomized=spec.randomized,
-        problems=[AssignmentProblem(problem_id=p.problem_id, points=p.points, position=i)
-                  for i, p in enumerate(problems)],
-    )
-    session.add(assignment)
+    return problems
+
+
+def _take(assignment: Assignment, spec: AssignmentIn, problems: list[AssignmentProblemIn]) -> None:
+    assignment.slug, assignment.title = spec.slug, spec.title
+    assignment.due_at = spec.due_at.astimezone(UTC)
+    assignment.late_policy, assignment.penalty_per_day = spec.late_policy, spec.penalty_per_day
+    assignment.accept_late_until = spec.accept_late_until.astimezone(UTC) if spec.accept_late_until else None
+    assignment.attempts_allowed, assignment.counts = spec.attempts_allowed, spec.counts
+    assignment.randomized = spec.randomized
+    assignment.problems = [AssignmentProblem(problem_id=p.problem_id, points=p.points, position=i)
+                           for i, p in enumerate(problems)]
+
+
+def _slug_taken(session: Session, course: Course, slug: str, besides: int | None = None) -> bool:
+    query = select(Assignment.id).where(Assignment.course_id == course.id, Assignment.slug == slug)
+    return any(found != besides for found in session.scalars(query))
+
+
+def _commit(session: Session, course: Course, slug: str) -> None:
     try:
         session.commit()
     except IntegrityError:
         session.rollback()
-        raise conflict(f"{course.name} already has an assignment {spec.slug!r}") from None
+        raise conflict(f"{course.name} already has an assignment {slug!r}") from None
+
+
+def create_assignment(
+    session: Session, course: Course, spec: AssignmentIn, templates: Mapping[str, Template] | None = None
+) -> Assignment:
+    """A course assignment from an explicit problem list or from a template of the assignments file."""
+    problems = _problems_of(spec, templates)
+    if _slug_taken(session, course, spec.slug):
+        raise conflict(f"{course.name} already has an assignment {spec.slug!r}")
+    assignment = Assignment(course_id=course.id)
+    _take(assignment, spec, problems)
+    session.add(assignment)
+    _commit(session, course, spec.slug)
+    return assignment
+
+
+def update_assignment(
+    session: Session, course: Course, slug: str, spec: AssignmentIn, templates: Mapping[str, Template] | None = None
+) -> Assignment:
+    """Everything of an assignment anew. New points count at once (a submission's score is kept
+    on its problem's own scale); a submission's late penalty stays what it was when it came."""
+    assignment = get_assignment(session, course, slug)
+    problems = _problems_of(spec, templates)
+    if spec.slug != assignment.slug and _slug_taken(session, course, spec.slug, besides=assignment.id):
+        raise conflict(f"{course.name} already has an assignment {spec.slug!r}")
+    _take(assignment, spec, problems)
+    _commit(session, course, spec.slug)
     return assignment
 
 

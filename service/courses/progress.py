@@ -21,12 +21,14 @@ from service.courses.schemas import (
     StudentProblemOut,
     SubmissionOut,
 )
+from service.courses.staff import Need, course_for, is_admin
 from service.courses.variants import assignment_variant
-from service.errors import not_found, unprocessable
+from service.errors import CourseworkError, not_found, unprocessable
 from service.schemas import PartSummary
 from service.store.models import (
     Course,
     Grading,
+    Instructor,
     Student,
 )
 
@@ -88,12 +90,27 @@ def own_submissions(
     return list(session.scalars(query.order_by(Grading.id)))
 
 
-def override(
-    session: Session, submission_id: int, score: float, comment: str, now: datetime
-) -> Grading:
+def course_submission(session: Session, instructor: Instructor, submission_id: int, need: Need) -> Grading:
+    """A stored submission, for the staff of its course whose role allows `need`; to those not
+    on its staff (and, but for site admins, for practice gradings) there is no such submission."""
     row = session.get(Grading, submission_id)
-    if row is None:
+    if row is None or (row.student_pk is None and not is_admin(instructor)):
         raise not_found(f"there is no submission {submission_id}")
+    if row.student_pk is not None:
+        try:
+            course_for(session, instructor, row.student.course_id, need)
+        except CourseworkError as refusal:
+            if refusal.status_code == 404:
+                raise not_found(f"there is no submission {submission_id}") from None
+            raise
+    return row
+
+
+def override(
+    session: Session, instructor: Instructor, submission_id: int, score: float, comment: str, now: datetime
+) -> Grading:
+    """Set a submission's score by hand (a role that grades: owner, instructor, TA)."""
+    row = course_submission(session, instructor, submission_id, Need.GRADE)
     if row.student_pk is None:
         raise unprocessable(
             f"submission {submission_id} is practice (no student, no assignment); it counts for nothing"

@@ -25,9 +25,9 @@ from service.store.models import (
 from service.tokens import INSTRUCTOR_PREFIX, STUDENT_PREFIX, new_token
 
 
-def create_instructor(session: Session, name: str, email: str) -> tuple[Instructor, str]:
+def create_instructor(session: Session, name: str, email: str, *, is_admin: bool = False) -> tuple[Instructor, str]:
     token, digest = new_token(INSTRUCTOR_PREFIX)
-    instructor = Instructor(name=name, email=email, token_hash=digest)
+    instructor = Instructor(name=name, email=email.strip(), token_hash=digest, is_admin=is_admin)
     session.add(instructor)
     session.commit()
     return instructor, token

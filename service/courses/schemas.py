@@ -31,6 +31,27 @@ class CourseOut(BaseModel):
     id: int
     name: str
     created_at: datetime
+    role: str | None = Field(None, description="your role in it: owner, instructor, ta, viewer, or admin (site admin)")
+
+
+Role = Literal["owner", "instructor", "ta", "viewer"]
+
+
+class StaffIn(BaseModel):
+    """Add an instructor (found by email) to the course's staff, or change their role."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    email: str = Field(min_length=1, max_length=320, examples=["ta@example.edu"])
+    role: Role = Field(description="owner: everything; instructor: all but staff; ta: view, override, "
+                                   "extend; viewer: read only")
+
+
+class StaffOut(BaseModel):
+    instructor_id: int
+    name: str
+    email: str
+    role: Role
+    added_at: datetime
 
 
 class RosterEntry(BaseModel):

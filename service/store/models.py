@@ -117,7 +117,33 @@ class Instructor(Base):
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex of the token
+    # A site admin sees and manages every course, as the HWCHECK_INSTRUCTOR_TOKEN holder does.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class CourseStaff(Base):
+    """One instructor's role in one course (service/courses/staff.py says what each allows)."""
+
+    __tablename__ = "course_staff"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", name="fk_course_staff_course_id_courses", ondelete="CASCADE"), index=True
+    )
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("instructors.id", name="fk_course_staff_instructor_id_instructors", ondelete="CASCADE"),
+        index=True,
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    instructor: Mapped[Instructor] = relationship(lazy="joined")
+
+    __table_args__ = (
+        UniqueConstraint("course_id", "instructor_id", name="uq_course_staff_course_instructor"),
+        CheckConstraint("role IN ('owner', 'instructor', 'ta', 'viewer')", name="ck_course_staff_role"),
+    )
 
 
 class Student(Base):
@@ -228,6 +254,8 @@ class BatchJob(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))  # queued | running | done | failed | interrupted
     course_id: Mapped[int | None] = mapped_column(Integer)
+    # Who started it (NULL: the HWCHECK_INSTRUCTOR_TOKEN holder, or a job older than staff roles).
+    created_by: Mapped[int | None] = mapped_column(Integer)
     assignment: Mapped[str | None] = mapped_column(String(50))
     input_name: Mapped[str] = mapped_column(String(200))
     rows_total: Mapped[int | None] = mapped_column(Integer)

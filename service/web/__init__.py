@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.web import instructor, student
+from service.web import assignment_pages, instructor, staff_pages, student
 from service.web.pages import render_page
 from service.web.session import CsrfError, SignInNeeded
 
@@ -24,6 +24,8 @@ def install(app: FastAPI) -> None:
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(student.router)
     app.include_router(instructor.router)
+    app.include_router(assignment_pages.router)
+    app.include_router(staff_pages.router)
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_first(request: Request, exc: SignInNeeded) -> RedirectResponse:

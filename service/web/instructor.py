@@ -17,6 +17,7 @@ from service.analytics.charts import histogram_svg, score_bins
 from service.api.clock import get_now
 from service.api.deps import SessionDep
 from service.courses import assignments, progress, roster
+from service.courses.staff import Need, allowed, course_for, make_owner, visible_courses
 from service.errors import CourseworkError
 from service.store.models import Grading
 from service.web.pages import render_page
@@ -33,7 +34,7 @@ def _error(request, instructor, error: HTTPException) -> HTMLResponse:
 @router.get("", response_class=HTMLResponse)
 def dashboard(request: Request, instructor: WebInstructor, session: SessionDep):
     return render_page(request, "instructor_home.html", instructor, title="Courses",
-                       courses=roster.list_courses(session))
+                       courses=visible_courses(session, instructor))
 
 
 @router.post("/courses", response_class=HTMLResponse)
@@ -43,32 +44,37 @@ async def create_course(request: Request, instructor: WebInstructor, session: Se
     name = str(form.get("name", "")).strip()
     if not name:
         return render_page(request, "instructor_home.html", instructor, status_code=422, title="Courses",
-                           courses=roster.list_courses(session), error="Give the course a name.")
+                           courses=visible_courses(session, instructor), error="Give the course a name.")
     try:
         course = roster.create_course(session, name[:200])
+        make_owner(session, course, instructor)
     except CourseworkError as error:
         return render_page(request, "instructor_home.html", instructor, status_code=error.status_code,
-                           title="Courses", courses=roster.list_courses(session), error=error.detail)
+                           title="Courses", courses=visible_courses(session, instructor), error=error.detail)
     return RedirectResponse(f"/instructor/courses/{course.id}", status_code=303)
 
 
-def _course_page(request, instructor, session, course, *, roster_result=None, roster_error=None, status_code=200):
+def course_page_for(request, instructor, session, course, *, roster_result=None, roster_error=None,
+                    extension=None, status_code=200):
+    """The course page; also what a roster upload or an extension (assignment_pages.py) shows."""
     submissions = progress.list_submissions(session, course)
     return render_page(
         request, "course.html", instructor, status_code=status_code, title=course.name, course=course,
         students=roster.list_students(session, course),
         assignments=assignments.list_assignments(session, course),
         recent=list(reversed(submissions))[:25], roster_result=roster_result, roster_error=roster_error,
+        can=allowed(session, instructor, course), extension=extension or {"values": {}, "errors": {}},
+        saved=request.query_params.get("saved"),
     )
 
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
 def course_page(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
     try:
-        course = roster.get_course(session, course_id)
+        course = course_for(session, instructor, course_id)
     except CourseworkError as error:
         return _error(request, instructor, error)
-    return _course_page(request, instructor, session, course)
+    return course_page_for(request, instructor, session, course)
 
 
 @router.post("/courses/{course_id}/roster", response_class=HTMLResponse)
@@ -76,7 +82,7 @@ async def upload_roster(request: Request, course_id: int, instructor: WebInstruc
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))
     try:
-        course = roster.get_course(session, course_id)
+        course = course_for(session, instructor, course_id, Need.MANAGE)
     except CourseworkError as error:
         return _error(request, instructor, error)
     upload = form.get("roster_file")
@@ -84,25 +90,25 @@ async def upload_roster(request: Request, course_id: int, instructor: WebInstruc
     if upload is not None and not isinstance(upload, str):
         raw = await upload.read(5_000_001)
         if len(raw) > 5_000_000:
-            return _course_page(request, instructor, session, course, status_code=413,
+            return course_page_for(request, instructor, session, course, status_code=413,
                                 roster_error="The roster file is larger than 5 MB.")
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return _course_page(request, instructor, session, course, status_code=422,
+            return course_page_for(request, instructor, session, course, status_code=422,
                                 roster_error="The roster file is not UTF-8 text.")
     if not text.strip():
         text = str(form.get("roster_text", ""))
     if not text.strip():
-        return _course_page(request, instructor, session, course, status_code=422,
+        return course_page_for(request, instructor, session, course, status_code=422,
                             roster_error="Choose a CSV file or paste the roster.")
     try:
         entries = roster.parse_roster_csv(text)
         outcomes = roster.import_roster(session, course, entries, rotate=form.get("rotate") == "yes")
     except CourseworkError as error:
-        return _course_page(request, instructor, session, course, status_code=error.status_code,
+        return course_page_for(request, instructor, session, course, status_code=error.status_code,
                             roster_error=error.detail)
-    return _course_page(request, instructor, session, course, roster_result=[o.out() for o in outcomes])
+    return course_page_for(request, instructor, session, course, roster_result=[o.out() for o in outcomes])
 
 
 def _normalized(value) -> str:
@@ -114,7 +120,7 @@ def _normalized(value) -> str:
 def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, instructor: WebInstructor,
                   session: SessionDep):
     try:
-        course = roster.get_course(session, course_id)
+        course = course_for(session, instructor, course_id)
         assignment, item = assignments.resolve_assignment(session, course, problem_id, slug)
     except CourseworkError as error:
         return _error(request, instructor, error)
@@ -152,7 +158,7 @@ def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, 
 def gradebook(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
     """Points per student per assignment (counted attempts, overrides and late penalties applied)."""
     try:
-        course = roster.get_course(session, course_id)
+        course = course_for(session, instructor, course_id)
     except CourseworkError as error:
         return _error(request, instructor, error)
     homework = assignments.list_assignments(session, course)
@@ -173,7 +179,7 @@ def gradebook(request: Request, course_id: int, instructor: WebInstructor, sessi
 def student_page(request: Request, course_id: int, student_id: str, instructor: WebInstructor,
                  session: SessionDep, overridden: int | None = None):
     try:
-        course = roster.get_course(session, course_id)
+        course = course_for(session, instructor, course_id)
         student = roster.get_student(session, course, student_id)
     except CourseworkError as error:
         return _error(request, instructor, error)
@@ -181,7 +187,7 @@ def student_page(request: Request, course_id: int, student_id: str, instructor: 
     return render_page(
         request, "student_detail.html", instructor, title=f"{student.name} ({student.student_id})",
         course=course, student=student, progress=progress.progress(session, student),
-        submissions=list(reversed(rows)), overridden=overridden,
+        submissions=list(reversed(rows)), overridden=overridden, can=allowed(session, instructor, course),
     )
 
 
@@ -189,8 +195,11 @@ def student_page(request: Request, course_id: int, student_id: str, instructor: 
 async def override(request: Request, submission_id: int, instructor: WebInstructor, session: SessionDep):
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))
-    row = session.get(Grading, submission_id)
-    if row is None or row.student is None:
+    try:
+        row = progress.course_submission(session, instructor, submission_id, Need.GRADE)
+    except CourseworkError as error:
+        return _error(request, instructor, error)
+    if row.student is None:
         return _error(request, instructor, HTTPException(404, f"there is no course submission {submission_id}"))
     back = f"/instructor/courses/{row.student.course_id}/students/{row.student.student_id}"
     comment = str(form.get("comment", "")).strip()[:2000]
@@ -202,7 +211,7 @@ async def override(request: Request, submission_id: int, instructor: WebInstruct
         return _error(request, instructor, HTTPException(
             422, "An override needs a score (a number from 0 to the problem's maximum) and a comment."))
     try:
-        progress.override(session, submission_id, score, comment, get_now(request))
+        progress.override(session, instructor, submission_id, score, comment, get_now(request))
     except CourseworkError as error:
         return _error(request, instructor, error)
     return RedirectResponse(f"{back}?overridden={submission_id}#submission-{submission_id}",

@@ -138,8 +138,8 @@ def test_bad_requests_are_clear_4xx(course):
     cases = {
         f"{base}/nope/analytics": 404,
         "/api/courses/999999/assignments/hw1/analytics": 404,
-        "/api/courses/0/assignments/hw1/analytics": 422,
-        "/api/courses/99999999999/assignments/hw1/analytics": 422,
+        "/api/courses/0/assignments/hw1/analytics": 404,
+        "/api/courses/99999999999/assignments/hw1/analytics": 404,
         f"{base}/hw1/analytics?format=xml": 422,
         f"{base}/{'x' * 51}/analytics": 422,
         f"{base}/hw1/analytics/histograms/receptive-field.svg": 404,

@@ -28,7 +28,7 @@ def rows(client, model):
 def test_create_and_list_courses(client, instructor):
     created = client.post("/api/courses", json={"name": "CS 182"}, headers=instructor)
     assert created.status_code == 201
-    assert set(created.json()) == {"id", "name", "created_at"}  # never the secret
+    assert set(created.json()) == {"id", "name", "created_at", "role"}  # never the secret
     assert client.get("/api/courses", headers=instructor).json() == [created.json()]
     assert client.get(f"/api/courses/{created.json()['id']}", headers=instructor).json() == created.json()
     again = client.post("/api/courses", json={"name": "CS 182"}, headers=instructor)
@@ -322,7 +322,7 @@ def test_cli_creates_instructors_courses_and_rosters(cli_env, settings, tmp_path
     assert made.exit_code == 0, made.output
     token = made.stdout.strip().splitlines()[-1]
     assert token.startswith("hwi_")
-    course = runner.invoke(cli, ["admin", "create-course", "CS 182"])
+    course = runner.invoke(cli, ["admin", "create-course", "CS 182", "--owner", "pat@example.edu"])
     assert course.exit_code == 0 and course.stdout.strip() == "course 1: CS 182"
     roster = tmp_path / "roster.csv"
     roster.write_text("student_id,name,email,section\ns-a,Ada,ada@example.edu,101\ns-b,Bo,,\n")

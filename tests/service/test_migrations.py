@@ -2,6 +2,7 @@
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from service_helpers import bearer
 from sqlalchemy import inspect
 
 from service.store.db import make_engine, migrate
@@ -54,7 +55,7 @@ def test_upgrade_from_0001_keeps_the_practice_gradings(settings, instructor):
         ])
     migrate(url)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0003"
+        assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar() == "0004"
         assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
     engine.dispose()
 
@@ -88,3 +89,54 @@ def test_downgrade_to_0001_and_back(settings):
         assert "student_pk" not in {c["name"] for c in schema.get_columns("gradings")}
     engine.dispose()
     migrate(url)
+
+
+def test_upgrade_from_0003_makes_every_instructor_an_owner_of_every_course(settings):
+    """Before 0004 every instructor could reach every course. The upgrade keeps exactly that
+    access as ownership (nobody is locked out); courses made afterwards belong to their maker.
+    A batch job of before has no creator: its course's staff still see it."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+    from fastapi.testclient import TestClient
+    from sqlalchemy import text
+
+    from service.app import create_app
+    from service.tokens import INSTRUCTOR_PREFIX, new_token
+
+    url = settings.effective_database_url
+    migrate(url, "0003")
+    engine = make_engine(url)
+    moment = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    tokens = [new_token(INSTRUCTOR_PREFIX) for _ in range(2)]
+    instructors = sa.table("instructors", sa.column("name"), sa.column("email"), sa.column("token_hash"),
+                           sa.column("created_at", sa.DateTime(timezone=True)))
+    courses = sa.table("courses", sa.column("name"), sa.column("secret"),
+                       sa.column("created_at", sa.DateTime(timezone=True)))
+    jobs = sa.table("batch_jobs", sa.column("id"), sa.column("status"), sa.column("course_id"),
+                    sa.column("input_name"), sa.column("rows_done"), sa.column("errors"),
+                    sa.column("created_at", sa.DateTime(timezone=True)))
+    with engine.begin() as connection:
+        connection.execute(instructors.insert(), [
+            {"name": name, "email": f"{name.lower()}@example.edu", "token_hash": digest, "created_at": moment}
+            for name, (_, digest) in zip(("Pat", "Sam"), tokens, strict=True)])
+        connection.execute(courses.insert(), [{"name": n, "secret": "0" * 64, "created_at": moment}
+                                              for n in ("CS 182", "CS 189")])
+        course_ids = [row[0] for row in connection.execute(text("SELECT id FROM courses ORDER BY id"))]
+        connection.execute(jobs.insert(), [{"id": "job-of-before", "status": "failed", "course_id": course_ids[0],
+                                            "input_name": "input.csv", "rows_done": 0, "errors": 0,
+                                            "created_at": moment}])
+    migrate(url)
+    engine.dispose()
+
+    with TestClient(create_app(settings)) as client:
+        for token, _ in tokens:
+            listed = client.get("/api/courses", headers=bearer(token)).json()
+            assert [(c["name"], c["role"]) for c in listed] == [("CS 182", "owner"), ("CS 189", "owner")]
+            assert client.get("/api/batch/jobs/job-of-before", headers=bearer(token)).status_code == 200
+        # After the upgrade, a new course is its maker's alone.
+        new = client.post("/api/courses", json={"name": "CS 288"}, headers=bearer(tokens[0][0])).json()
+        assert new["role"] == "owner"
+        assert client.get(f"/api/courses/{new['id']}", headers=bearer(tokens[1][0])).status_code == 404
+        staff = client.get(f"/api/courses/{course_ids[0]}/staff", headers=bearer(tokens[1][0])).json()
+        assert sorted((m["name"], m["role"]) for m in staff) == [("Pat", "owner"), ("Sam", "owner")]
