@@ -44,8 +44,8 @@ ALLOWS = {
 
 NEEDS_WORDS = {
     Need.VIEW: "viewing this course",
-    Need.GRADE: "overrides, extensions and batch jobs",
-    Need.MANAGE: "changing the roster, the assignments or regrading",
+    Need.GRADE: "a score override, an extension or a batch job",
+    Need.MANAGE: "changing the roster or the assignments, or a regrade,",
     Need.STAFF: "changing the staff",
 }
 
@@ -84,10 +84,10 @@ def course_for(session: Session, instructor: Instructor, course_id: int, need: N
     if course is None:
         raise not_found(f"there is no course {course_id}")
     if not may(role, need):
-        raise forbidden(
-            f"your role in this course is {role}: it allows {ALLOWS[role]}; {NEEDS_WORDS[need]} needs "
-            f"{' or '.join(r for r, needs in ROLES.items() if need in needs)}",
-        )
+        *some, last = [r for r, needs in ROLES.items() if need in needs]
+        roles = f"{', '.join(some)} or {last}" if some else last
+        raise forbidden(f"your role in this course is {role}: it allows {ALLOWS[role]}; {NEEDS_WORDS[need]} "
+                        f"needs {roles}")
     return course
 
 
