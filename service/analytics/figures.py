@@ -13,7 +13,6 @@ run nor the writing of analytics.json holds them all.
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from service.exports import cells
 from service.store.scratch import FLUSH, Scratch, clean
 
 BINS = 10
@@ -134,7 +134,7 @@ class Analytics:
                 open(out_dir / "sharing.csv", "w", newline="", encoding="utf-8") as f:
             head = json.dumps({"problems": problems, "error_rows": self.errors, "sharing_flags": []}, indent=2)
             report.write(head[:head.rindex("[]")] + "[")  # the same layout as json.dumps(indent=2)
-            out = csv.writer(f)
+            out = cells.writer(f)
             out.writerow(["student_id", "problem_id", "part_id", "variant", "answer", "matches_variants"])
             separator = "\n"
             for flag in self.sharing_flags():
@@ -162,7 +162,7 @@ class Analytics:
 
 def write_csv(problems: dict[str, Any], handle) -> None:
     """analytics.csv: one line per problem and part, the common wrong answers as `answer ×count; …`."""
-    out = csv.writer(handle)
+    out = cells.writer(handle)
     out.writerow(["problem_id", "part_id", "attempts", "correct", "share_correct", "common_wrong_answers"])
     for problem, entry in problems.items():
         for part, stats in entry["parts"].items():

@@ -3,7 +3,6 @@ Tokens are printed once, here, and stored only as hashes."""
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +11,8 @@ from typing import Annotated
 
 import typer
 from sqlalchemy.orm import Session
+
+from service.exports import cells
 
 admin = typer.Typer(help="Instructors, courses and rosters (tokens are shown once).", no_args_is_help=True)
 
@@ -110,7 +111,7 @@ def import_roster(
         except UnicodeDecodeError:
             raise unprocessable(f"{roster} is not UTF-8 text") from None
         outcomes = add_students(session, target, parse_roster_csv(text), rotate=rotate)
-    out = csv.writer(sys.stdout, lineterminator="\n")
+    out = cells.writer(sys.stdout, lineterminator="\n")
     out.writerow(["student_id", "name", "email", "status", "token"])
     for outcome in outcomes:
         s = outcome.student

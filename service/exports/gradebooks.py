@@ -21,7 +21,6 @@ Formats:
 
 from __future__ import annotations
 
-import csv
 import heapq
 import json
 import re
@@ -31,6 +30,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
+from service.exports import cells
 from service.store.scratch import Scratch, clean
 
 PART_COLUMNS = ["line", "student_id", "problem_id", "variant", "part_id", "status", "score", "max_score",
@@ -78,7 +78,7 @@ class Outputs:
         scratch.table("errors", "CREATE TABLE errors (student TEXT)", "INSERT INTO errors VALUES (?)")
         scratch.table("canvas", "CREATE TABLE canvas (student TEXT, canvas_id TEXT)", "INSERT INTO canvas VALUES (?, ?)")
         self.parts_file = open(out_dir / "parts.csv", "w", newline="", encoding="utf-8")
-        self.parts = csv.writer(self.parts_file)
+        self.parts = cells.writer(self.parts_file)
         self.parts.writerow(PART_COLUMNS)
         self.problems: dict[str, float] = {}  # problems seen, in order, with their max score
         self.student_count = 0  # known after finish()
@@ -165,7 +165,7 @@ class Outputs:
         names = {"totals": "totals.csv", "gradebook": "gradebook.csv", "canvas": "canvas.csv", "moodle": "moodle.csv"}
         handles = {key: open(self.dir / name, "w", newline="", encoding="utf-8") for key, name in names.items()}
         try:
-            totals, plain, canvas, moodle = (csv.writer(handles[k]) for k in ("totals", "gradebook", "canvas", "moodle"))
+            totals, plain, canvas, moodle = (cells.writer(handles[k]) for k in ("totals", "gradebook", "canvas", "moodle"))
             totals.writerow(["student_id", *[p for p, _ in problems], "total", "max_total", "errors"])
             plain.writerow(["student_id", "name", "email", "section", slug, "max_points"])
             canvas.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", f"{title} ({slug})"])
@@ -177,8 +177,8 @@ class Outputs:
                 total = points(self.total(best))
                 r = self.context.roster.get(s)
                 name, email, section = (r.name or "", r.email or "", r.section or "") if r else ("", "", "")
-                cells = [points(best[p][0] * self.scale(p, best[p][1])) if p in best else "" for p, _ in problems]
-                totals.writerow([s, *cells, total, points(possible), errors])
+                scores = [points(best[p][0] * self.scale(p, best[p][1])) if p in best else "" for p, _ in problems]
+                totals.writerow([s, *scores, total, points(possible), errors])
                 plain.writerow([s, name, email, section, total, points(possible)])
                 canvas.writerow([name or s, canvas_id or "", s, email, section, total])
                 moodle.writerow([s, email, name, total])

@@ -4,7 +4,6 @@ submissions with score overrides."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from collections import Counter, defaultdict
@@ -19,6 +18,7 @@ from service.api.deps import SessionDep
 from service.courses import assignments, progress, roster
 from service.courses.staff import Need, allowed, course_for, make_owner, visible_courses
 from service.errors import CourseworkError
+from service.exports import cells
 from service.store.models import Grading
 from service.web.pages import render_page
 from service.web.session import WebInstructor, check_csrf
@@ -163,7 +163,7 @@ def gradebook(request: Request, course_id: int, instructor: WebInstructor, sessi
         return _error(request, instructor, error)
     homework = assignments.list_assignments(session, course)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = cells.writer(out)
     writer.writerow(["student_id", "name", "section",
                      *(f"{a.slug} (of {sum(p.points for p in a.problems):g})" for a in homework), "total"])
     for student in roster.list_students(session, course):
