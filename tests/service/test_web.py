@@ -156,3 +156,68 @@ def test_histogram_counts_shares_in_ten_bins():
     assert [b.count for b in bins] == [2, 0, 0, 0, 0, 1, 0, 0, 0, 2]
     svg = str(histogram_svg(bins, "Scores <hw1>"))
     assert svg.count('class="bar"') == 10 and "Scores &lt;hw1&gt;" in svg and 'role="img"' in svg
+
+
+# --- assignments, extensions and staff from the instructor's pages -------------------------------
+
+
+def _signed_in(client, token: str) -> str:
+    """Sign in by the form; the CSRF field for this session's forms."""
+    login = client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', login.text).group(1)
+    client.post("/login", data={"token": token, "csrf_token": csrf})
+    page = client.get("/instructor")
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def test_the_assignment_form_refuses_by_field_and_keeps_what_was_typed(client, hw1):
+    course = hw1.id
+    csrf = _signed_in(client, hw1.instructor["Authorization"].removeprefix("Bearer "))
+    form = {"csrf_token": csrf, "title": "Week 2", "slug": "Week 2!", "due_at": "not a time",
+            "late_policy": "penalty", "penalty_percent": "", "attempts_allowed": "0", "counts": "best",
+            "points.receptive-field": "5"}
+    refused = client.post(f"/instructor/courses/{course}/assignments", data=form)
+    assert refused.status_code == 422
+    errors = dict(re.findall(r'<span class="field-error" id="([a-z_]+)-error">([^<]+)</span>', refused.text))
+    assert errors == {
+        "slug": "use lowercase letters, digits, - and _ only, starting with a letter or digit",
+        "due_at": "give a date and a time, such as 2027-03-01 23:59",
+        "attempts_allowed": "Input should be greater than or equal to 1",
+    }
+    assert 'value="Week 2"' in refused.text and 'value="5"' in refused.text  # nothing typed is lost
+
+    form |= {"slug": "week2", "due_at": "2099-02-01T23:59", "attempts_allowed": "3"}
+    refused = client.post(f"/instructor/courses/{course}/assignments", data=form)
+    assert dict(re.findall(r'id="([a-z_]+)-error">([^<]+)<', refused.text)) == {
+        "penalty_percent": "late_policy &#39;penalty&#39; needs penalty_per_day (a fraction, e.g. 0.1)"}
+    form |= {"penalty_percent": "10", "accept_late_until": "2099-02-03T23:59"}
+    made = client.post(f"/instructor/courses/{course}/assignments", data=form, follow_redirects=False)
+    assert made.status_code == 303 and made.headers["location"].startswith(f"/instructor/courses/{course}?saved=week2")
+    stored = {a["slug"]: a for a in client.get(f"/api/courses/{course}/assignments", headers=hw1.instructor).json()}
+    week2 = stored["week2"]
+    assert (week2["penalty_per_day"], week2["attempts_allowed"], week2["due_at"]) == (0.1, 3, "2099-02-01T23:59:00Z")
+    assert [(p["problem_id"], p["points"]) for p in week2["problems"]] == [("receptive-field", 5.0)]
+
+    # Editing: the form shows what is stored; a slug already taken is refused next to the slug.
+    edit = client.get(f"/instructor/courses/{course}/assignments/week2/edit")
+    assert 'value="2099-02-01T23:59"' in edit.text and 'value="10"' in edit.text
+    taken = client.post(f"/instructor/courses/{course}/assignments/week2", data=form | {"slug": "hw1"})
+    assert dict(re.findall(r'id="([a-z_]+)-error">([^<]+)<', taken.text)) == {
+        "slug": "CS 182 already has an assignment &#39;hw1&#39;"}
+    client.post(f"/instructor/courses/{course}/assignments/week2", data=form | {"points.receptive-field": "8"})
+    again = client.get(f"/api/courses/{course}/assignments", headers=hw1.instructor).json()
+    assert [p["points"] for a in again if a["slug"] == "week2" for p in a["problems"]] == [8.0]
+
+
+def test_an_extension_from_the_course_page(client, hw1):
+    course = hw1.id
+    csrf = _signed_in(client, hw1.instructor["Authorization"].removeprefix("Bearer "))
+    bad = client.post(f"/instructor/courses/{course}/extensions",
+                      data={"csrf_token": csrf, "assignment": "hw1", "student_id": "s-zz", "due_at": "2099-03-01T12:00"})
+    assert bad.status_code == 422
+    assert 'id="ext-student-error">there is no student &#39;s-zz&#39; in CS 182<' in bad.text
+    done = client.post(f"/instructor/courses/{course}/extensions",
+                       data={"csrf_token": csrf, "assignment": "hw1", "student_id": "s-a", "due_at": "2099-03-01T12:00"})
+    assert done.status_code == 200 and "Ada (s-a) now has until 2099-03-01 12:00 UTC for hw1." in done.text
+    progress = client.get(f"/api/courses/{course}/students/s-a/assignments", headers=hw1.instructor).json()
+    assert next(a for a in progress if a["slug"] == "hw1")["due_at"] == "2099-03-01T12:00:00Z"

@@ -94,7 +94,7 @@ def server(tmp_path_factory):
         "problems": [{"problem_id": "branch-max-network", "points": 10}]})
     assert created.status_code == 201, created.text
     tokens = {s["student_id"]: s["token"] for s in roster["students"]}
-    yield {"base": base, "api": api, "course": course["id"], "tokens": tokens}
+    yield {"base": base, "api": api, "course": course["id"], "tokens": tokens, "env": env, "cwd": tmp}
     api.close()
     process.terminate()
     process.wait(timeout=10)
@@ -252,4 +252,100 @@ def test_practice_without_javascript(browser, server, axe_source):
     page.wait_for_url("/practice/lipschitz-linear")
     check_page(page, "11-practice-problem", axe_source)
     assert not console_errors, console_errors
+    context.close()
+
+
+def _instructor_token(server, name: str, email: str) -> str:
+    """`hwcheck admin create-instructor` on the server's own database, as an operator would."""
+    made = subprocess.run([str(Path(sys.executable).parent / "hwcheck"), "admin", "create-instructor",
+                           "--name", name, "--email", email], env=server["env"], cwd=server["cwd"],
+                          capture_output=True, text=True, check=True)
+    return made.stdout.strip().splitlines()[-1]
+
+
+def _sign_in(page, token: str, next_path: str) -> None:
+    page.goto(next_path)
+    page.get_by_label("Your token").fill(token)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(next_path)
+
+
+def test_an_instructor_makes_an_assignment_a_student_submits_a_ta_overrides(browser, server, axe_source):
+    base = server["base"]
+    owner = _instructor_token(server, "Olive Owner", "olive@example.edu")
+    ta = _instructor_token(server, "Tariq TA", "tariq@example.edu")
+
+    # The owner: a new course, its roster, a TA on its staff, and an assignment from scratch.
+    context, page, console_errors = new_page(browser, base)
+    _sign_in(page, owner, "/instructor")
+    assert "CS 182" not in page.locator("main").inner_text()  # not theirs: not listed
+    page.get_by_label("Course name").fill("CS 189")
+    page.get_by_role("button", name="Create the course").click()
+    page.wait_for_url("/instructor/courses/*")
+    course_path = page.url.removeprefix(base)
+    page.get_by_label("…or paste the CSV").fill("student_id,name\ns-c,Cy Young\n")
+    page.get_by_role("button", name="Upload the roster").click()
+    student_token = page.locator("code", has_text="hws_").first.inner_text()
+    page.get_by_role("link", name="Course staff").click()
+    page.wait_for_url(f"{course_path}/staff")
+    page.get_by_label("Their email", exact=False).fill("tariq@example.edu")
+    page.get_by_label("Role").select_option("ta")
+    page.get_by_role("button", name="Save the role").click()
+    assert "Tariq TA (tariq@example.edu) is now ta." in page.get_by_role("status").inner_text()
+    assert "Olive Owner" in page.locator("#staff").inner_text()
+    check_page(page, "12-course-staff", axe_source)
+
+    page.goto(course_path)
+    page.get_by_role("link", name="New assignment").click()
+    page.wait_for_url(f"{course_path}/assignments/new")
+    page.get_by_label("Title").fill("Lipschitz warm-up")
+    page.get_by_label("Due (UTC)").fill("2099-01-01T23:59")
+    page.get_by_label("Attempts per problem", exact=False).fill("2")
+    page.get_by_label("Lipschitz constant of a linear map", exact=False).fill("10")
+    page.get_by_role("button", name="Create the assignment").click()  # no slug yet: refused, by the field
+    assert page.locator("#slug").get_attribute("aria-invalid") == "true"
+    assert page.locator("#slug-error").inner_text() != ""
+    assert page.get_by_label("Title").input_value() == "Lipschitz warm-up"  # what was typed stays
+    check_page(page, "13-assignment-form-error", axe_source)
+    assert console_errors == ["Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"]
+    console_errors.clear()  # that 422 was the refusal we asked for
+    page.get_by_label("Slug", exact=False).fill("warmup")
+    page.get_by_role("button", name="Create the assignment").click()
+    page.wait_for_url(f"{course_path}?saved=warmup*")
+    assert "Assignment warmup saved." in page.get_by_role("status").first.inner_text()
+    assert "2 attempts" in page.locator("main").inner_text()
+    check_page(page, "14-course-with-assignment", axe_source)
+    assert not console_errors, console_errors
+    context.close()
+
+    # The student sees it and submits a wrong answer.
+    context, page, console_errors = new_page(browser, base)
+    _sign_in(page, student_token, "/assignments")
+    page.get_by_role("link", name="Lipschitz constant of a linear map").click()
+    page.wait_for_url("/assignments/warmup/problems/lipschitz-linear")
+    page.get_by_label("L —", exact=False).fill("1")
+    page.get_by_role("button", name="Submit").click()
+    page.wait_for_url("**submission=*")
+    assert "Incorrect" in page.locator("#feedback-L .status").inner_text()
+    submission = page.url.split("submission=")[1].split("#")[0]
+    assert not console_errors, console_errors
+    context.close()
+
+    # The TA: sees the course, may extend and override, may not change the roster.
+    context, page, console_errors = new_page(browser, base)
+    _sign_in(page, ta, "/instructor")
+    page.get_by_role("link", name="CS 189").click()
+    assert page.get_by_role("button", name="Upload the roster").count() == 0
+    page.get_by_label("Their own deadline (UTC)").fill("2099-01-08T23:59")
+    page.get_by_role("button", name="Give the extension").click()
+    assert "Cy Young (s-c) now has until 2099-01-08 23:59 UTC for warmup." in page.get_by_role("status").inner_text()
+    page.get_by_role("link", name="Cy Young (s-c)").first.click()
+    page.get_by_label("New score", exact=False).fill("0.5")
+    page.get_by_label("Comment for the student").fill("Right method, slip in the last step")
+    page.get_by_role("button", name=f"Override submission {submission}").click()
+    assert "overridden to 0.5" in page.locator(f"#submission-{submission}").inner_text()
+    check_page(page, "15-ta-override", axe_source)
+    page.goto(f"{course_path}/assignments/new")
+    assert "your role in this course is ta" in page.locator("main").inner_text()
+    assert console_errors == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
     context.close()
