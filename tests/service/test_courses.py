@@ -372,3 +372,35 @@ def test_a_restart_loses_nothing(settings, instructor):
         assert len(client.get(f"/api/courses/{course_id}/submissions", headers=instructor).json()) == 1
         with client.app.state.sessionmaker() as session:
             assert len(session.scalars(select(Grading)).all()) == 1
+
+
+def test_cli_admins_owners_and_staff(cli_env, settings):
+    """`create-instructor --admin` sees every course; `create-course --owner` and `add-staff`
+    give roles; a role that is not one, or an email nobody has, is refused with the reason."""
+    runner = cli_env
+
+    def token_of(*args):
+        made = runner.invoke(cli, ["admin", "create-instructor", *args])
+        assert made.exit_code == 0, made.output
+        return made.stdout.strip().splitlines()[-1]
+
+    admin = token_of("--name", "Ada Admin", "--email", "admin@example.edu", "--admin")
+    olive = token_of("--name", "Olive", "--email", "olive@example.edu")
+    tariq = token_of("--name", "Tariq", "--email", "tariq@example.edu")
+    assert runner.invoke(cli, ["admin", "create-course", "CS 182", "--owner", "olive@example.edu"]).exit_code == 0
+    assert runner.invoke(cli, ["admin", "create-course", "CS 189"]).exit_code == 0  # no owner: admins only
+    added = runner.invoke(cli, ["admin", "add-staff", "CS 182", "tariq@example.edu", "--role", "ta"])
+    assert added.exit_code == 0 and added.stdout.strip() == "Tariq <tariq@example.edu> is ta of CS 182"
+    bad_role = runner.invoke(cli, ["admin", "add-staff", "CS 182", "tariq@example.edu", "--role", "dean"])
+    assert bad_role.exit_code == 1
+    assert "'dean' is not a role; the roles are owner, instructor, ta, viewer" in bad_role.stderr
+    nobody = runner.invoke(cli, ["admin", "add-staff", "CS 182", "nobody@example.edu"])
+    assert nobody.exit_code == 1 and "no instructor has the email 'nobody@example.edu'" in nobody.stderr
+
+    with TestClient(create_app(settings)) as client:
+        def listed(token):
+            return [(c["name"], c["role"]) for c in client.get("/api/courses", headers=bearer(token)).json()]
+
+        assert listed(admin) == [("CS 182", "admin"), ("CS 189", "admin")]
+        assert listed(olive) == [("CS 182", "owner")]
+        assert listed(tariq) == [("CS 182", "ta")]
