@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 
 from service.web import assignment_pages, instructor, staff_pages, student
 from service.web.pages import render_page
+from service.web.refusals import PageRefused
 from service.web.session import CsrfError, SignInNeeded
 
 STATIC = Path(__file__).parent / "static"
@@ -30,6 +31,11 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(SignInNeeded)
     async def sign_in_first(request: Request, exc: SignInNeeded) -> RedirectResponse:
         return RedirectResponse(f"/login?role={exc.role}&next={quote(exc.next_path)}", status_code=303)
+
+    @app.exception_handler(PageRefused)
+    async def page_refused(request: Request, exc: PageRefused):
+        return render_page(request, "error.html", exc.principal, status_code=exc.error.status_code,
+                           title="Not possible", message=exc.error.detail)
 
     @app.exception_handler(CsrfError)
     async def csrf_refused(request: Request, exc: CsrfError):

@@ -14,20 +14,17 @@ from problems import registry
 from service.api.deps import SessionDep
 from service.courses import assignments, deadlines, roster
 from service.courses.schemas import AssignmentIn, ExtensionIn
-from service.courses.staff import Need, course_for
+from service.courses.staff import Need
 from service.errors import CourseworkError
 from service.store.models import Assignment, Course
 from service.web.forms import field_errors, local_input, utc_moment
 from service.web.instructor import course_page_for
 from service.web.pages import render_page
-from service.web.session import WebInstructor, check_csrf
+from service.web.refusals import PageRefused, shown_as_page, staff_course
+from service.web.session import WebInstructor, checked_form
 
 router = APIRouter(prefix="/instructor/courses/{course_id}", include_in_schema=False)
 
-
-def _error(request, instructor, error: CourseworkError) -> HTMLResponse:
-    return render_page(request, "error.html", instructor, status_code=error.status_code, title="Not possible",
-                       message=error.detail)
 
 
 def _values_of(assignment: Assignment) -> dict[str, Any]:
@@ -108,12 +105,8 @@ def _read(form) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
 
 
 async def _save(request: Request, course_id: int, instructor, session, editing: str | None):
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
-    try:
-        course = course_for(session, instructor, course_id, Need.MANAGE)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
+    form = await checked_form(request)
+    course = staff_course(session, instructor, course_id, Need.MANAGE)
     values, data, errors = _read(form)
     try:
         spec = AssignmentIn.model_validate(data)
@@ -128,7 +121,7 @@ async def _save(request: Request, course_id: int, instructor, session, editing: 
                 assignments.update_assignment(session, course, editing, spec)
         except CourseworkError as error:
             if error.status_code == 404:
-                return _error(request, instructor, error)
+                raise PageRefused(error, instructor) from None
             errors["slug" if "already has" in error.detail else "problems"] = error.detail
     if errors:
         return _form_page(request, instructor, course, values, editing=editing, errors=errors, status_code=422)
@@ -139,10 +132,7 @@ async def _save(request: Request, course_id: int, instructor, session, editing: 
 @router.get("/assignments/new", response_class=HTMLResponse)
 def new_assignment(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep,
                    template: str | None = None):
-    try:
-        course = course_for(session, instructor, course_id, Need.MANAGE)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
+    course = staff_course(session, instructor, course_id, Need.MANAGE)
     return _form_page(request, instructor, course, _template_values(request, template))
 
 
@@ -153,11 +143,9 @@ async def create_assignment(request: Request, course_id: int, instructor: WebIns
 
 @router.get("/assignments/{slug}/edit", response_class=HTMLResponse)
 def edit_assignment(request: Request, course_id: int, slug: str, instructor: WebInstructor, session: SessionDep):
-    try:
-        course = course_for(session, instructor, course_id, Need.MANAGE)
+    course = staff_course(session, instructor, course_id, Need.MANAGE)
+    with shown_as_page(instructor):
         assignment = assignments.get_assignment(session, course, slug)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
     return _form_page(request, instructor, course, _values_of(assignment), editing=assignment.slug)
 
 
@@ -170,12 +158,8 @@ async def update_assignment(request: Request, course_id: int, slug: str, instruc
 @router.post("/extensions", response_class=HTMLResponse)
 async def extend(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
     """One student's own deadline for one assignment (owner, instructor or TA)."""
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
-    try:
-        course = course_for(session, instructor, course_id, Need.GRADE)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
+    form = await checked_form(request)
+    course = staff_course(session, instructor, course_id, Need.GRADE)
     values = {name: str(form.get(name, "")).strip() for name in ("assignment", "student_id", "due_at")}
     errors: dict[str, str] = {}
     try:

@@ -8,7 +8,7 @@ import io
 import json
 from collections import Counter, defaultdict
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from problems import registry
@@ -21,14 +21,10 @@ from service.errors import CourseworkError
 from service.exports import cells
 from service.store.models import Grading
 from service.web.pages import render_page
-from service.web.session import WebInstructor, check_csrf
+from service.web.refusals import refuse, shown_as_page, staff_course
+from service.web.session import WebInstructor, checked_form
 
 router = APIRouter(prefix="/instructor", include_in_schema=False)
-
-
-def _error(request, instructor, error: HTTPException) -> HTMLResponse:
-    return render_page(request, "error.html", instructor, status_code=error.status_code, title="Not possible",
-                       message=error.detail)
 
 
 @router.get("", response_class=HTMLResponse)
@@ -39,8 +35,7 @@ def dashboard(request: Request, instructor: WebInstructor, session: SessionDep):
 
 @router.post("/courses", response_class=HTMLResponse)
 async def create_course(request: Request, instructor: WebInstructor, session: SessionDep):
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
+    form = await checked_form(request)
     name = str(form.get("name", "")).strip()
     if not name:
         return render_page(request, "instructor_home.html", instructor, status_code=422, title="Courses",
@@ -70,21 +65,14 @@ def course_page_for(request, instructor, session, course, *, roster_result=None,
 
 @router.get("/courses/{course_id}", response_class=HTMLResponse)
 def course_page(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
-    try:
-        course = course_for(session, instructor, course_id)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
+    course = staff_course(session, instructor, course_id)
     return course_page_for(request, instructor, session, course)
 
 
 @router.post("/courses/{course_id}/roster", response_class=HTMLResponse)
 async def upload_roster(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
-    try:
-        course = course_for(session, instructor, course_id, Need.MANAGE)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
+    form = await checked_form(request)
+    course = staff_course(session, instructor, course_id, Need.MANAGE)
     upload = form.get("roster_file")
     text = ""
     if upload is not None and not isinstance(upload, str):
@@ -119,11 +107,9 @@ def _normalized(value) -> str:
 @router.get("/courses/{course_id}/assignments/{slug}/problems/{problem_id}", response_class=HTMLResponse)
 def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, instructor: WebInstructor,
                   session: SessionDep):
-    try:
+    with shown_as_page(instructor):
         course = course_for(session, instructor, course_id)
         assignment, item = assignments.resolve_assignment(session, course, problem_id, slug)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
     problem = registry.get(problem_id)
     rows = progress.list_submissions(session, course, problem_id=problem_id, slug=assignment.slug)
     by_student: dict[int, list[Grading]] = defaultdict(list)
@@ -157,10 +143,7 @@ def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, 
 @router.get("/courses/{course_id}/gradebook.csv")
 def gradebook(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
     """Points per student per assignment (counted attempts, overrides and late penalties applied)."""
-    try:
-        course = course_for(session, instructor, course_id)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
+    course = staff_course(session, instructor, course_id)
     homework = assignments.list_assignments(session, course)
     out = io.StringIO()
     writer = cells.writer(out)
@@ -178,11 +161,9 @@ def gradebook(request: Request, course_id: int, instructor: WebInstructor, sessi
 @router.get("/courses/{course_id}/students/{student_id}", response_class=HTMLResponse)
 def student_page(request: Request, course_id: int, student_id: str, instructor: WebInstructor,
                  session: SessionDep, overridden: int | None = None):
-    try:
+    with shown_as_page(instructor):
         course = course_for(session, instructor, course_id)
         student = roster.get_student(session, course, student_id)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
     rows = progress.list_submissions(session, course, student_id=student.student_id)
     return render_page(
         request, "student_detail.html", instructor, title=f"{student.name} ({student.student_id})",
@@ -193,14 +174,11 @@ def student_page(request: Request, course_id: int, student_id: str, instructor: 
 
 @router.post("/submissions/{submission_id}/override", response_class=HTMLResponse)
 async def override(request: Request, submission_id: int, instructor: WebInstructor, session: SessionDep):
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
-    try:
+    form = await checked_form(request)
+    with shown_as_page(instructor):
         row = progress.course_submission(session, instructor, submission_id, Need.GRADE)
-    except CourseworkError as error:
-        return _error(request, instructor, error)
     if row.student is None:
-        return _error(request, instructor, HTTPException(404, f"there is no course submission {submission_id}"))
+        raise refuse(instructor, 404, f"there is no course submission {submission_id}")
     back = f"/instructor/courses/{row.student.course_id}/students/{row.student.student_id}"
     comment = str(form.get("comment", "")).strip()[:2000]
     try:
@@ -208,11 +186,8 @@ async def override(request: Request, submission_id: int, instructor: WebInstruct
     except ValueError:
         score = float("nan")
     if not (score >= 0) or not comment:
-        return _error(request, instructor, HTTPException(
-            422, "An override needs a score (a number from 0 to the problem's maximum) and a comment."))
-    try:
+        raise refuse(instructor, 422, "An override needs a score (a number from 0 to the problem's maximum) and a comment.")
+    with shown_as_page(instructor):
         progress.override(session, instructor, submission_id, score, comment, get_now(request))
-    except CourseworkError as error:
-        return _error(request, instructor, error)
     return RedirectResponse(f"{back}?overridden={submission_id}#submission-{submission_id}",
                             status_code=303)

@@ -85,6 +85,13 @@ def check_csrf(request: Request, submitted: str | None) -> None:
                         "this form has expired (signed in or out since?); reload the page and send it again")
 
 
+async def checked_form(request: Request):
+    """The posted form, once its CSRF token is checked (a 403 page otherwise)."""
+    form = await request.form()
+    check_csrf(request, form.get("csrf_token"))
+    return form
+
+
 def web_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal | None:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:

@@ -8,10 +8,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from service.api.deps import SessionDep
 from service.courses import staff
-from service.courses.staff import ALLOWS, ROLES, Need, course_for
+from service.courses.staff import ALLOWS, ROLES, Need
 from service.errors import CourseworkError
 from service.web.pages import render_page
-from service.web.session import WebInstructor, check_csrf
+from service.web.refusals import shown_as_page, staff_course
+from service.web.session import WebInstructor, checked_form
 
 router = APIRouter(prefix="/instructor/courses/{course_id}/staff", include_in_schema=False)
 
@@ -24,29 +25,18 @@ def _page(request, instructor, session, course, *, values=None, errors=None, don
     )
 
 
-def _refused(request, instructor, error: CourseworkError) -> HTMLResponse:
-    return render_page(request, "error.html", instructor, status_code=error.status_code, title="Not possible",
-                       message=error.detail)
-
 
 @router.get("", response_class=HTMLResponse)
 def staff_page(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
-    try:
-        course = course_for(session, instructor, course_id, Need.VIEW)
-    except CourseworkError as error:
-        return _refused(request, instructor, error)
+    course = staff_course(session, instructor, course_id, Need.VIEW)
     return _page(request, instructor, session, course)
 
 
 @router.post("", response_class=HTMLResponse)
 async def set_staff(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
     """Add an instructor by email with a role, or change the role of one on the staff."""
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
-    try:
-        course = course_for(session, instructor, course_id, Need.STAFF)
-    except CourseworkError as error:
-        return _refused(request, instructor, error)
+    form = await checked_form(request)
+    course = staff_course(session, instructor, course_id, Need.STAFF)
     values = {"email": str(form.get("email", "")).strip()[:320], "role": str(form.get("role", ""))}
     errors = {}
     if not values["email"]:
@@ -67,11 +57,8 @@ async def set_staff(request: Request, course_id: int, instructor: WebInstructor,
 @router.post("/{instructor_id}/remove", response_class=HTMLResponse)
 async def remove_staff(request: Request, course_id: int, instructor_id: int, instructor: WebInstructor,
                        session: SessionDep):
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
-    try:
-        course = course_for(session, instructor, course_id, Need.STAFF)
+    await checked_form(request)
+    course = staff_course(session, instructor, course_id, Need.STAFF)
+    with shown_as_page(instructor):
         staff.remove_staff(session, course, instructor_id)
-    except CourseworkError as error:
-        return _refused(request, instructor, error)
     return RedirectResponse(f"/instructor/courses/{course.id}/staff", status_code=303)

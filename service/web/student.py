@@ -26,7 +26,7 @@ from service.web.pages import render_page
 from service.web.session import (
     WebPrincipal,
     WebStudent,
-    check_csrf,
+    checked_form,
     clear_session,
     set_session,
 )
@@ -86,8 +86,7 @@ def login_form(request: Request, principal: WebPrincipal, next: str | None = Non
 
 @router.post("/login", response_class=HTMLResponse)
 async def login(request: Request, session: SessionDep, settings: SettingsDep):
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
+    form = await checked_form(request)
     token = str(form.get("token", "")).strip()
     next_path = str(form.get("next", ""))
     principal = lookup_token(session, settings, token) if token else None
@@ -107,8 +106,7 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep):
 
 @router.post("/logout")
 async def logout(request: Request):
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
+    await checked_form(request)
     response = RedirectResponse("/", status_code=303)
     clear_session(response)
     return response
@@ -167,8 +165,7 @@ def problem_page(request: Request, slug: str, problem_id: str, student: WebStude
 @router.post("/assignments/{slug}/problems/{problem_id}", response_class=HTMLResponse)
 async def submit_problem(request: Request, slug: str, problem_id: str, student: WebStudent, session: SessionDep):
     problem = _problem_or_404(problem_id)
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
+    form = await checked_form(request)
     answers = form_answers(problem, form)
     # The same form sent twice with the same answers (a double click, a reload) counts once;
     # changed answers are a new submission.
@@ -229,8 +226,7 @@ def practice_page(request: Request, problem_id: str, principal: WebPrincipal, va
 @router.post("/practice/{problem_id}", response_class=HTMLResponse)
 async def practice_grade(request: Request, problem_id: str, principal: WebPrincipal, session: SessionDep):
     problem = _problem_or_404(problem_id)
-    form = await request.form()
-    check_csrf(request, form.get("csrf_token"))
+    form = await checked_form(request)
     variant = _practice_variant(str(form.get("variant", "default")))
     answers = form_answers(problem, form)
     result = grade_and_store(session, problem, variant, answers).to_dict()  # stored like API practice
