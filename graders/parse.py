@@ -629,6 +629,19 @@ def _check_size(text: str) -> None:
                          f"the limit is {MAX_LENGTH:,}")
     if not text.strip():
         raise ParseError("the answer is empty")
+    _check_characters(text)
+
+
+def _check_characters(text: str) -> None:
+    # An unpaired surrogate (JSON "\ud800") is no character at all: no UTF-8 text, file or
+    # database can hold it. A NUL is none a student types. Neither is shown back in the message.
+    if "\x00" in text:
+        raise ParseError("the answer holds a NUL character (U+0000); type the answer as plain text")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ParseError(f"the answer holds an unpaired surrogate (U+{ord(text[error.start]):04X}) at "
+                         f"character {error.start + 1}, which is not text; type the answer as plain text") from None
 
 
 def _check_brackets(text: str) -> None:

@@ -6,13 +6,14 @@ import gc
 from contextlib import asynccontextmanager
 from functools import cache
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from graders import budget
 from service.api import analytics as analytics_routes
 from service.api import assignments, courses, grade, health, me, preview, problems
 from service.api import jobs as batch_routes
 from service.api.errors import install_api_errors
+from service.api.readable import readable_json
 from service.courses.templates import load_assignments
 from service.ops.limits import install_limits
 from service.ops.observability import install_observability
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         summary="Grades deep-learning homework: per-part scores and feedback, at once.",
         lifespan=lifespan,
+        dependencies=[Depends(readable_json)],  # no unpaired surrogate, NUL or NaN in a request field
     )
     engine = make_engine(settings.effective_database_url)
     app.state.settings = settings

@@ -5,11 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, WithJsonSchema, create_model
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    JsonValue,
+    StrictInt,
+    WithJsonSchema,
+    create_model,
+)
 
 from problems.core import MAX_SEED, Part, Problem
 
-Seed = Annotated[int, Field(ge=0, le=MAX_SEED)]
+# Strict: JSON `true` is not seed 1, nor "5" seed 5 (a JSON number, or "default").
+Seed = Annotated[StrictInt, Field(ge=0, le=MAX_SEED)]
 VariantField = Literal["default"] | Seed
 # What responses may show: a course student's own variant is a seed above MAX_SEED (drawn from
 # the course secret), which requests never accept, so it cannot be replayed as practice.

@@ -32,6 +32,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from service.api.clock import get_now
 from service.api.deps import bearer
+from service.api.readable import refuse_unreadable
 
 # What the endpoint receives, by parameter name; DirectRoute refuses any other signature.
 PARAMETERS = ("submission", "request", "credentials", "now", "idempotency_key")
@@ -87,7 +88,9 @@ async def _json_body(request: Request) -> Any:
             message["content-type"] = content_type
             subtype = message.get_content_subtype()
             if message.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json")):
-                return json.loads(raw)
+                document = json.loads(raw)
+                refuse_unreadable(document)
+                return document
         return raw
     except json.JSONDecodeError as error:
         raise RequestValidationError(
@@ -95,7 +98,7 @@ async def _json_body(request: Request) -> Any:
               "ctx": {"error": error.msg}}],
             body=error.doc,
         ) from error
-    except HTTPException:
+    except (HTTPException, RequestValidationError):
         raise
     except Exception as error:
         raise HTTPException(400, "There was an error parsing the body") from error

@@ -3,10 +3,11 @@ overrides, a student's own progress). The answer forms of the problems stay in s
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -20,6 +21,19 @@ from service.schemas import GradeResponse, PartResultOut, PartSummary, ShownVari
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$", examples=["hw1"])]
 SchoolId = Annotated[str, Field(min_length=1, max_length=100, description="the school's student id")]
+
+
+def _in_range(moment: datetime) -> datetime:
+    # Deadlines are shifted by late days and compared with now: a year near 9999 overflowed
+    # after the row was written. Nothing a course schedules lies outside this century and the next.
+    if not (EARLIEST <= moment.astimezone(UTC) <= LATEST):
+        raise ValueError(f"give a moment between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
+    return moment
+
+
+EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
+LATEST = datetime(2199, 12, 31, 23, 59, 59, tzinfo=UTC)
+Moment = Annotated[AwareDatetime, AfterValidator(_in_range)]
 
 
 class CourseIn(BaseModel):
@@ -104,12 +118,12 @@ class AssignmentIn(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     slug: Slug
     title: str = Field(min_length=1, max_length=200)
-    due_at: AwareDatetime
+    due_at: Moment
     late_policy: Literal["hard", "penalty"] = Field(
         "hard", description="`hard`: nothing after the deadline; `penalty`: penalty_per_day off per started day late"
     )
     penalty_per_day: float = Field(0.0, ge=0, le=1, description="fraction of the score, e.g. 0.1")
-    accept_late_until: AwareDatetime | None = Field(None, description="`penalty` only: nothing accepted after it")
+    accept_late_until: Moment | None = Field(None, description="`penalty` only: nothing accepted after it")
     attempts_allowed: int | None = Field(None, ge=1, le=1000, description="per problem; null: unlimited")
     counts: Literal["best", "last"] = "best"
     randomized: bool = Field(True, description="per-student variants; false: the published numbers for everyone")
@@ -160,7 +174,7 @@ class AssignmentOut(BaseModel):
 class ExtensionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     student_id: SchoolId
-    due_at: AwareDatetime
+    due_at: Moment
 
 
 class ExtensionOut(BaseModel):

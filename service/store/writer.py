@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.sql import Executable
 
 from service.store.db import sqlite_write_lock
@@ -103,17 +103,15 @@ class Writer:
     def _write(self, batch: list[_Write]) -> None:
         try:
             outcomes = self._transaction(batch)
-        except (IntegrityError, DataError) as error:
-            if len(batch) == 1:
-                outcomes = [error]
-            else:
-                # A row the database refused; which one is not known: each on its own, so only
-                # that one fails.
-                outcomes = [self._alone(item) for item in batch]
-        except Exception as error:
+        except (OperationalError, InterfaceError) as error:
             # The database itself failed (down, unreachable, out of disk): no row would fare
             # better alone, and trying each would keep every request waiting that much longer.
             outcomes = [error] * len(batch)
+        except Exception as error:
+            # A row the database or its driver refused (a unique constraint, a value it cannot
+            # hold, text it cannot encode); which one is not known: each on its own, so only
+            # that one fails.
+            outcomes = [error] if len(batch) == 1 else [self._alone(item) for item in batch]
         for item, outcome in zip(batch, outcomes):
             _answer(item, outcome)
 

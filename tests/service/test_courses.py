@@ -353,7 +353,7 @@ def test_a_restart_loses_nothing(settings, instructor):
         token = client.post(f"/api/courses/{course_id}/roster", headers=instructor,
                             json=[{"student_id": "s-a", "name": "Ada"}]).json()["students"][0]["token"]
         client.post(f"/api/courses/{course_id}/assignments", headers=instructor, json={
-            "slug": "hw1", "title": "HW 1", "due_at": "2999-01-01T00:00:00Z",
+            "slug": "hw1", "title": "HW 1", "due_at": "2199-01-01T00:00:00Z",
             "problems": [{"problem_id": "lipschitz-linear", "points": 10}]})
         variant = client.get("/api/problems/lipschitz-linear?assignment=hw1", headers=bearer(token)).json()["variant"]
         submitted = client.post("/api/grade/lipschitz-linear", headers={**bearer(token), "Idempotency-Key": "k1"},
