@@ -168,6 +168,18 @@ def test_hostile_preview_text(server, bystander):
         assert time.perf_counter() - started < BOUND
 
 
+def test_a_preview_that_would_expand_forever_is_read_but_not_expanded(server, bystander):
+    """Issue 23: 19 anonymous characters took ~25 s of SymPy and returned 3.6 MB."""
+    for text in ["(g1+g2+g3+beta2)^64", "(g1+g2+g3+beta2)^64^1", "1/(g1+g2+g3+beta2)^-64"]:
+        started = time.perf_counter()
+        response = httpx.post(f"{server.base}/api/preview", timeout=30,
+                              json={"problem_id": "adam-bias-correction", "part_id": "v3_expr", "text": text})
+        assert response.status_code == 200, response.text[:300]
+        assert response.json()["ok"] is True and response.json()["canonical"] is None
+        assert len(response.content) < 20_000
+        assert time.perf_counter() - started < BOUND
+
+
 def test_the_server_still_answers_after_the_attack(server, bystander):
     graded = httpx.post(f"{server.base}/api/grade/lipschitz-linear", json={"answers": {"L": "3*sqrt(5)"}})
     assert graded.status_code == 200 and graded.json()["parts"][0]["status"] == "correct"
