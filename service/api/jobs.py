@@ -58,7 +58,8 @@ def job_out(request: Request, job: BatchJob) -> JobOut:
         for svg in sorted((out / "histograms").glob("*.svg")):
             files[f"histograms/{svg.name}"] = base + f"histograms/{svg.name}"
         if (out / "gradescope").is_dir():  # one per student: the URL pattern, not 500 URLs
-            files["gradescope/{student_id}/results.json"] = base + "gradescope/{student_id}/results.json"
+            files["gradescope/index.csv"] = base + "gradescope/index.csv"  # student id -> folder
+            files["gradescope/{folder}/results.json"] = base + "gradescope/{folder}/results.json"
     return JobOut(id=job.id, status=job.status, course_id=job.course_id, assignment=job.assignment,
                   input_name=job.input_name, rows_total=job.rows_total, rows_done=job.rows_done, errors=job.errors,
                   message=job.message, summary=job.summary, files=files, created_at=job.created_at,
@@ -152,7 +153,7 @@ def job_analytics(job_id: str, request: Request, session: SessionDep, instructor
 def job_file(job_id: str, name: str, request: Request, session: SessionDep, instructor: InstructorDep) -> FileResponse:
     """One output: parts.csv, totals.csv, gradebook.csv, canvas.csv, moodle.csv, analytics.json,
     analytics.csv, sharing.csv, summary.json, histograms/<problem>.svg,
-    gradescope/<student>/results.json."""
+    gradescope/index.csv, gradescope/<folder>/results.json."""
     job = batch_jobs.get_job(session, instructor, job_id)
     if job.status != "done":
         raise conflict(f"job {job_id} is {job.status}; its files come when it is done")

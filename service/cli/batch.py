@@ -35,7 +35,7 @@ def grade_batch(
                                                         "(without --course).", exists=True)] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (default: every core).")] = 0,
     chunk: Annotated[int, typer.Option(help="Rows per chunk sent to a worker.")] = 128,
-    gradescope: Annotated[bool, typer.Option(help="Also write gradescope/<student>/results.json.")] = False,
+    gradescope: Annotated[bool, typer.Option(help="Also write gradescope/<folder>/results.json per student (gradescope/index.csv: which folder).")] = False,
     analytics: Annotated[bool, typer.Option(help="Write analytics (JSON, CSV, SVG histograms).")] = True,
     quiet: Annotated[bool, typer.Option(help="No progress bar.")] = False,
 ) -> None:

@@ -21,6 +21,7 @@ Formats:
 
 from __future__ import annotations
 
+import hashlib
 import heapq
 import json
 import re
@@ -42,8 +43,18 @@ def points(value: float) -> str:
     return f"{round(value, 4):g}"
 
 
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+
+
 def safe_name(student_id: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]", "_", student_id)[:100] or "_"
+    """A folder name for a student's Gradescope results, distinct for distinct ids: a plain id
+    (letters, digits, `.`, `_`, `-`, not starting with `.`, at most 100) is its own name; any
+    other — `a/b`, `a b`, `..`, `.tests`, a long one — is its readable part, `~`, and the first
+    12 hex digits of its SHA-256 (`a_b~5f1e…`), which no plain id can be."""
+    if _PLAIN_ID.fullmatch(student_id):
+        return student_id
+    readable = re.sub(r"[^A-Za-z0-9._-]", "_", student_id).lstrip(".")[:60] or "_"
+    return f"{readable}~{hashlib.sha256(student_id.encode('utf-8', 'replace')).hexdigest()[:12]}"
 
 
 def gradescope_test(problem_id: str, part: dict[str, Any], scale: float) -> dict[str, Any]:
@@ -82,6 +93,7 @@ class Outputs:
         self.parts.writerow(PART_COLUMNS)
         self.problems: dict[str, float] = {}  # problems seen, in order, with their max score
         self.student_count = 0  # known after finish()
+        self.folders: dict[str, str] = {}  # Gradescope folder -> student id (gradescope/index.csv)
         if gradescope:
             (out_dir / "gradescope" / ".tests").mkdir(parents=True, exist_ok=True)
 
@@ -114,7 +126,9 @@ class Outputs:
     def _gradescope(self, student: str, tests: list[dict[str, Any]]) -> None:
         if not self.gradescope or not student:
             return
-        with open(self.dir / "gradescope" / ".tests" / f"{safe_name(student)}.jsonl", "a", encoding="utf-8") as f:
+        folder = safe_name(student)
+        self.folders[folder] = student
+        with open(self.dir / "gradescope" / ".tests" / f"{folder}.jsonl", "a", encoding="utf-8") as f:
             for test in tests:
                 f.write(json.dumps(test) + "\n")
 
@@ -198,4 +212,8 @@ class Outputs:
                 (target / "results.json").write_text(json.dumps(gradescope_results(tests, possible), indent=2))
                 tests_file.unlink()
             (base / ".tests").rmdir()
+            with open(base / "index.csv", "w", newline="", encoding="utf-8") as handle:
+                index = cells.writer(handle)
+                index.writerow(["student_id", "folder"])
+                index.writerows(sorted((student, folder) for folder, student in self.folders.items()))
         return files

@@ -398,3 +398,28 @@ def test_json_lone_surrogates_are_graded_not_a_crash(tmp_path):
     assert {(r["student_id"], r["part_id"], r["status"]) for r in parts} >= {("s\ufffd", "L", "invalid"), ("s2", "L", "incorrect")}
     canvas = list(csv.reader(io.StringIO((out / "canvas.csv").read_text())))
     assert [row[1:3] for row in canvas[2:]] == [["77", "s2"], ["", "s\ufffd"]]  # code point order
+
+
+def test_gradescope_folders_are_distinct_and_stay_inside(tmp_path):
+    """Issue 23, item 7: ids `a/b`, `a_b`, `a b` once shared `gradescope/a_b/`; `..` wrote to
+    out/results.json; `.tests` failed the whole job. Each id now has its own folder under
+    gradescope/, listed in index.csv, holding only that student's tests."""
+    ids = ["a/b", "a_b", "a b", "..", ".tests", "x" * 100 + "1", "x" * 100 + "2", "s1"]
+    answers = tmp_path / "answers.csv"
+    with open(answers, "w", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["student_id", "problem_id", "L"])
+        out.writerows([sid, "lipschitz-linear", "1"] for sid in ids)
+    out_dir = tmp_path / "out"
+    summary = json.loads(run_cli("grade-batch", answers, "--out", out_dir, "--workers", 1, "--gradescope", "--quiet"))
+    assert summary["rows"] == len(ids) and summary["errors"] == 0
+    index = {row["student_id"]: row["folder"] for row in read_csv(out_dir / "gradescope" / "index.csv")}
+    assert set(index) == set(ids) and len(set(index.values())) == len(ids)
+    assert index["a_b"] == "a_b" and index["s1"] == "s1"  # plain ids are their own folder
+    assert index["a/b"].startswith("a_b~") and index[".."].startswith("_~")
+    folders = {p.parent.name for p in (out_dir / "gradescope").glob("*/results.json")}
+    assert folders == set(index.values())
+    assert not (out_dir / "results.json").exists()
+    for folder in folders:
+        results = json.loads((out_dir / "gradescope" / folder / "results.json").read_text())
+        assert len(results["tests"]) == 2  # one student's two parts, nobody else's
