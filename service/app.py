@@ -15,6 +15,7 @@ from service.api import jobs as batch_routes
 from service.api.errors import install_api_errors
 from service.api.readable import readable_json
 from service.courses.templates import load_assignments
+from service.grading import set_practice_store
 from service.ops.limits import install_limits
 from service.ops.observability import install_observability
 from service.ops.security import install_security
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_web(app)  # the web pages (service/web/): student form, practice, instructor dashboard
     # Hardening: innermost first — body cap, rate limits, then security headers and CORS outside.
     budget.set_part_seconds(settings.grading_part_seconds)
+    set_practice_store(settings.practice_store)
     install_limits(app, settings)
     install_security(app, settings)
     install_api_errors(app)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +12,7 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from graders.grade import grade
+from graders.parse import MAX_LENGTH
 from graders.result import GradeResult
 from problems.core import Problem, Variant
 from service.ops.observability import record_grading
@@ -30,14 +33,53 @@ def insert_grading(session: Session, values: dict[str, Any]) -> int:
     return session.execute(INSERT_GRADING, values).scalar_one()
 
 
+# What is kept of an answer too long to be one (the language refuses text over MAX_LENGTH; a JSON
+# value this long is no catalog answer either): its first characters, its length and its hash,
+# never the megabyte itself — a practice POST of a 990,000-character answer kept all of it.
+STORED_JSON_CHARS = 10_000
+_practice_store = "summary"
+
+
+def set_practice_store(mode: str) -> None:
+    """HWCHECK_PRACTICE_STORE for this process: summary, full or none (service/settings.py)."""
+    global _practice_store
+    _practice_store = mode
+
+
+def _summary(raw: Any, text: str, start: int) -> dict[str, Any]:
+    digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
+    return {"stored": "summary", "length": len(raw) if isinstance(raw, str) else len(text),
+            "sha256": digest, **({"start": text[:start]} if start else {})}
+
+
+def stored_answers(answers: dict[str, Any], *, full: bool = True) -> dict[str, Any]:
+    """Answers as they are stored: as sent, but an over-long one as its summary (`full`), or
+    every one as its length and hash only (practice by default)."""
+    kept = {}
+    for part, raw in answers.items():
+        if isinstance(raw, str) and (len(raw) <= MAX_LENGTH and full):
+            kept[part] = raw
+            continue
+        text = raw if isinstance(raw, str) else json.dumps(raw)
+        if full and len(text) <= STORED_JSON_CHARS:
+            kept[part] = raw
+        else:
+            kept[part] = _summary(raw, text, start=100 if full else 0)
+    return kept
+
+
 def practice_row(problem: Problem, variant: Variant, answers: dict[str, Any], result: GradeResult) -> dict[str, Any]:
     # The result as the text the student is sent, made once for both (GradeResult.as_json).
-    return dict(problem_id=problem.id, variant=str(variant), answers=answers, result=JSONText(result.as_json),
+    return dict(problem_id=problem.id, variant=str(variant),
+                answers=stored_answers(answers, full=_practice_store == "full"), result=JSONText(result.as_json),
                 score=result.score, max_score=result.max_score)
 
 
 def grade_and_store(session: Session, problem: Problem, variant: Variant, answers: dict[str, Any]) -> GradeResult:
     result = grade(problem, variant, answers)
+    if _practice_store == "none":
+        record_grading(problem.id, result)
+        return result
     # The student sees a result only once it is committed: an acknowledged grading is never lost.
     with writing(session):
         insert_grading(session, practice_row(problem, variant, answers, result))
@@ -79,6 +121,7 @@ async def grade_and_keep(writer: Writer, problem: Problem, variant: Variant, ans
     """`grade_and_store` for async routes: the row goes in by the group-committing writer
     (service/store/writer.py), and the result is returned once it is committed."""
     result = await grade_soon(problem, variant, answers)
-    await writer.write(INSERT_GRADING, practice_row(problem, variant, answers, result))
+    if _practice_store != "none":
+        await writer.write(INSERT_GRADING, practice_row(problem, variant, answers, result))
     record_grading(problem.id, result)
     return result

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     """The largest body for paths under `batch_body_paths` (batch uploads)."""
     batch_body_paths: list[str] = ["/api/batch"]
     """Path prefixes that take `max_batch_body_bytes` (JSON list, e.g. '["/api/batch"]')."""
+    practice_store: Literal["summary", "full", "none"] = "summary"
+    """What an anonymous practice grading keeps: `summary` (its scores, statuses and feedback, and
+    each answer's length and SHA-256, not the text), `full` (the answers too), `none` (no row)."""
     grading_part_seconds: float = 2.0
     """Time budget for grading one part; past it the part is `invalid` ("took too long"). 0: none."""
     rate_limit_window_seconds: int = 60

@@ -32,7 +32,7 @@ from service.courses.schemas import (
 )
 from service.courses.variants import assignment_variant, variant_seed
 from service.errors import CourseworkError, closed, conflict, unprocessable
-from service.grading import INSERT_GRADING, grade_soon, insert_grading
+from service.grading import INSERT_GRADING, grade_soon, insert_grading, stored_answers
 from service.ops.observability import record_grading
 from service.store.db import writing
 from service.store.models import (
@@ -87,7 +87,7 @@ def _replay(previous: Grading, problem: Problem, slug: str | None, answers: dict
     same = (
         previous.problem_id == problem.id
         and (slug is None or previous.assignment.slug == slug)
-        and previous.answers == answers
+        and previous.answers == stored_answers(answers)
     )
     if not same:
         raise unprocessable(
@@ -207,7 +207,7 @@ def pending_submission(context: Context, problem: Problem, answers: dict[str, An
     body = StudentGradeResponse(**graded, submission=receipt).model_dump(mode="json")
     del body["submission"]["id"]  # the row's, known at the INSERT: stored_body puts it in
     row = dict(
-        problem_id=problem.id, variant=str(context.variant), answers=answers, result=graded,
+        problem_id=problem.id, variant=str(context.variant), answers=stored_answers(answers), result=graded,
         score=result.score, max_score=result.max_score, created_at=now,
         student_pk=context.student_pk, assignment_id=assignment.id, attempt=attempt,
         idempotency_key=idempotency_key, late_days=late_days, penalty=penalty, final_score=final_score,
