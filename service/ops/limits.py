@@ -149,19 +149,26 @@ class BodyLimit:
 
 
 class MemoryCounter:
-    """Fixed-window counters in this process (a worker's own view of the traffic)."""
+    """Fixed-window counters in this process (a worker's own view of the traffic). O(1) a hit:
+    a new window drops the old counts at once (only the current window counts), and past
+    MAX_KEYS clients in one window the first one seen is forgotten — it rebuilt its whole
+    table on every request once it tracked 100,000 clients, on the event loop."""
+
+    MAX_KEYS = 200_000
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.counts: dict[str, tuple[int, int]] = {}  # key -> (window, count)
+        self.window = -1
+        self.counts: dict[str, int] = {}  # key -> requests in self.window
 
     def hit(self, key: str, window: int, seconds: int) -> int:
         with self.lock:
-            if len(self.counts) > 100_000:  # drop old windows so a scan of many IPs cannot grow this forever
-                self.counts = {k: v for k, v in self.counts.items() if v[0] == window}
-            start, count = self.counts.get(key, (window, 0))
-            count = count + 1 if start == window else 1
-            self.counts[key] = (window, count)
+            if window > self.window:
+                self.window, self.counts = window, {}
+            count = self.counts.get(key, 0) + 1
+            if count == 1 and len(self.counts) >= self.MAX_KEYS:
+                del self.counts[next(iter(self.counts))]  # dicts keep insertion order: the oldest
+            self.counts[key] = count
             return count
 
 

@@ -152,3 +152,19 @@ def test_a_million_entries_in_short_rows_are_refused_before_building_them():
 
     with pytest.raises(AnswerError, match="too many entries"):
         read_value([[0] * 1000] * 1000)
+
+
+def test_the_memory_counter_touches_one_entry_a_hit_and_forgets_old_windows():
+    """Issue 23, item 5: past 100,000 clients the table was rebuilt on every request. Now a hit
+    touches one entry: counting each client of a 250,000-client window reads and writes only its
+    own key (the dict never grows past MAX_KEYS), and a new window starts empty."""
+    from service.ops.limits import MemoryCounter
+
+    counter = MemoryCounter()
+    for i in range(250_000):
+        assert counter.hit(f"ip {i}", window=7, seconds=60) == 1
+    assert len(counter.counts) == MemoryCounter.MAX_KEYS
+    assert "ip 0" not in counter.counts and counter.counts["ip 249999"] == 1  # the oldest went first
+    assert [counter.hit("ip 249999", window=7, seconds=60) for _ in range(3)] == [2, 3, 4]
+    assert counter.hit("ip 249999", window=8, seconds=60) == 1 and len(counter.counts) == 1
+    assert counter.hit("late", window=7, seconds=60) == 1  # a request of the window before counts now
