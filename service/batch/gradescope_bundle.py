@@ -119,12 +119,16 @@ def main(argv: list[str] | None = None) -> int:
     from service.settings import get_settings
 
     assignment = load_assignments(get_settings().assignments_file)[args.assignment]
+    from service.batch.inputs import TooDeep, read_json
+
     try:
-        payload = json.loads(args.answers.read_text(encoding="utf-8-sig"))
+        payload = read_json(args.answers.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
         payload = "no answers.json was submitted"
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         payload = f"answers.json is not JSON: {error}"
+    except TooDeep as error:  # a results.json that says so, never an exit with none
+        payload = f"answers.json is not answers: {error}"
     results = grade_submission(payload, assignment)
     if isinstance(payload, str):
         results["output"] = payload

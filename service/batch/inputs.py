@@ -9,9 +9,22 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from service.ops.limits import MAX_JSON_DEPTH, json_depth
 from service.store.scratch import clean
 
 RESERVED = ("student_id", "problem_id", "variant", "canvas_id")
+
+
+class TooDeep(ValueError):
+    pass
+
+
+def _json(text: str) -> Any:
+    """json.loads, but a document nested deeper than any answer is refused before the decoder
+    recurses into it (60,000 `[` were a RecursionError that stopped the whole job)."""
+    if (depth := json_depth(text.encode("utf-8", "replace"))) > MAX_JSON_DEPTH:
+        raise TooDeep(f"nested {depth} levels deep; at most {MAX_JSON_DEPTH} (a matrix is two)")
+    return json.loads(text)
 
 
 def _cell(text: str) -> Any:
@@ -22,9 +35,9 @@ def _cell(text: str) -> Any:
         return None
     if text[0] in "{[":
         try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            pass
+            return _json(text)
+        except (json.JSONDecodeError, TooDeep):
+            pass  # as typed: the grader says what is wrong with it
     return text
 
 
@@ -84,10 +97,10 @@ def _cleaned(value: Any) -> Any:
     return value
 
 
-def _loads(text: str) -> Any:
+def read_json(text: str) -> Any:
     """JSON, with lone surrogates (`"\\ud800"`, which no UTF-8 file or SQLite text can hold) made
     U+FFFD; the deep walk runs only when the text has such an escape."""
-    value = json.loads(text)
+    value = _json(text)
     return _cleaned(value) if "\\ud" in text.lower() else value
 
 
@@ -98,9 +111,12 @@ def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 continue
             where = str(number)
             try:
-                item = _loads(text)
+                item = read_json(text)
             except json.JSONDecodeError as error:
                 yield {"line": where, "error": f"not JSON: {error}"}
+                continue
+            except TooDeep as error:
+                yield {"line": where, "error": f"not an answer: {error}"}
                 continue
             if not isinstance(item, dict):
                 yield {"line": where, "error": "each line must be a JSON object"}
@@ -133,9 +149,12 @@ def submission_rows(payload: Any, student_id: str, where: str) -> Iterator[dict[
 def read_folder(path: Path) -> Iterator[dict[str, Any]]:
     for file in sorted(path.glob("*.json")):
         try:
-            payload = _loads(file.read_text(encoding="utf-8-sig"))
+            payload = read_json(file.read_text(encoding="utf-8-sig"))
         except (json.JSONDecodeError, UnicodeDecodeError) as error:
             yield {"line": file.name, "student_id": file.stem, "error": f"not JSON: {error}"}
+            continue
+        except TooDeep as error:
+            yield {"line": file.name, "student_id": file.stem, "error": f"not an answer: {error}"}
             continue
         yield from submission_rows(payload, file.stem, file.name)
 

@@ -423,3 +423,40 @@ def test_gradescope_folders_are_distinct_and_stay_inside(tmp_path):
     for folder in folders:
         results = json.loads((out_dir / "gradescope" / folder / "results.json").read_text())
         assert len(results["tests"]) == 2  # one student's two parts, nobody else's
+
+
+def test_a_deep_row_is_one_error_row_never_the_whole_job(tmp_path):
+    """Issue 23, item 6: one cell of 60,000 `[`, a 100,000-deep JSON Lines record or file failed
+    the whole job with a RecursionError. Each is now its own row; its neighbours are graded."""
+    deep_cell = tmp_path / "deep.csv"
+    deep_cell.write_text("student_id,problem_id,L\ns1,lipschitz-linear," + "[" * 60_000 + "\ns2,lipschitz-linear,1\n")
+    deep_line = tmp_path / "deep.jsonl"
+    deep_line.write_text('{"student_id": "s1", "problem_id": "lipschitz-linear", "answers": {"L": '
+                         + "[" * 100_000 + "]" * 100_000 + "}}\n"
+                         + json.dumps({"student_id": "s2", "problem_id": "lipschitz-linear", "answers": {"L": 1}}) + "\n")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "s1.json").write_text('{"lipschitz-linear": {"L": ' + "[" * 100_000 + "]" * 100_000 + "}}")
+    (folder / "s2.json").write_text(json.dumps({"lipschitz-linear": {"L": 1}}))
+    for source in (deep_cell, deep_line, folder):
+        out = tmp_path / f"out-{source.name}"
+        summary = json.loads(run_cli("grade-batch", source, "--out", out, "--workers", 1, "--quiet"))
+        parts = read_csv(out / "parts.csv")
+        graded = {(r["student_id"], r["part_id"]): r for r in parts}
+        assert graded[("s2", "L")]["status"] == "incorrect"
+        if source is deep_cell:
+            assert summary["errors"] == 0 and graded[("s1", "L")]["status"] == "invalid"
+        else:
+            assert summary["errors"] == 1
+            (error,) = [r for r in parts if r["status"] == "error"]
+            assert error["feedback"].startswith("not an answer: nested ") and "at most 32" in error["feedback"]
+
+
+def test_the_gradescope_autograder_writes_results_for_a_deep_answers_file(tmp_path):
+    from service.batch.gradescope_bundle import main
+
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"lipschitz-linear": {"L": ' + "[" * 100_000 + "]" * 100_000 + "}}")
+    assert main(["--assignment", "hw1", str(answers), str(tmp_path / "results.json")]) == 0
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert results["output"].startswith("answers.json is not answers: nested ")
