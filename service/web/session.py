@@ -70,12 +70,21 @@ class CsrfError(HTTPException):
     pass
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(url) -> tuple[str, str | None, int | None]:
+    scheme = (url.scheme or "").lower()
+    return scheme, (url.hostname or "").lower() or None, url.port or _DEFAULT_PORTS.get(scheme)
+
+
 def check_csrf(request: Request, submitted: str | None) -> None:
     """403 unless the form carried this browser's token for this session, from our own origin."""
     origin = request.headers.get("origin")
-    # Host names only (request.url is built from the Host header): a proxy such as
-    # deploy/nginx.conf passes `Host: $host`, without the port.
-    if origin and origin != "null" and urlsplit(origin).hostname != request.url.hostname:
+    # Scheme, host and port, as browsers compare origins: another port on the same host is
+    # another site. request.url is built from the Host header and, behind the proxy, from
+    # X-Forwarded-Proto (deploy/nginx.conf passes the client's own Host, port included: $http_host).
+    if origin and origin != "null" and _origin(urlsplit(origin)) != _origin(request.url):
         raise CsrfError(status.HTTP_403_FORBIDDEN, "this form was sent from another site; reload the page")
     if not request.cookies.get(CSRF_COOKIE) or not submitted:
         raise CsrfError(status.HTTP_403_FORBIDDEN,

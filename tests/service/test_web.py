@@ -221,3 +221,18 @@ def test_an_extension_from_the_course_page(client, hw1):
     assert done.status_code == 200 and "Ada (s-a) now has until 2099-03-01 12:00 UTC for hw1." in done.text
     progress = client.get(f"/api/courses/{course}/students/s-a/assignments", headers=hw1.instructor).json()
     assert next(a for a in progress if a["slug"] == "hw1")["due_at"] == "2099-03-01T12:00:00Z"
+
+
+@pytest.mark.parametrize(("origin", "status"), [
+    ("http://testserver", 303), ("http://testserver:80", 303), ("http://TESTSERVER", 303),
+    ("http://testserver:8081", 403), ("https://testserver", 403), ("http://evil.example", 403),
+])
+def test_a_form_from_another_origin_is_refused_port_and_scheme_included(client, hw1, origin, status):
+    """Issue 23, item 9: the Origin check compared host names only, so another port on the same
+    host (another site to a browser) passed."""
+    csrf = _signed_in(client, hw1.instructor["Authorization"].removeprefix("Bearer "))
+    response = client.post("/instructor/courses", data={"csrf_token": csrf, "name": f"Origin {origin}"},
+                           headers={"Origin": origin}, follow_redirects=False)
+    assert response.status_code == status
+    if status == 403:
+        assert "this form was sent from another site; reload the page" in response.text
