@@ -14,6 +14,7 @@ from service.api import assignments, courses, grade, health, me, preview, proble
 from service.api import jobs as batch_routes
 from service.api.errors import install_api_errors
 from service.api.readable import readable_json
+from service.batch import jobs as batch_jobs
 from service.courses.templates import load_assignments
 from service.grading import set_practice_store
 from service.ops.limits import install_limits
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Hardening: innermost first — body cap, rate limits, then security headers and CORS outside.
     budget.set_part_seconds(settings.grading_part_seconds)
     set_practice_store(settings.practice_store)
+    batch_jobs.set_max_running(settings.max_batch_jobs)
     install_limits(app, settings)
     install_security(app, settings)
     install_api_errors(app)

@@ -26,6 +26,15 @@ _lock = threading.Lock()
 
 ACTIVE = ("queued", "running")
 
+# How many jobs grade at once in this process; the rest wait `queued` (16 jobs at once reached
+# 35 processes and 3.1 GB). HWCHECK_MAX_BATCH_JOBS, set by create_app.
+_slots = threading.BoundedSemaphore(2)
+
+
+def set_max_running(jobs: int) -> None:
+    global _slots
+    _slots = threading.BoundedSemaphore(max(1, jobs))
+
 
 def job_dir(data_dir: Path, job_id: str) -> Path:
     return Path(data_dir) / "jobs" / job_id
@@ -71,6 +80,8 @@ def _update(make_session: sessionmaker[Session], job_id: str, **fields: Any) -> 
 
 def _run(make_session, job_id: str, input_path: Path, out_dir: Path, context: Context, workers: int,
          gradescope: bool) -> None:
+    slots = _slots
+    slots.acquire()  # queued until a slot is free
     try:
         _update(make_session, job_id, status="running")
         summary = run_batch(read_rows(input_path), out_dir, context, workers=workers, gradescope=gradescope,
@@ -81,6 +92,7 @@ def _run(make_session, job_id: str, input_path: Path, out_dir: Path, context: Co
         _update(make_session, job_id, status="failed", message=f"{type(error).__name__}: {error}"[:2000],
                 finished_at=utc_now())
     finally:
+        slots.release()
         with _lock:
             _running.pop(job_id, None)
 

@@ -460,3 +460,38 @@ def test_the_gradescope_autograder_writes_results_for_a_deep_answers_file(tmp_pa
     assert main(["--assignment", "hw1", str(answers), str(tmp_path / "results.json")]) == 0
     results = json.loads((tmp_path / "results.json").read_text())
     assert results["output"].startswith("answers.json is not answers: nested ")
+
+
+def test_jobs_beyond_the_cap_wait_queued(tmp_path, client, instructor, monkeypatch):
+    """Issue 23, item 9: every upload started its own grading at once. With
+    HWCHECK_MAX_BATCH_JOBS=1 the second job stays `queued` until the first is done."""
+    import threading
+    import time
+
+    gate, started = threading.Event(), []
+    real_run = batch_jobs.run_batch
+
+    def held_run(*args, **kwargs):
+        started.append(1)
+        gate.wait(30)
+        return real_run(*args, **kwargs)
+
+    monkeypatch.setattr(batch_jobs, "run_batch", held_run)
+    batch_jobs.set_max_running(1)
+    try:
+        body = b"student_id,problem_id,L\ns1,lipschitz-linear,1\n"
+        ids = [client.post("/api/batch/jobs", content=body, headers={**instructor, "Content-Type": "text/csv"}).json()["id"]
+               for _ in range(2)]
+        deadline = time.monotonic() + 10
+        while not started and time.monotonic() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)
+        statuses = [client.get(f"/api/batch/jobs/{i}", headers=instructor).json()["status"] for i in ids]
+        assert statuses == ["running", "queued"] and len(started) == 1
+        gate.set()
+        for job_id in ids:
+            batch_jobs.wait(job_id, 30)
+        assert [client.get(f"/api/batch/jobs/{i}", headers=instructor).json()["status"] for i in ids] == ["done", "done"]
+    finally:
+        gate.set()
+        batch_jobs.set_max_running(2)
