@@ -46,9 +46,9 @@ def set_practice_store(mode: str) -> None:
     _practice_store = mode
 
 
-def _summary(raw: Any, text: str, start: int) -> dict[str, Any]:
+def _summary(text: str, start: int) -> dict[str, Any]:
     digest = hashlib.sha256(text.encode("utf-8", "replace")).hexdigest()
-    return {"stored": "summary", "length": len(raw) if isinstance(raw, str) else len(text),
+    return {"stored": "summary", "length": len(text),
             "sha256": digest, **({"start": text[:start]} if start else {})}
 
 
@@ -57,14 +57,9 @@ def stored_answers(answers: dict[str, Any], *, full: bool = True) -> dict[str, A
     every one as its length and hash only (practice by default)."""
     kept = {}
     for part, raw in answers.items():
-        if isinstance(raw, str) and (len(raw) <= MAX_LENGTH and full):
-            kept[part] = raw
-            continue
         text = raw if isinstance(raw, str) else json.dumps(raw)
-        if full and len(text) <= STORED_JSON_CHARS:
-            kept[part] = raw
-        else:
-            kept[part] = _summary(raw, text, start=100 if full else 0)
+        limit = MAX_LENGTH if isinstance(raw, str) else STORED_JSON_CHARS
+        kept[part] = raw if full and len(text) <= limit else _summary(text, start=100 if full else 0)
     return kept
 
 

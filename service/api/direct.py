@@ -17,7 +17,6 @@ responses, so a FastAPI upgrade that changes its behaviour fails there, not in p
 
 from __future__ import annotations
 
-import email.message
 import inspect
 import json
 import typing
@@ -32,7 +31,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from service.api.clock import get_now
 from service.api.deps import bearer
-from service.api.readable import refuse_unreadable
+from service.api.readable import is_json, refuse_unreadable
 
 # What the endpoint receives, by parameter name; DirectRoute refuses any other signature.
 PARAMETERS = ("submission", "request", "credentials", "now", "idempotency_key")
@@ -82,15 +81,10 @@ async def _json_body(request: Request) -> Any:
         raw = await request.body()
         if not raw:
             return NO_BODY
-        content_type = request.headers.get("content-type")
-        if content_type:
-            message = email.message.Message()
-            message["content-type"] = content_type
-            subtype = message.get_content_subtype()
-            if message.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json")):
-                document = json.loads(raw)
-                refuse_unreadable(document)
-                return document
+        if is_json(request.headers.get("content-type")):
+            document = json.loads(raw)
+            refuse_unreadable(document)
+            return document
         return raw
     except json.JSONDecodeError as error:
         raise RequestValidationError(

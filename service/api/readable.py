@@ -6,6 +6,7 @@ answer is never a 422, and the grader calls such an answer `invalid` (graders/pa
 
 from __future__ import annotations
 
+import email.message
 import json
 import math
 from typing import Any
@@ -54,10 +55,21 @@ def refuse_unreadable(document: Any) -> None:
         raise RequestValidationError(errors[:20])
 
 
+def is_json(content_type: str | None) -> bool:
+    """application/json or application/…+json, as FastAPI decides to read a body as JSON (not
+    application/x-ndjson: a batch upload is streamed to disk, never read whole here)."""
+    if not content_type:
+        return False
+    message = email.message.Message()
+    message["content-type"] = content_type
+    subtype = message.get_content_subtype()
+    return message.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
+
+
 async def readable_json(request: Request) -> None:
     """An app-wide dependency: the JSON body of any route, checked before the route runs. (The
     grading routes read their bodies themselves and check them there: service/api/direct.py.)"""
-    if "json" not in request.headers.get("content-type", ""):
+    if not is_json(request.headers.get("content-type")):
         return
     try:
         document = json.loads(await request.body())

@@ -236,7 +236,7 @@ def _filled(value, role: str):
     return value
 
 
-def _page_headers(headers: dict[str, str], request_path: str) -> tuple[dict[str, str], str]:
+def _page_headers(headers: dict[str, str]) -> tuple[dict[str, str], str]:
     """The role's token as the session cookie, with a CSRF cookie and the form token it makes."""
     token = headers.get("Authorization", "").removeprefix("Bearer ")
     secret = "c" * 32
@@ -250,7 +250,7 @@ def test_authorization_matrix(world, kind, method, path, body, role, expected):
     url = path.format(**world["fill"])
     body = _filled(body, role)
     if kind == "page":
-        headers, csrf = _page_headers(world["headers"][role], url)
+        headers, csrf = _page_headers(world["headers"][role])
         form = {**body, "csrf_token": csrf} if method == "POST" else None
         response = client.request(method, url, headers=headers, data=form, follow_redirects=False)
     elif isinstance(body, CSV):

@@ -90,3 +90,15 @@ def test_a_far_future_extension_is_refused_and_nothing_is_written(client, instru
         "slug": "old", "title": "Old", "due_at": "1900-01-01T00:00:00Z",
         "problems": [{"problem_id": "receptive-field", "points": 1}]})
     assert early.status_code == 422
+
+
+@pytest.mark.parametrize(("content_type", "json_body"), [
+    ("application/json", True), ("application/json; charset=utf-8", True), ("application/vnd.api+json", True),
+    ("application/x-ndjson", False), ("text/csv", False), ("multipart/form-data; boundary=x", False), (None, False),
+])
+def test_only_json_bodies_are_read_at_the_edge(content_type, json_body):
+    """A batch upload (JSON Lines) is streamed to disk by its route; the edge check must not read
+    it whole first."""
+    from service.api.readable import is_json
+
+    assert is_json(content_type) is json_body
