@@ -5,12 +5,14 @@ course, by that course's staff (service/batch/jobs.py: may_see)."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
+from starlette.requests import ClientDisconnect
 
 from service.api.deps import InstructorDep, ManagedCourse, SessionDep, require_instructor
 from service.batch import jobs as batch_jobs
@@ -18,6 +20,7 @@ from service.batch.regrade import regrade_assignment
 from service.batch.run import context_for
 from service.courses.staff import Need, course_for
 from service.errors import conflict, not_found
+from service.ops.limits import BodyTooLarge
 from service.store.models import BatchJob
 
 router = APIRouter(prefix="/api/batch", tags=["batch grading (instructors)"],
@@ -25,7 +28,6 @@ router = APIRouter(prefix="/api/batch", tags=["batch grading (instructors)"],
 regrade_router = APIRouter(prefix="/api/courses", tags=["batch grading (instructors)"],
                            dependencies=[Depends(require_instructor)])
 
-MAX_UPLOAD = 512 * 1024 * 1024
 FILES = {
     "parts.csv": "text/csv", "totals.csv": "text/csv", "gradebook.csv": "text/csv", "canvas.csv": "text/csv",
     "moodle.csv": "text/csv", "analytics.json": "application/json", "analytics.csv": "text/csv",
@@ -107,14 +109,15 @@ async def create_job(
     folder = batch_jobs.job_dir(request.app.state.settings.data_dir, job_id)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"input{suffix}"
-    size, lines = 0, 0
-    with open(target, "wb") as handle:  # streamed to disk: the upload is never held in memory
-        async for block in request.stream():
-            size += len(block)
-            if size > MAX_UPLOAD:
-                raise HTTPException(status.HTTP_413_CONTENT_TOO_LARGE, f"the upload is over {MAX_UPLOAD >> 20} MiB")
-            lines += block.count(b"\n")
-            handle.write(block)
+    lines = 0
+    try:
+        with open(target, "wb") as handle:  # streamed to disk: the upload is never held in memory
+            async for block in request.stream():  # BodyLimit counts it against the batch cap
+                lines += block.count(b"\n")
+                handle.write(block)
+    except (BodyTooLarge, ClientDisconnect):
+        shutil.rmtree(folder, ignore_errors=True)  # nothing of a refused upload stays on disk
+        raise
     rows_total = max(0, lines - 1) if suffix == ".csv" else lines
     job = batch_jobs.start_job(request.app.state.sessionmaker, request.app.state.settings.data_dir, job_id,
                                target, context, workers=batch_jobs.workers_for(request.app.state),

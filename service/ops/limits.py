@@ -5,9 +5,11 @@ a body over the cap, 429 with `Retry-After` (seconds) for too many requests.
 Both are plain ASGI middleware, so a refusal costs neither a database session nor a parse:
 
 - `BodyLimit` answers 413 from `Content-Length` before reading anything, and counts the bytes of
-  a body sent without one (chunked), stopping at the cap. Paths under one of
-  `HWCHECK_BATCH_BODY_PATHS` (batch uploads) get `HWCHECK_MAX_BATCH_BODY_BYTES` instead. A JSON
-  body that is not UTF-8 is a 400 that says so, rather than a generic parse error.
+  a body sent without one (chunked), stopping at the cap. Uploads — file forms, and CSV or JSON
+  Lines under one of `HWCHECK_BATCH_BODY_PATHS` — get `HWCHECK_MAX_BATCH_BODY_BYTES` and are
+  streamed to their route, which authenticates before it reads a byte; the count then raises
+  BodyTooLarge in the route, which answers (a JSON 413, or the form's page with a message). A JSON body that is not
+  UTF-8 is a 400 that says so, rather than a generic parse error.
 - `RateLimit` counts requests in fixed windows of `HWCHECK_RATE_LIMIT_WINDOW_SECONDS`, per
   client IP and per bearer token (by the token's SHA-256, so the counter store never holds a
   token). With `HWCHECK_REDIS_URL` the counters live in Redis, shared by every worker and every
@@ -26,6 +28,8 @@ import time
 from collections.abc import Awaitable, Callable
 from itertools import accumulate
 from typing import Any
+
+from starlette.exceptions import HTTPException
 
 from service.settings import Settings
 from service.tokens import token_hash
@@ -77,32 +81,58 @@ def json_depth(body: bytes) -> int:
 # --- body size --------------------------------------------------------------------------------
 
 
+class BodyTooLarge(HTTPException):
+    """Raised from inside `receive` when a streamed upload passes its cap: the route that is
+    reading it answers 413 (and can remove what it wrote so far)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(413, detail, headers={"Connection": "close"})
+
+
+def _too_large(cap: int) -> str:
+    return (f"the request body is larger than the {_size(cap)} this route accepts; "
+            "send less (answers are at most 2,000 characters each)")
+
+
 class BodyLimit:
+    """JSON and form bodies (at most `max_bytes`) are read here whole, checked (UTF-8, nesting)
+    and replayed to the app. An upload — a body that is not JSON on a path under `batch_paths` —
+    is never buffered: the route authenticates first and then streams it to disk, and this
+    middleware only counts its bytes, so an anonymous 20 MB POST costs a 401 and no memory."""
+
     def __init__(self, app: ASGIApp, max_bytes: int, max_batch_bytes: int, batch_paths: list[str]):
         self.app = app
         self.max_bytes = max_bytes
         self.max_batch_bytes = max_batch_bytes
         self.batch_paths = tuple(batch_paths)
 
-    def cap_for(self, path: str) -> int:
-        return self.max_batch_bytes if self.batch_paths and path.startswith(self.batch_paths) else self.max_bytes
+    def is_upload(self, path: str, content_type: str) -> bool:
+        """A file form (a roster from the course page), or a CSV or JSON Lines body on a batch
+        path; JSON there (a regrade's options) is small and read whole like any other."""
+        if content_type.startswith("multipart/form-data"):
+            return True  # Starlette spools its files to disk; its other fields are capped at 1 MB
+        streamed = any(kind in content_type for kind in ("ndjson", "jsonl", "jsonlines")) or "json" not in content_type
+        return bool(self.batch_paths) and path.startswith(self.batch_paths) and streamed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        cap = self.cap_for(scope["path"])
-        too_large = (f"the request body is larger than the {_size(cap)} this route accepts; "
-                     "send less (answers are at most 2,000 characters each)")
+        content_type = (_header(scope, b"content-type") or "").lower()
+        upload = self.is_upload(scope["path"], content_type)
+        cap = self.max_batch_bytes if upload else self.max_bytes
         declared = _header(scope, b"content-length")
-        if declared is not None:
-            try:
-                if int(declared) > cap:
-                    await send_json(send, 413, too_large, {"Connection": "close"})
-                    return
-            except ValueError:
-                await send_json(send, 400, "the Content-Length header is not a number")
-                return
+        try:
+            length = int(declared) if declared is not None else 0
+        except ValueError:
+            await send_json(send, 400, "the Content-Length header is not a number")
+            return
+        if upload:  # refused by its route, once it has checked who is asking (a page for a form)
+            await self.app(scope, self.counted(receive, cap, length), send)
+            return
+        if length > cap:
+            await send_json(send, 413, _too_large(cap), {"Connection": "close"})
+            return
         # Read the whole body (at most `cap` bytes) before the app sees any of it: a refusal
         # can then still be a clean 413, and the app reads from memory.
         chunks: list[bytes] = []
@@ -114,13 +144,12 @@ class BodyLimit:
             chunk = message.get("body", b"")
             received += len(chunk)
             if received > cap:
-                await send_json(send, 413, too_large, {"Connection": "close"})
+                await send_json(send, 413, _too_large(cap), {"Connection": "close"})
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        content_type = (_header(scope, b"content-type") or "").lower()
         if body and ("json" in content_type or "text/" in content_type):
             try:
                 body.decode("utf-8")
@@ -143,6 +172,24 @@ class BodyLimit:
             return await receive()  # after the body: wait for the disconnect, as a server would
 
         await self.app(scope, replay, send)
+
+    @staticmethod
+    def counted(receive: Receive, cap: int, declared: int) -> Receive:
+        """`receive`, counting the bytes that pass; past `cap` (or at once, when Content-Length
+        says it will be) it raises BodyTooLarge to the route reading the stream."""
+        received = 0
+
+        async def counting() -> Message:
+            nonlocal received
+            if declared > cap:
+                raise BodyTooLarge(_too_large(cap))
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > cap:
+                raise BodyTooLarge(_too_large(cap))
+            return message
+
+        return counting
 
 
 # --- rate limits ------------------------------------------------------------------------------

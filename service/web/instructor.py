@@ -19,12 +19,17 @@ from service.courses import assignments, progress, roster
 from service.courses.staff import Need, allowed, course_for, make_owner, visible_courses
 from service.errors import CourseworkError
 from service.exports import cells
+from service.ops.limits import BodyTooLarge
 from service.store.models import Grading
 from service.web.pages import render_page
 from service.web.refusals import refuse, shown_as_page, staff_course
 from service.web.session import WebInstructor, checked_form
 
 router = APIRouter(prefix="/instructor", include_in_schema=False)
+
+# What the course page promises; the whole form may be up to HWCHECK_MAX_BATCH_BODY_BYTES.
+ROSTER_BYTES = 5_000_000
+ROSTER_TOO_LARGE = "The roster file is larger than 5 MB; split it and upload each part."
 
 
 @router.get("", response_class=HTMLResponse)
@@ -71,15 +76,19 @@ def course_page(request: Request, course_id: int, instructor: WebInstructor, ses
 
 @router.post("/courses/{course_id}/roster", response_class=HTMLResponse)
 async def upload_roster(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
-    form = await checked_form(request)
-    course = staff_course(session, instructor, course_id, Need.MANAGE)
+    course = staff_course(session, instructor, course_id, Need.MANAGE)  # before reading the file
+    try:
+        form = await checked_form(request)
+    except BodyTooLarge:
+        return course_page_for(request, instructor, session, course, status_code=413,
+                               roster_error=ROSTER_TOO_LARGE)
     upload = form.get("roster_file")
     text = ""
     if upload is not None and not isinstance(upload, str):
         raw = await upload.read(5_000_001)
-        if len(raw) > 5_000_000:
+        if len(raw) > ROSTER_BYTES:
             return course_page_for(request, instructor, session, course, status_code=413,
-                                roster_error="The roster file is larger than 5 MB.")
+                                   roster_error=ROSTER_TOO_LARGE)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:

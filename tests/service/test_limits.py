@@ -51,6 +51,32 @@ def test_batch_paths_have_their_own_cap(tmp_path):
                            headers={"Content-Type": "text/csv"}).status_code == 401
 
 
+def test_an_upload_is_refused_by_its_route_after_authentication(tmp_path):
+    """Issue 23: every path under /api/batch took 20 MB into memory before routing or checking a
+    token. Now an upload reaches its route unread: no token is a 401, no route a 404, and only
+    an instructor's upload over the cap is a 413 (with nothing of it left on disk)."""
+    with make_client(tmp_path, max_batch_body_bytes=10_000) as client:
+        body = b"student_id,problem_id,L\n" + b"s,lipschitz-linear,1\n" * 1000
+        assert client.post("/api/batch/jobs", content=body, headers={"Content-Type": "text/csv"}).status_code == 401
+        assert client.post("/api/batch/elsewhere", content=body,
+                           headers={"Content-Type": "text/csv"}).status_code in (401, 404)
+        refused = client.post("/api/batch/jobs", content=body,
+                              headers={"Content-Type": "text/csv", **bearer("instructor-test-token")})
+        assert refused.status_code == 413 and "larger than the 10 kB" in refused.json()["detail"]
+
+        def chunks():
+            yield body[:5000]
+            yield body[5000:]
+
+        refused = client.post("/api/batch/jobs", content=chunks(),
+                              headers={"Content-Type": "text/csv", **bearer("instructor-test-token")})
+        assert refused.status_code == 413
+        assert not any((tmp_path / "jobs").glob("*/input*")), "a refused upload left its file"
+        small = client.post("/api/batch/jobs", content=body[:2000],
+                            headers={"Content-Type": "text/csv", **bearer("instructor-test-token")})
+        assert small.status_code == 202
+
+
 def test_default_caps():
     from service.settings import Settings
 

@@ -134,6 +134,22 @@ def test_roster_upload_shows_new_tokens_once(client, hw1):
     assert bad.status_code == 422 and "needs a header row" in bad.text
 
 
+def test_a_roster_file_over_the_promised_size_is_the_page_with_a_message(client, hw1):
+    """Issue 23: a 1.5 MB roster got a raw JSON 413 although the page promises 5 MB."""
+    sign_in(client, "instructor-test-token")
+    page = client.get(f"/instructor/courses/{hw1.id}").text
+    rows = b"student_id,name\n" + b"".join(b"s-%06d,Student %d\n" % (i, i) for i in range(60_000))
+    assert 1_000_000 < len(rows) < 5_000_000
+    done = client.post(f"/instructor/courses/{hw1.id}/roster", data={"csrf_token": csrf_of(page)},
+                       files={"roster_file": ("roster.csv", rows, "text/csv")})
+    assert done.status_code == 200 and "s-059999" in done.text
+    huge = b"student_id,name\n" + b"s-1,Ada\n" * 700_000
+    refused = client.post(f"/instructor/courses/{hw1.id}/roster", data={"csrf_token": csrf_of(page)},
+                          files={"roster_file": ("roster.csv", huge, "text/csv")})
+    assert refused.status_code == 413 and "text/html" in refused.headers["content-type"]
+    assert "The roster file is larger than 5 MB; split it" in refused.text
+
+
 def test_practice_needs_no_sign_in(client):
     page = client.get("/practice/lipschitz-linear")
     assert page.status_code == 200 and "<math" in page.text and "cdn" not in page.text.lower()
