@@ -37,6 +37,12 @@ class Settings(BaseSettings):
     """The largest body for paths under `batch_body_paths` (batch uploads)."""
     batch_body_paths: list[str] = ["/api/batch"]
     """Path prefixes that take `max_batch_body_bytes` (JSON list, e.g. '["/api/batch"]')."""
+    max_header_bytes: int = 65_536
+    """The largest request head (request line and headers); 431 beyond it (service/ops/http_protocol.py)."""
+    header_timeout_seconds: float = 10.0
+    """How long a client may take to send a request's headers; 408 and closed beyond it."""
+    body_timeout_seconds: float = 30.0
+    """How long a request body may stall between two chunks before the connection is closed."""
     practice_store: Literal["summary", "full", "none"] = "summary"
     """What an anonymous practice grading keeps: `summary` (its scores, statuses and feedback, and
     each answer's length and SHA-256, not the text), `full` (the answers too), `none` (no row)."""

@@ -52,9 +52,15 @@ def serve(
 def uvicorn_options(settings) -> dict:
     """How uvicorn runs the app (also read by bench/http_app.py, so the benchmark serves the
     app exactly as `hwcheck serve` does)."""
+    from service.ops import http_protocol
     from service.ops.observability import logging_config
 
+    # The protocol is built by uvicorn in each worker, so it reads its limits from the environment.
+    os.environ[http_protocol.MAX_HEAD_BYTES] = str(settings.max_header_bytes)
+    os.environ[http_protocol.HEAD_SECONDS] = str(settings.header_timeout_seconds)
+    os.environ[http_protocol.BODY_SECONDS] = str(settings.body_timeout_seconds)
     return dict(
+        http="service.ops.http_protocol:GuardedHttpTools",  # head size and read timeouts
         # Operations (service/ops/observability.py): JSON logs with request ids, our own access line,
         # in-flight gradings finish on SIGTERM, client addresses from the trusted proxy.
         log_config=logging_config(settings),
