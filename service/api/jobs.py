@@ -130,20 +130,20 @@ async def create_job(
 @router.get("/jobs", response_model=list[JobOut])
 def list_jobs(request: Request, session: SessionDep, instructor: InstructorDep) -> list[JobOut]:
     """Your jobs and those of your courses."""
-    return [job_out(request, j) for j in batch_jobs.list_jobs(session, instructor)]
+    return [job_out(request, j) for j in batch_jobs.list_jobs(session, instructor, request.app.state.settings.data_dir)]
 
 
 @router.get("/jobs/{job_id}", response_model=JobOut)
 def show_job(job_id: str, request: Request, session: SessionDep, instructor: InstructorDep) -> JobOut:
     """Status and progress (`rows_done` of `rows_total`); `files` once it is done."""
-    return job_out(request, batch_jobs.get_job(session, instructor, job_id))
+    return job_out(request, batch_jobs.get_job(session, instructor, job_id, request.app.state.settings.data_dir))
 
 
 @router.get("/jobs/{job_id}/analytics", response_class=FileResponse,
             responses={200: {"content": {"application/json": {}}}})
 def job_analytics(job_id: str, request: Request, session: SessionDep, instructor: InstructorDep) -> FileResponse:
     """analytics.json, sent from the file (it may list many sharing flags: never loaded here)."""
-    job = batch_jobs.get_job(session, instructor, job_id)
+    job = batch_jobs.get_job(session, instructor, job_id, request.app.state.settings.data_dir)
     if job.status != "done":
         raise conflict(f"job {job_id} is {job.status}; analytics come when it is done")
     out = batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out"
@@ -157,7 +157,7 @@ def job_file(job_id: str, name: str, request: Request, session: SessionDep, inst
     """One output: parts.csv, totals.csv, gradebook.csv, canvas.csv, moodle.csv, analytics.json,
     analytics.csv, sharing.csv, summary.json, histograms/<problem>.svg,
     gradescope/index.csv, gradescope/<folder>/results.json."""
-    job = batch_jobs.get_job(session, instructor, job_id)
+    job = batch_jobs.get_job(session, instructor, job_id, request.app.state.settings.data_dir)
     if job.status != "done":
         raise conflict(f"job {job_id} is {job.status}; its files come when it is done")
     out = (batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out").resolve()

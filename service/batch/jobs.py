@@ -1,13 +1,17 @@
 """Batch grading jobs of the API: the upload is streamed to a file, a `batch_jobs` row records
 the job, and a background thread runs service/batch/run.py on it (the grading itself in worker
 processes) and writes the progress to the row. Outputs are files under
-`<data_dir>/jobs/<job id>/out`. A job's record outlives the server; one that was running when
-the server stopped is reported `interrupted` (no thread of this process is running it)."""
+`<data_dir>/jobs/<job id>/out`. A job's record outlives the server. The process running a job
+stamps its heartbeat every HEARTBEAT_SECONDS; a job whose heartbeat is older than STALE_SECONDS
+(and that no thread of this process runs) lost its process and is reported `interrupted`, and
+its partial files are removed — another worker or replica of a live server sees it running."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import threading
+from datetime import timedelta
 import uuid
 from pathlib import Path
 from typing import Any
@@ -25,6 +29,8 @@ _running: dict[str, threading.Thread] = {}
 _lock = threading.Lock()
 
 ACTIVE = ("queued", "running")
+HEARTBEAT_SECONDS = 5.0
+STALE_SECONDS = 30.0
 
 # How many jobs grade at once in this process; the rest wait `queued` (16 jobs at once reached
 # 35 processes and 3.1 GB). HWCHECK_MAX_BATCH_JOBS, set by create_app.
@@ -81,6 +87,9 @@ def _update(make_session: sessionmaker[Session], job_id: str, **fields: Any) -> 
 def _run(make_session, job_id: str, input_path: Path, out_dir: Path, context: Context, workers: int,
          gradescope: bool) -> None:
     slots = _slots
+    beating = threading.Event()
+    threading.Thread(target=_heartbeat, args=(make_session, job_id, beating), daemon=True,
+                     name=f"batch-{job_id}-heartbeat").start()
     slots.acquire()  # queued until a slot is free
     try:
         _update(make_session, job_id, status="running")
@@ -92,22 +101,36 @@ def _run(make_session, job_id: str, input_path: Path, out_dir: Path, context: Co
         _update(make_session, job_id, status="failed", message=f"{type(error).__name__}: {error}"[:2000],
                 finished_at=utc_now())
     finally:
+        beating.set()
         slots.release()
         with _lock:
             _running.pop(job_id, None)
 
 
-def refreshed(session: Session, job: BatchJob) -> BatchJob:
-    """The job, marked `interrupted` if it is active but no thread here runs it (a restart)."""
+def _heartbeat(make_session, job_id: str, done: threading.Event) -> None:
+    while True:
+        try:
+            _update(make_session, job_id, heartbeat_at=utc_now())
+        except Exception:  # noqa: BLE001 — a missed beat is retried; STALE_SECONDS allows several
+            pass
+        if done.wait(HEARTBEAT_SECONDS):
+            return
+
+
+def refreshed(session: Session, job: BatchJob, data_dir: Path) -> BatchJob:
+    """The job, marked `interrupted` if it is active, no thread here runs it, and its heartbeat
+    has stopped (its process died: a restart, kill -9, a crashed replica)."""
     with _lock:
         alive = job.id in _running
     if job.status in ACTIVE and not alive:
-        session.refresh(job)  # it may have finished a moment ago
-        if job.status in ACTIVE:
+        session.refresh(job)  # it may have finished, or beaten, a moment ago
+        beat = job.heartbeat_at or job.created_at
+        if job.status in ACTIVE and utc_now() - beat > timedelta(seconds=STALE_SECONDS):
             job.status = "interrupted"
-            job.message = "the server stopped while this job ran; upload the file again"
+            job.message = "the server stopped while this job ran; its partial files are removed: upload the file again"
             job.finished_at = utc_now()
             session.commit()
+            shutil.rmtree(job_dir(data_dir, job.id), ignore_errors=True)
     return job
 
 
@@ -119,17 +142,17 @@ def may_see(session: Session, instructor: Instructor, job: BatchJob) -> bool:
     return job.course_id is not None and may(role_in(session, instructor, job.course_id), Need.VIEW)
 
 
-def get_job(session: Session, instructor: Instructor, job_id: str) -> BatchJob:
+def get_job(session: Session, instructor: Instructor, job_id: str, data_dir: Path) -> BatchJob:
     """The job, if this instructor may see it; to anyone else it does not exist."""
     job = session.get(BatchJob, job_id)
     if job is None or not may_see(session, instructor, job):
         raise not_found(f"there is no batch job {job_id[:40]!r}")
-    return refreshed(session, job)
+    return refreshed(session, job, data_dir)
 
 
-def list_jobs(session: Session, instructor: Instructor) -> list[BatchJob]:
+def list_jobs(session: Session, instructor: Instructor, data_dir: Path) -> list[BatchJob]:
     jobs = session.scalars(select(BatchJob).order_by(BatchJob.created_at))
-    return [refreshed(session, j) for j in jobs if may_see(session, instructor, j)]
+    return [refreshed(session, j, data_dir) for j in jobs if may_see(session, instructor, j)]
 
 
 def wait(job_id: str, timeout: float | None = None) -> None:

@@ -265,3 +265,5 @@ class BatchJob(Base):
     summary: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Stamped every HEARTBEAT_SECONDS by the process running it (service/batch/jobs.py).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -309,15 +309,29 @@ def test_api_jobs_need_an_instructor_and_a_known_format(client, instructor, cour
     assert client.get("/api/batch/jobs/nope", headers=instructor).status_code == 404
 
 
-def test_a_job_running_when_the_server_stopped_is_reported_interrupted(client, instructor):
-    from service.store.models import BatchJob
+def test_a_job_whose_process_died_is_interrupted_and_its_partial_files_removed(client, instructor):
+    from datetime import timedelta
 
+    from service.batch.jobs import STALE_SECONDS, job_dir
+    from service.store.models import BatchJob, utc_now
+
+    long_ago = utc_now() - timedelta(seconds=STALE_SECONDS + 1)
     with client.app.state.sessionmaker() as session:
-        session.add(BatchJob(id="job-1", status="running", input_name="input.csv", rows_done=10, errors=0))
+        session.add(BatchJob(id="job-1", status="running", input_name="input.csv", rows_done=10, errors=0,
+                             heartbeat_at=long_ago))
+        # Running in another worker or replica: its heartbeat is fresh, so it is no one's to end.
+        session.add(BatchJob(id="job-2", status="running", input_name="input.csv", rows_done=3, errors=0,
+                             heartbeat_at=utc_now()))
         session.commit()
+    partial = job_dir(client.app.state.settings.data_dir, "job-1") / "out" / "parts.csv"
+    partial.parent.mkdir(parents=True)
+    partial.write_text("student_id,problem_id\n")
     job = client.get("/api/batch/jobs/job-1", headers=instructor).json()
     assert job["status"] == "interrupted" and job["rows_done"] == 10
-    assert [j["id"] for j in client.get("/api/batch/jobs", headers=instructor).json()] == ["job-1"]
+    assert "partial files are removed" in job["message"]
+    assert not partial.parent.parent.exists()
+    assert client.get("/api/batch/jobs/job-2", headers=instructor).json()["status"] == "running"
+    assert [j["id"] for j in client.get("/api/batch/jobs", headers=instructor).json()] == ["job-1", "job-2"]
 
 
 def test_unreadable_csv_lines_are_error_rows_too(tmp_path):
