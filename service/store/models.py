@@ -267,3 +267,15 @@ class BatchJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Stamped every HEARTBEAT_SECONDS by the process running it (service/batch/jobs.py).
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class WebSession(Base):
+    """A signed-in browser (service/web/session.py): the cookie holds a random id, this row its
+    SHA-256 and the SHA-256 of the token it signed in with — so a replaced token ends it."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

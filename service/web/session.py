@@ -1,9 +1,10 @@
 """Who is signed in to the web pages, and CSRF protection of their forms.
 
-- The session cookie `hwcheck_session` holds the person's own bearer token (student or
-  instructor): HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it),
-  Secure when the page came over HTTPS, Path=/. Only the token's SHA-256 is in the database,
-  as for the API. Signing out deletes the cookie.
+- The session cookie `hwcheck_session` holds a random session id, never the person's token:
+  HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure when
+  the page came over HTTPS, Path=/. The database keeps the id's SHA-256 and the SHA-256 of the
+  token signed in with (`web_sessions`). Signing out deletes the row, so a copied cookie is
+  worthless afterwards; a session also ends after SESSION_MAX_AGE, or when its token is replaced.
 - CSRF: a random secret in the cookie `hwcheck_csrf` (also HttpOnly, SameSite=Strict), and in
   every form a hidden `csrf_token` = HMAC-SHA256(that secret, the session cookie's value). A
   post is accepted only when the field matches — a page on another site can neither read the
@@ -15,30 +16,62 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 from typing import Annotated
 from urllib.parse import urlsplit
 
 from fastapi import Depends, HTTPException, Request, Response, status
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
 
 from service.api.deps import SessionDep, SettingsDep
-from service.courses.principals import Principal, lookup_token
-from service.store.models import Instructor, Student
+from service.courses.principals import Principal, principal_by_hash
+from service.settings import Settings
+from service.store.models import Instructor, Student, WebSession, utc_now
+from service.tokens import token_hash
 
 SESSION_COOKIE = "hwcheck_session"
 CSRF_COOKIE = "hwcheck_csrf"
 SESSION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks; the token itself does not expire
+SESSION_PREFIX = "hwsess_"
 
 
 def _secure(request: Request) -> bool:
     return request.url.scheme == "https"
 
 
-def set_session(response: Response, request: Request, token: str) -> None:
-    response.set_cookie(SESSION_COOKIE, token, max_age=SESSION_MAX_AGE, httponly=True,
+def open_session(session: Session, token: str) -> str:
+    """A new signed-in session for the holder of `token` (already checked): the cookie's value."""
+    value = SESSION_PREFIX + secrets.token_urlsafe(32)
+    now = utc_now()
+    session.execute(delete(WebSession).where(WebSession.expires_at < now))  # keeps the table small
+    session.add(WebSession(id_hash=token_hash(value), token_hash=token_hash(token), created_at=now,
+                           expires_at=now + timedelta(seconds=SESSION_MAX_AGE)))
+    session.commit()
+    return value
+
+
+def session_principal(session: Session, settings: Settings, value: str) -> Principal | None:
+    """Who is signed in with this cookie, or None (unknown, signed out, expired, token replaced)."""
+    if not value.startswith(SESSION_PREFIX) or len(value) > 100:
+        return None
+    row = session.get(WebSession, token_hash(value))
+    if row is None or row.expires_at < utc_now():
+        return None
+    return principal_by_hash(session, settings, row.token_hash)
+
+
+def set_session(response: Response, request: Request, value: str) -> None:
+    response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_MAX_AGE, httponly=True,
                         samesite="strict", secure=_secure(request), path="/")
 
 
-def clear_session(response: Response) -> None:
+def close_session(session: Session, request: Request, response: Response) -> None:
+    """Sign out: the server forgets the session (a copy of the cookie no longer works)."""
+    value = request.cookies.get(SESSION_COOKIE)
+    if value:
+        session.execute(delete(WebSession).where(WebSession.id_hash == token_hash(value)))
+        session.commit()
     response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="strict")
 
 
@@ -102,10 +135,10 @@ async def checked_form(request: Request):
 
 
 def web_principal(request: Request, session: SessionDep, settings: SettingsDep) -> Principal | None:
-    token = request.cookies.get(SESSION_COOKIE)
-    if not token:
+    value = request.cookies.get(SESSION_COOKIE)
+    if not value:
         return None
-    return lookup_token(session, settings, token)
+    return session_principal(session, settings, value)
 
 
 WebPrincipal = Annotated[Principal | None, Depends(web_principal)]

@@ -27,7 +27,8 @@ from service.web.session import (
     WebPrincipal,
     WebStudent,
     checked_form,
-    clear_session,
+    close_session,
+    open_session,
     set_session,
 )
 
@@ -100,15 +101,15 @@ async def login(request: Request, session: SessionDep, settings: SettingsDep):
     if isinstance(principal, Student) and target.startswith("/instructor"):
         target = default
     response = RedirectResponse(target, status_code=303)
-    set_session(response, request, token)
+    set_session(response, request, open_session(session, token))
     return response
 
 
 @router.post("/logout")
-async def logout(request: Request):
+async def logout(request: Request, session: SessionDep):
     await checked_form(request)
     response = RedirectResponse("/", status_code=303)
-    clear_session(response)
+    close_session(session, request, response)
     return response
 
 

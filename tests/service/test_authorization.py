@@ -21,7 +21,7 @@ from problems import registry
 from problems.core import reference, to_json
 from service.app import create_app
 from service.batch import jobs as batch_jobs
-from service.web.session import CSRF_COOKIE, SESSION_COOKIE
+from service.web.session import CSRF_COOKIE, SESSION_COOKIE, open_session
 
 ADMIN_TOKEN = "instructor-token-of-the-matrix"
 ROLES = ("anonymous", "student_a", "student_b", "student_c", "owner_1", "owner_2", "ta_1", "viewer_1",
@@ -236,12 +236,17 @@ def _filled(value, role: str):
     return value
 
 
-def _page_headers(headers: dict[str, str]) -> tuple[dict[str, str], str]:
-    """The role's token as the session cookie, with a CSRF cookie and the form token it makes."""
+def _page_headers(client, headers: dict[str, str]) -> tuple[dict[str, str], str]:
+    """A session signed in with the role's token as the cookie, with a CSRF cookie and the form
+    token it makes."""
     token = headers.get("Authorization", "").removeprefix("Bearer ")
+    value = ""
+    if token:
+        with client.app.state.sessionmaker() as session:
+            value = open_session(session, token)
     secret = "c" * 32
-    cookie = f"{CSRF_COOKIE}={secret}" + (f"; {SESSION_COOKIE}={token}" if token else "")
-    return {"Cookie": cookie}, hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+    cookie = f"{CSRF_COOKIE}={secret}" + (f"; {SESSION_COOKIE}={value}" if value else "")
+    return {"Cookie": cookie}, hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()
 
 
 @pytest.mark.parametrize(("kind", "method", "path", "body", "role", "expected"), CELLS)
@@ -250,7 +255,7 @@ def test_authorization_matrix(world, kind, method, path, body, role, expected):
     url = path.format(**world["fill"])
     body = _filled(body, role)
     if kind == "page":
-        headers, csrf = _page_headers(world["headers"][role])
+        headers, csrf = _page_headers(client, world["headers"][role])
         form = {**body, "csrf_token": csrf} if method == "POST" else None
         response = client.request(method, url, headers=headers, data=form, follow_redirects=False)
     elif isinstance(body, CSV):

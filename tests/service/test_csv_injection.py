@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from bench import classgen
 from service.cli.main import app as cli
 from service.exports.cells import neutral
+from service.web.session import open_session
 
 # OWASP's CSV-injection examples, and the same with the leading tab and carriage return.
 PAYLOADS = [
@@ -129,7 +130,9 @@ def test_course_csvs_and_the_cli_roster_neutralise_too(tmp_path, client, instruc
     # The common wrong answers, normalised: "-1.5 ×7" is text that begins with "-".
     assert _cells(analytics.text)[1][5] == f"'-1.5 ×{len(PAYLOADS)}"
 
-    client.cookies.set("hwcheck_session", instructor["Authorization"].removeprefix("Bearer "))
+    with client.app.state.sessionmaker() as session:
+        signed_in = open_session(session, instructor["Authorization"].removeprefix("Bearer "))
+    client.cookies.set("hwcheck_session", signed_in)
     gradebook = client.get(f"/instructor/courses/{course}/gradebook.csv")
     client.cookies.clear()
     assert gradebook.status_code == 200

@@ -50,6 +50,34 @@ def test_sign_in_sets_an_httponly_strict_cookie_and_sign_out_clears_it(client, h
     assert client.get("/assignments", follow_redirects=False).status_code == 303
 
 
+def test_the_cookie_is_a_session_id_that_signing_out_revokes(client, hw1):
+    """Issue 23: the cookie held the raw long-lived token, and signing out only deleted it."""
+
+    def signed_in_as(value: str) -> bool:
+        client.cookies.clear()
+        return client.get("/assignments", headers={"Cookie": f"hwcheck_session={value}"},
+                          follow_redirects=False).status_code == 200
+
+    def fresh_session() -> str:
+        client.cookies.clear()
+        sign_in(client, hw1.tokens["s-a"])
+        return client.cookies["hwcheck_session"]
+
+    copied = fresh_session()
+    assert copied.startswith("hwsess_") and hw1.tokens["s-a"] not in copied
+    assert client.get("/api/me", headers={"Authorization": f"Bearer {copied}"}).status_code == 401
+    page = client.get("/assignments")
+    client.post("/logout", data={"csrf_token": csrf_of(page.text)}, follow_redirects=False)
+    assert not signed_in_as(copied)  # a copy kept from before signing out is worthless
+    # Two browsers: each its own session; a replaced token ends both.
+    first, second = fresh_session(), fresh_session()
+    assert first != second and signed_in_as(first) and signed_in_as(second)
+    rotated = hw1.client.post(f"/api/courses/{hw1.id}/roster?rotate=true",
+                              json=[{"student_id": "s-a", "name": "Ada"}], headers=hw1.instructor)
+    assert rotated.status_code == 200
+    assert not signed_in_as(first) and not signed_in_as(second)
+
+
 def test_a_wrong_token_is_refused_with_a_message(client, hw1):
     response = sign_in(client, "hws_nobody")
     assert response.status_code == 401 and "not valid" in response.text
