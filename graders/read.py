@@ -8,6 +8,7 @@ ragged JSON list and a ragged MATLAB literal get the same message.
 from __future__ import annotations
 
 import math
+import sys
 from typing import Any
 
 import numpy as np
@@ -55,6 +56,8 @@ def to_tree(raw: Any, depth: int = 0) -> tree.Node:
         _check_entries(raw)
     if isinstance(raw, bool):
         raise AnswerError(f"expected a number, got {str(raw).lower()}")
+    if isinstance(raw, int) and abs(raw) > sys.float_info.max:  # JSON allows 10^400; floats do not
+        raise AnswerError("the number is too large to evaluate (beyond ±1.8e308); give a finite number")
     if isinstance(raw, (int, float)):
         if not math.isfinite(raw):
             raise AnswerError("NaN and infinities are not answers; give a finite number")

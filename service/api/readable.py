@@ -1,31 +1,18 @@
-"""Text at the edge: a request's JSON holds only what can be stored and sent back. JSON can spell
-an unpaired surrogate (`"\\ud800"`), which no UTF-8 text, file or database can hold, and Python's
-reader takes `NaN` and `Infinity`, which are not JSON numbers; PostgreSQL refuses a NUL in text.
-Any of them in a request field is a 422 naming the field. Answers are the one exception: an
-answer is never a 422, and the grader calls such an answer `invalid` (graders/parse.py)."""
+"""Text at the edge: a request's path, query and JSON hold only what can be stored and sent back
+(service/text.py says what cannot). Any of it in a request field is a 422 naming the field.
+Answers are the one exception: an answer is never a 422, and the grader calls such an answer
+`invalid` (graders/parse.py)."""
 
 from __future__ import annotations
 
 import email.message
 import json
-import math
 from typing import Any
 
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 
-
-def _why(value: Any) -> str | None:
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN and infinities are not JSON numbers; give a finite number"
-    if isinstance(value, str):
-        if "\x00" in value:
-            return "a NUL character (U+0000) is not allowed in text"
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError as error:
-            return f"an unpaired surrogate (U+{ord(value[error.start]):04X}) is not text"
-    return None
+from service.text import unreadable_reason
 
 
 def _is_answer(loc: tuple) -> bool:
@@ -39,13 +26,13 @@ def unreadable(document: Any, loc: tuple = ("body",)) -> list[dict[str, Any]]:
         where, value = stack.pop()
         if isinstance(value, dict):
             for key, item in value.items():
-                if (why := _why(key)) is not None:
+                if (why := unreadable_reason(key)) is not None:
                     errors.append({"type": "value_error", "loc": where, "msg": f"a key: {why}", "input": None})
                 else:
                     stack.append(((*where, key), item))
         elif isinstance(value, list):
             stack.extend(((*where, i), item) for i, item in enumerate(value))
-        elif not _is_answer(where) and (why := _why(value)) is not None:
+        elif not _is_answer(where) and (why := unreadable_reason(value)) is not None:
             errors.append({"type": "value_error", "loc": where, "msg": why, "input": None})
     return errors
 
@@ -67,8 +54,15 @@ def is_json(content_type: str | None) -> bool:
 
 
 async def readable_json(request: Request) -> None:
-    """An app-wide dependency: the JSON body of any route, checked before the route runs. (The
-    grading routes read their bodies themselves and check them there: service/api/direct.py.)"""
+    """An app-wide dependency: the path, the query and the JSON body of any route, checked before
+    the route runs. (The grading routes read their bodies themselves and check them there:
+    service/api/direct.py.) A NUL in `?student=` reached PostgreSQL, which refuses it: a 500."""
+    errors = [{"type": "value_error", "loc": (where, name), "msg": why, "input": None}
+              for where, values in (("path", request.path_params.items()),
+                                    ("query", request.query_params.multi_items()))
+              for name, value in values if (why := unreadable_reason(value)) is not None]
+    if errors:
+        raise RequestValidationError(errors[:20])
     if not is_json(request.headers.get("content-type")):
         return
     try:

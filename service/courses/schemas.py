@@ -18,9 +18,10 @@ from pydantic import (
 )
 
 from service.schemas import GradeResponse, PartResultOut, PartSummary, ShownVariant
+from service.text import Text
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,49}$", examples=["hw1"])]
-SchoolId = Annotated[str, Field(min_length=1, max_length=100, description="the school's student id")]
+SchoolId = Annotated[Text, Field(min_length=1, max_length=100, description="the school's student id")]
 
 
 def _in_range(moment: datetime) -> datetime:
@@ -73,9 +74,9 @@ class RosterEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
     student_id: SchoolId
-    name: str = Field(min_length=1, max_length=200)
-    email: str | None = Field(None, max_length=320)
-    section: str | None = Field(None, max_length=50)
+    name: Text = Field(min_length=1, max_length=200)
+    email: Text | None = Field(None, max_length=320)
+    section: Text | None = Field(None, max_length=50)
 
     @field_validator("email", "section", mode="before")
     @classmethod

@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from service.web import assignment_pages, instructor, staff_pages, student
 from service.web.pages import render_page
 from service.web.refusals import PageRefused
-from service.web.session import CsrfError, SignInNeeded
+from service.web.session import FormRefused, SignInNeeded
 
 STATIC = Path(__file__).parent / "static"
 
@@ -37,7 +37,7 @@ def install(app: FastAPI) -> None:
         return render_page(request, "error.html", exc.principal, status_code=exc.error.status_code,
                            title="Not possible", message=exc.error.detail)
 
-    @app.exception_handler(CsrfError)
-    async def csrf_refused(request: Request, exc: CsrfError):
+    @app.exception_handler(FormRefused)
+    async def form_refused(request: Request, exc: FormRefused):
         return render_page(request, "error.html", None, status_code=exc.status_code,
                            title="Form refused", message=exc.detail)

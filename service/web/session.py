@@ -28,6 +28,7 @@ from service.api.deps import SessionDep, SettingsDep
 from service.courses.principals import Principal, principal_by_hash
 from service.settings import Settings
 from service.store.models import Instructor, Student, WebSession, utc_now
+from service.text import unreadable_reason
 from service.tokens import token_hash
 
 SESSION_COOKIE = "hwcheck_session"
@@ -99,7 +100,11 @@ def remember_csrf(request: Request, response: Response) -> None:
                             samesite="strict", secure=_secure(request), path="/")
 
 
-class CsrfError(HTTPException):
+class FormRefused(HTTPException):
+    """A posted form refused before its page runs: the error page says why (service/web/__init__.py)."""
+
+
+class CsrfError(FormRefused):
     pass
 
 
@@ -128,9 +133,14 @@ def check_csrf(request: Request, submitted: str | None) -> None:
 
 
 async def checked_form(request: Request):
-    """The posted form, once its CSRF token is checked (a 403 page otherwise)."""
+    """The posted form, once its CSRF token is checked (a 403 page otherwise) and its text fields
+    are text that can be stored (a 422 page otherwise: PostgreSQL refused a NUL with a 500)."""
     form = await request.form()
     check_csrf(request, form.get("csrf_token"))
+    for name, value in form.multi_items():
+        if isinstance(value, str) and (why := unreadable_reason(value)) is not None:
+            raise FormRefused(status.HTTP_422_UNPROCESSABLE_CONTENT,
+                                f"the form's field {name[:40]!r}: {why}; remove it and send the form again")
     return form
 
 

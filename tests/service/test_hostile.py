@@ -72,6 +72,11 @@ RAW_BODIES = [
     ("NaN literal", b'{"answers": {"L": NaN}}', "application/json", None, ""),
     ("Infinity literal", b'{"answers": {"L": -Infinity}}', "application/json", None, ""),
     ("not JSON", b"\x00\x01\x02", "application/json", None, ""),
+    ("unpaired surrogate answer", b'{"answers": {"L": "\\ud800"}}', "application/json", None, ""),
+    ("NUL in an answer", b'{"answers": {"L": "1\\u00002"}}', "application/json", None, ""),
+    ("surrogate variant", b'{"variant": "\\udfff", "answers": {"L": 1}}', "application/json", 422, "surrogate"),
+    ("401-digit integer answer", b'{"answers": {"L": 1' + b"0" * 400 + b'}}', "application/json", None, ""),
+    ("401-digit variant", b'{"variant": 1' + b"0" * 400 + b', "answers": {"L": 1}}', "application/json", 422, ""),
 ]
 
 

@@ -102,3 +102,26 @@ def test_only_json_bodies_are_read_at_the_edge(content_type, json_body):
     from service.api.readable import is_json
 
     assert is_json(content_type) is json_body
+
+
+def test_forms_paths_queries_and_csv_rosters_are_checked_too(client, instructor, course):
+    """A NUL in a web form, a query or a CSV roster reached PostgreSQL, which refused it: a 500."""
+    import re
+
+    nul_query = client.get(f"/api/courses/{course.id}/submissions", params={"student": "s\x00a"}, headers=instructor)
+    assert nul_query.status_code == 422
+    assert nul_query.json()["detail"][0]["loc"] == ["query", "student"]
+    roster = client.post(f"/api/courses/{course.id}/roster", content="student_id,name\ns-\x00z,Zed\n".encode(),
+                         headers={**instructor, "Content-Type": "text/csv"})
+    assert roster.status_code == 422
+    assert roster.json()["detail"] == ("roster line 2: student_id: Value error, a NUL character (U+0000) "
+                                       "is not allowed in text")
+    login = client.get("/login").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    client.post("/login", data={"csrf_token": csrf, "token": "instructor-test-token", "next": ""})
+    page = client.get("/instructor").text
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    refused = client.post("/instructor/courses", data={"csrf_token": csrf, "name": "CS\x00182"})
+    assert refused.status_code == 422 and "Form refused" in refused.text
+    assert ("the form&#39;s field &#39;name&#39;: a NUL character (U+0000) is not allowed in text; "
+            "remove it and send the form again") in refused.text
