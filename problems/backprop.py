@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from problems.core import TWO_DECIMALS, Mistake, Part, Problem, mistake_value
-from problems.functions import relu, sigmoid, softmax
+from problems.authoring import (
+    TWO_DECIMALS,
+    Mistake,
+    Part,
+    Problem,
+    mistake_value,
+    relu,
+    sigmoid,
+    softmax,
+)
 
 # A student rounds b = σ(·) to two decimals; a and b closer than this would be a tie to them,
 # and the max would route the gradient to whichever branch their rounding happened to favour.
@@ -72,10 +80,10 @@ Give numeric answers to at least 2 decimal places.
                 ),
             ),
         ),
-        Part("dL_dW21", "matrix", "∂L/∂W21 (3×2 matrix)"),
-        Part("dL_dW22", "matrix", "∂L/∂W22 (3×2 matrix)"),
-        Part("dL_dh", "vector", "∂L/∂h (2 entries)"),
-        Part("dL_dW1", "matrix", "∂L/∂W1 (2×4 matrix)"),
+        Part("dL_dW21", "matrix", "∂L/∂W21 (3×2 matrix)", derivative_of=("loss", "W21")),
+        Part("dL_dW22", "matrix", "∂L/∂W22 (3×2 matrix)", derivative_of=("loss", "W22")),
+        Part("dL_dh", "vector", "∂L/∂h (2 entries)", derivative_of=("loss", "h")),
+        Part("dL_dW1", "matrix", "∂L/∂W1 (2×4 matrix)", derivative_of=("loss", "W1")),
     ),
     default=dict(
         x=[1, 2, 3, 1],
@@ -206,7 +214,7 @@ MLP_BCE_PARTS = (
         "∂J/∂W2 (1×2 matrix)",
         mistakes=(Mistake(lambda dJ_dW2, m: m * dJ_dW2, FORGOT_MEAN),),
     ),
-    Part("dJ_db2", "number", "∂J/∂b2 (a number)"),
+    Part("dJ_db2", "number", "∂J/∂b2 (a number)", derivative_of=("J", "b2")),
     Part(
         "dJ_dW1",
         "matrix",
@@ -219,7 +227,7 @@ MLP_BCE_PARTS = (
             ),
         ),
     ),
-    Part("dJ_db1", "vector", "∂J/∂b1 (2 entries)"),
+    Part("dJ_db1", "vector", "∂J/∂b1 (2 entries)", derivative_of=("J", "b1")),
 )
 
 mlp_bce_backprop = Problem(
@@ -297,7 +305,7 @@ SIGMOID_MLP_PARTS = (
         "∂L/∂W2 (1×2 matrix)",
         mistakes=(Mistake(lambda dL_dW2, m: m * dL_dW2, FORGOT_MEAN.replace("J", "L")),),
     ),
-    Part("dL_db2", "number", "∂L/∂b2 (a number)"),
+    Part("dL_db2", "number", "∂L/∂b2 (a number)", derivative_of=("loss", "b2")),
     Part(
         "dL_dW1",
         "matrix",
@@ -310,7 +318,7 @@ SIGMOID_MLP_PARTS = (
             ),
         ),
     ),
-    Part("dL_db1", "vector", "∂L/∂b1 (2 entries)"),
+    Part("dL_db1", "vector", "∂L/∂b1 (2 entries)", derivative_of=("loss", "b1")),
 )
 
 sigmoid_mlp_backprop = Problem(
@@ -437,8 +445,8 @@ SOFTMAX_LEAKY_PARTS = (
         "∂L/∂b1 (3 entries)",
         mistakes=(Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),),
     ),
-    Part("dL_dW2", "matrix", "∂L/∂W2 (3×3 matrix)"),
-    Part("dL_db2", "vector", "∂L/∂b2 (3 entries)"),
+    Part("dL_dW2", "matrix", "∂L/∂W2 (3×3 matrix)", derivative_of=("L", "W2")),
+    Part("dL_db2", "vector", "∂L/∂b2 (3 entries)", derivative_of=("L", "b2")),
 )
 
 softmax_leaky_relu_backprop = Problem(

@@ -97,6 +97,11 @@ class Part:
     # answer, for the answer key.
     check: Callable[..., list[str]] | None = None
     shape: tuple[int, ...] | Mapping[str, tuple[int, ...]] | None = None
+    # What this part is the derivative of, as (a scalar or vector step, a param or step): the
+    # reference must equal central finite differences of the solver's own steps, which
+    # `hwcheck check-problem` verifies on every variant it draws. A gradient of a gradient step
+    # is a Hessian. Layout: the shape of the input for a scalar, outputs × inputs for a vector.
+    derivative_of: tuple[str, str] | None = None
 
 
 def resolved(part: Part, values: Mapping[str, Any]) -> Part:

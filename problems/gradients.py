@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from problems.core import EXACT, Mistake, Part, Problem
-from problems.functions import sigmoid, softmax
+from problems.authoring import EXACT, Mistake, Part, Problem, sigmoid, softmax
 
 LAYOUT = (
     "Layout convention: the derivative of a scalar by a column vector is a **row** vector "

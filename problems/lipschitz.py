@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from problems.core import EXACT, TWO_DECIMALS, Mistake, Part, Problem, Tolerance, mistake_value
-from problems.functions import sigmoid
+from problems.authoring import (
+    EXACT,
+    TWO_DECIMALS,
+    Mistake,
+    Part,
+    Problem,
+    Tolerance,
+    mistake_value,
+    sigmoid,
+)
 
 
 def _lipschitz_linear_random(rng: np.random.Generator) -> dict:

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from problems.core import EXACT, Mistake, Part, Problem, Recurrence
-from problems.precision import FIVE_SIGFIGS, THREE_SIGFIGS, within_step_share
+from problems.authoring import (
+    EXACT,
+    FIVE_SIGFIGS,
+    THREE_SIGFIGS,
+    Mistake,
+    Part,
+    Problem,
+    Recurrence,
+    within_step_share,
+)
 
 
 def _adam_bias_random(rng: np.random.Generator) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from problems.core import EXACT, Mistake, Part, Problem, Recurrence
+from problems.authoring import EXACT, Mistake, Part, Problem, Recurrence
 
 
 def _receptive_field_random(rng: np.random.Generator) -> dict:

@@ -92,6 +92,9 @@ class ProblemSummary(BaseModel):
     title: str
     family: str
     parts: list[PartSummary]
+    source: str = Field(description="where it is defined: `built-in: gradients.py`, or a course's "
+                                    "`path: /…/file.py`, `module: name`, `entry point: name = module`",
+                        examples=["built-in: gradients.py"])
 
 
 class ProblemDetail(BaseModel):

@@ -37,7 +37,8 @@ def _parts(problem: Problem) -> list[PartSummary]:
 @router.get("", response_model=list[ProblemSummary])
 def list_problems() -> list[ProblemSummary]:
     return [
-        ProblemSummary(id=p.id, title=p.title, family=p.family, parts=_parts(p))
+        ProblemSummary(id=p.id, title=p.title, family=p.family, parts=_parts(p),
+                       source=str(registry.source_of(p.id)))
         for p in registry.PROBLEMS.values()
     ]
 
