@@ -13,11 +13,13 @@ from rich.console import Console
 from rich.table import Table
 
 from service.cli.admin import admin
+from service.cli.authoring import register as register_authoring_commands
 from service.cli.batch import register as register_batch_commands
 
 app = typer.Typer(help="hwcheck: grades deep-learning homework.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
 register_batch_commands(app)  # grade-batch, gradescope-bundle, regrade: service/cli/batch.py
+register_authoring_commands(app)  # new-problem, check-problem: service/cli/authoring.py
 
 
 @app.command()
@@ -34,6 +36,7 @@ def serve(
     from service.store.db import migrate
 
     settings = get_settings()
+    _problems_or_exit()  # a course's problems that do not load stop the start, with where and why
     if settings.auto_migrate:  # HWCHECK_AUTO_MIGRATE=false: a separate `hwcheck migrate` ran first
         migrate(settings.effective_database_url)
     # Migrated once here, so the workers must not race each other on the schema.
@@ -47,6 +50,16 @@ def serve(
         workers=workers or settings.workers,
         **uvicorn_options(settings),
     )
+
+
+def _problems_or_exit() -> None:
+    from problems.loading import ProblemLoadError
+
+    try:
+        import problems.registry  # noqa: F401 — loads HWCHECK_PROBLEM_PATHS and entry points
+    except ProblemLoadError as error:
+        typer.echo(f"hwcheck: cannot load the problems: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 def uvicorn_options(settings) -> dict:
@@ -85,16 +98,16 @@ def migrate() -> None:
 @app.command("problems")
 def list_problems(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
     """List every problem and its parts."""
-    from problems.registry import PROBLEMS
+    from problems.registry import PROBLEMS, source_of
 
     if as_json:
-        typer.echo(json.dumps([{"id": p.id, "title": p.title, "family": p.family,
+        typer.echo(json.dumps([{"id": p.id, "title": p.title, "family": p.family, "source": str(source_of(p.id)),
                                 "parts": [{"id": q.id, "kind": q.kind} for q in p.parts]}
                                for p in PROBLEMS.values()], indent=2))
         return
-    table = Table("id", "family", "title", "parts")
+    table = Table("id", "family", "title", "parts", "source")
     for p in PROBLEMS.values():
-        table.add_row(p.id, p.family, p.title, ", ".join(q.id for q in p.parts))
+        table.add_row(p.id, p.family, p.title, ", ".join(q.id for q in p.parts), str(source_of(p.id)))
     Console().print(table)
 
 
