@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     assignments_file: Path | None = None
     """TOML file of assignments (which problems, what each is worth); default the packaged
     service/courses/assignments.toml with hw1 and hw2."""
+    problem_paths: str = ""
+    """A course's own problems (problems/loading.py reads HWCHECK_PROBLEM_PATHS itself, as batch
+    worker processes must see the same problems): folders, .py files or module names."""
     host: str = "127.0.0.1"
     port: int = 8000
 

@@ -25,8 +25,12 @@ def served(tmp_path_factory):
     write_template("demo-grad", template)
     folders = [template, *([EXAMPLES] if EXAMPLES.is_dir() else [])]
     ids = [pid for folder in folders for pid in load((), paths=str(folder))[0]]
+    assignments = template / "assignments.toml"
+    assignments.write_text('[course-hw]\ntitle = "Our own"\nproblems = [' + ", ".join(f'"{i}"' for i in ids)
+                           + ', "lipschitz-linear"]\n')
     server = start_server(tmp_path_factory.mktemp("served"), env={
-        "HWCHECK_PROBLEM_PATHS": os.pathsep.join(map(str, folders)), "HWCHECK_RATE_LIMIT_PER_IP": "0"})
+        "HWCHECK_PROBLEM_PATHS": os.pathsep.join(map(str, folders)), "HWCHECK_RATE_LIMIT_PER_IP": "0",
+        "HWCHECK_ASSIGNMENTS_FILE": str(assignments)})
     yield server, ids
     server.stop()
 
@@ -53,3 +57,9 @@ def test_each_grades_its_own_answer_key_correct(served):
             body = {"answers": answers} | ({"variant": int(variant)} if variant != "default" else {})
             graded = httpx.post(f"{server.base}/api/grade/{pid}", json=body).json()
             assert [p["status"] for p in graded["parts"]] == ["correct"] * len(graded["parts"]), (pid, graded)
+
+
+def test_an_assignment_file_may_name_them(served):
+    server, ids = served
+    shown = httpx.get(f"{server.base}/api/assignments/course-hw").json()
+    assert [p["id"] for p in shown["problems"]] == [*ids, "lipschitz-linear"]
