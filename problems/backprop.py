@@ -9,7 +9,6 @@ from problems.authoring import (
     Mistake,
     Part,
     Problem,
-    mistake_value,
     relu,
     sigmoid,
     softmax,
@@ -36,7 +35,6 @@ def _branch_max_random(rng: np.random.Generator) -> dict:
 branch_max_network = Problem(
     id="branch-max-network",
     title="Backprop through two branches joined by an element-wise max",
-    family="backprop",
     statement=r"""
 A small network sends its hidden layer through two branches and keeps, coordinate by
 coordinate, the larger of the two:
@@ -144,17 +142,6 @@ def _visible(*values) -> bool:
     return all(np.abs(value).max() >= VISIBLE for value in values)
 
 
-def _mistakes_visible(parts: tuple[Part, ...], values) -> bool:
-    """False when a known mistake lands within rounding of the right answer: a student who made
-    it would be graded right, so such a variant is not drawn."""
-    for part in parts:
-        right = np.asarray(values[part.id], dtype=float)
-        for mistake in part.mistakes:
-            wrong = mistake_value(mistake, values).reshape(right.shape)
-            if np.allclose(wrong, right, rtol=0.02, atol=0.02):
-                return False
-    return True
-
 
 # --- mlp-bce-backprop and sigmoid-mlp-backprop: one batch of m = 2 examples, one a row of X ---
 
@@ -184,56 +171,11 @@ def _two_layer_random(rng: np.random.Generator) -> dict:
 
 FORGOT_MEAN = "J is the mean over the m examples: keep the factor 1/m."
 
-MLP_BCE_PARTS = (
-    Part("Z1", "matrix", "Z1, row i = W1 x_i + b1 (2×2 matrix)"),
-    Part("A1", "matrix", "A1 = ReLU(Z1) (2×2 matrix)"),
-    Part("y_hat", "vector", "ŷ, one entry per example (2 entries)"),
-    Part("J", "number", "J = (1/m) Σ_i BCE(y_i, ŷ_i)"),
-    Part(
-        "dJ_dyhat",
-        "vector",
-        "∂J/∂ŷ (2 entries, one per example)",
-        mistakes=(Mistake(lambda dJ_dyhat, m: m * dJ_dyhat, FORGOT_MEAN),),
-    ),
-    Part(
-        "dJ_dz2",
-        "vector",
-        "∂J/∂z2 (2 entries, one per example)",
-        mistakes=(
-            Mistake(lambda y_hat, y: y_hat - y, FORGOT_MEAN + " ∂J/∂z2 = (ŷ − y)/m."),
-            Mistake(
-                lambda y_hat, y, m: (y - y_hat) / m,
-                "Sign: for a sigmoid output with binary cross-entropy, ∂J/∂z2 = (ŷ − y)/m, "
-                "not (y − ŷ)/m.",
-            ),
-        ),
-    ),
-    Part(
-        "dJ_dW2",
-        "matrix",
-        "∂J/∂W2 (1×2 matrix)",
-        mistakes=(Mistake(lambda dJ_dW2, m: m * dJ_dW2, FORGOT_MEAN),),
-    ),
-    Part("dJ_db2", "number", "∂J/∂b2 (a number)", derivative_of=("J", "b2")),
-    Part(
-        "dJ_dW1",
-        "matrix",
-        "∂J/∂W1 (2×3 matrix)",
-        mistakes=(
-            Mistake(
-                lambda dJ_dz2, W2, X: np.outer(W2[0], dJ_dz2 @ X),
-                "The ReLU passes gradient only where its input is positive: multiply "
-                "∂J/∂A1 by the mask 1[Z1 > 0] before the product with X.",
-            ),
-        ),
-    ),
-    Part("dJ_db1", "vector", "∂J/∂b1 (2 entries)", derivative_of=("J", "b1")),
-)
 
 mlp_bce_backprop = Problem(
     id="mlp-bce-backprop",
     title="Backprop through a ReLU layer and a sigmoid output with mean binary cross-entropy",
-    family="backprop",
+    mistake_margin=0.02,  # a mistake within rounding of the answer is not drawn
     statement=r"""
 A network with one ReLU hidden layer and a sigmoid output is trained on a batch of $m = 2$
 examples. For each example $x$ (a row of $X$, used as a column vector):
@@ -262,7 +204,51 @@ No ReLU input is $0$, so every derivative exists.
 
 Give numeric answers to at least 2 decimal places.
 """,
-    parts=MLP_BCE_PARTS,
+    parts=(
+        Part("Z1", "matrix", "Z1, row i = W1 x_i + b1 (2×2 matrix)"),
+        Part("A1", "matrix", "A1 = ReLU(Z1) (2×2 matrix)"),
+        Part("y_hat", "vector", "ŷ, one entry per example (2 entries)"),
+        Part("J", "number", "J = (1/m) Σ_i BCE(y_i, ŷ_i)"),
+        Part(
+            "dJ_dyhat",
+            "vector",
+            "∂J/∂ŷ (2 entries, one per example)",
+            mistakes=(Mistake(lambda dJ_dyhat, m: m * dJ_dyhat, FORGOT_MEAN),),
+        ),
+        Part(
+            "dJ_dz2",
+            "vector",
+            "∂J/∂z2 (2 entries, one per example)",
+            mistakes=(
+                Mistake(lambda y_hat, y: y_hat - y, FORGOT_MEAN + " ∂J/∂z2 = (ŷ − y)/m."),
+                Mistake(
+                    lambda y_hat, y, m: (y - y_hat) / m,
+                    "Sign: for a sigmoid output with binary cross-entropy, ∂J/∂z2 = (ŷ − y)/m, "
+                    "not (y − ŷ)/m.",
+                ),
+            ),
+        ),
+        Part(
+            "dJ_dW2",
+            "matrix",
+            "∂J/∂W2 (1×2 matrix)",
+            mistakes=(Mistake(lambda dJ_dW2, m: m * dJ_dW2, FORGOT_MEAN),),
+        ),
+        Part("dJ_db2", "number", "∂J/∂b2 (a number)", derivative_of=("J", "b2")),
+        Part(
+            "dJ_dW1",
+            "matrix",
+            "∂J/∂W1 (2×3 matrix)",
+            mistakes=(
+                Mistake(
+                    lambda dJ_dz2, W2, X: np.outer(W2[0], dJ_dz2 @ X),
+                    "The ReLU passes gradient only where its input is positive: multiply "
+                    "∂J/∂A1 by the mask 1[Z1 > 0] before the product with X.",
+                ),
+            ),
+        ),
+        Part("dJ_db1", "vector", "∂J/∂b1 (2 entries)", derivative_of=("J", "b1")),
+    ),
     default=TWO_LAYER_DEFAULT,
     steps=dict(
         m=lambda X: len(X),
@@ -290,41 +276,15 @@ Give numeric answers to at least 2 decimal places.
         and (v.Z1 > 0).any(axis=0).all()
         and (v.Z1 < 0).any()
         and _visible(v.dJ_dW2, v.dJ_db2, v.dJ_dW1, v.dJ_db1)
-        and _mistakes_visible(MLP_BCE_PARTS, v)
     ),
 )
 
 
-SIGMOID_MLP_PARTS = (
-    Part("H", "matrix", "H, row i = σ(W1 x_i + b1) (2×2 matrix)"),
-    Part("p", "vector", "p, one entry per example (2 entries)"),
-    Part("loss", "number", "L = −(1/m) Σ [y log p + (1 − y) log(1 − p)]"),
-    Part(
-        "dL_dW2",
-        "matrix",
-        "∂L/∂W2 (1×2 matrix)",
-        mistakes=(Mistake(lambda dL_dW2, m: m * dL_dW2, FORGOT_MEAN.replace("J", "L")),),
-    ),
-    Part("dL_db2", "number", "∂L/∂b2 (a number)", derivative_of=("loss", "b2")),
-    Part(
-        "dL_dW1",
-        "matrix",
-        "∂L/∂W1 (2×3 matrix)",
-        mistakes=(
-            Mistake(
-                lambda dL_dz2, W2, X: np.outer(W2[0], dL_dz2 @ X),
-                "The hidden sigmoid is missing from the chain: multiply ∂L/∂H by "
-                "σ'(z1) = h(1 − h) before the product with X.",
-            ),
-        ),
-    ),
-    Part("dL_db1", "vector", "∂L/∂b1 (2 entries)", derivative_of=("loss", "b1")),
-)
 
 sigmoid_mlp_backprop = Problem(
     id="sigmoid-mlp-backprop",
     title="Backprop through a sigmoid hidden layer and a sigmoid output",
-    family="backprop",
+    mistake_margin=0.02,  # a mistake within rounding of the answer is not drawn
     statement=r"""
 A network with one sigmoid hidden layer and a sigmoid output is trained on a batch of $m = 2$
 examples. For each example $x$ (a row of $X$, used as a column vector):
@@ -346,7 +306,31 @@ $$W_1 = {{W1}}, \qquad b_1 = {{b1}}, \qquad W_2 = {{W2}}, \qquad b_2 = {{b2}}.$$
 
 Give numeric answers to at least 2 decimal places.
 """,
-    parts=SIGMOID_MLP_PARTS,
+    parts=(
+        Part("H", "matrix", "H, row i = σ(W1 x_i + b1) (2×2 matrix)"),
+        Part("p", "vector", "p, one entry per example (2 entries)"),
+        Part("loss", "number", "L = −(1/m) Σ [y log p + (1 − y) log(1 − p)]"),
+        Part(
+            "dL_dW2",
+            "matrix",
+            "∂L/∂W2 (1×2 matrix)",
+            mistakes=(Mistake(lambda dL_dW2, m: m * dL_dW2, FORGOT_MEAN.replace("J", "L")),),
+        ),
+        Part("dL_db2", "number", "∂L/∂b2 (a number)", derivative_of=("loss", "b2")),
+        Part(
+            "dL_dW1",
+            "matrix",
+            "∂L/∂W1 (2×3 matrix)",
+            mistakes=(
+                Mistake(
+                    lambda dL_dz2, W2, X: np.outer(W2[0], dL_dz2 @ X),
+                    "The hidden sigmoid is missing from the chain: multiply ∂L/∂H by "
+                    "σ'(z1) = h(1 − h) before the product with X.",
+                ),
+            ),
+        ),
+        Part("dL_db1", "vector", "∂L/∂b1 (2 entries)", derivative_of=("loss", "b1")),
+    ),
     default=TWO_LAYER_DEFAULT,
     steps=dict(
         m=lambda X: len(X),
@@ -368,7 +352,6 @@ Give numeric answers to at least 2 decimal places.
         (v.W1 != 0).any(axis=1).all()
         and max(np.abs(v.Z1).max(), np.abs(v.z2).max()) <= MAX_PRE_ACTIVATION
         and _visible(v.dL_dW2, v.dL_db2, v.dL_dW1, v.dL_db1)
-        and _mistakes_visible(SIGMOID_MLP_PARTS, v)
     ),
 )
 
@@ -399,60 +382,11 @@ RELU_NOT_LEAKY = (
 )
 SLOPE_0_01 = "This problem's leaky ReLU has slope 0.1 for z1 < 0, not 0.01."
 
-SOFTMAX_LEAKY_PARTS = (
-    Part("y_hat", "vector", "ŷ = softmax(z2) (3 entries)"),
-    Part(
-        "dL_dz2",
-        "vector",
-        "∂L/∂z2 (3 entries)",
-        mistakes=(
-            Mistake(
-                lambda y, y_hat: y - y_hat,
-                "Sign: the gradient of softmax cross-entropy is ∂L/∂z2 = ŷ − y, not y − ŷ.",
-            ),
-        ),
-    ),
-    Part(
-        "dL_da1",
-        "vector",
-        "∂L/∂a1 (3 entries)",
-        mistakes=(
-            Mistake(
-                lambda W2, dL_dz2: W2 @ dL_dz2,
-                "z2 = W2 a1 + b2, so ∂L/∂a1 = (∂L/∂z2) W2 — as a column, W2ᵀ(ŷ − y), not "
-                "W2(ŷ − y).",
-            ),
-        ),
-    ),
-    Part(
-        "dL_dz1",
-        "vector",
-        "∂L/∂z1 (3 entries)",
-        mistakes=(
-            Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),
-            Mistake(lambda dL_da1, z1: dL_da1 * np.where(z1 > 0, 1.0, 0.01), SLOPE_0_01),
-        ),
-    ),
-    Part(
-        "dL_dW1",
-        "matrix",
-        "∂L/∂W1 (3×2 matrix)",
-        mistakes=(Mistake(lambda dL_da1, z1, x: np.outer(dL_da1 * (z1 > 0), x), RELU_NOT_LEAKY),),
-    ),
-    Part(
-        "dL_db1",
-        "vector",
-        "∂L/∂b1 (3 entries)",
-        mistakes=(Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),),
-    ),
-    Part("dL_dW2", "matrix", "∂L/∂W2 (3×3 matrix)", derivative_of=("L", "W2")),
-    Part("dL_db2", "vector", "∂L/∂b2 (3 entries)", derivative_of=("L", "b2")),
-)
 
 softmax_leaky_relu_backprop = Problem(
     id="softmax-leaky-relu-backprop",
     title="Backprop through a leaky-ReLU layer into softmax cross-entropy",
-    family="backprop",
+    mistake_margin=0.02,  # a mistake within rounding of the answer is not drawn
     statement=r"""
 A classifier with one hidden layer of leaky ReLUs (slope $0.1$ for negative inputs) and a
 softmax output:
@@ -477,7 +411,55 @@ No entry of $z_1$ is $0$, so every derivative exists.
 
 Give numeric answers to at least 2 decimal places.
 """,
-    parts=SOFTMAX_LEAKY_PARTS,
+    parts=(
+        Part("y_hat", "vector", "ŷ = softmax(z2) (3 entries)"),
+        Part(
+            "dL_dz2",
+            "vector",
+            "∂L/∂z2 (3 entries)",
+            mistakes=(
+                Mistake(
+                    lambda y, y_hat: y - y_hat,
+                    "Sign: the gradient of softmax cross-entropy is ∂L/∂z2 = ŷ − y, not y − ŷ.",
+                ),
+            ),
+        ),
+        Part(
+            "dL_da1",
+            "vector",
+            "∂L/∂a1 (3 entries)",
+            mistakes=(
+                Mistake(
+                    lambda W2, dL_dz2: W2 @ dL_dz2,
+                    "z2 = W2 a1 + b2, so ∂L/∂a1 = (∂L/∂z2) W2 — as a column, W2ᵀ(ŷ − y), not "
+                    "W2(ŷ − y).",
+                ),
+            ),
+        ),
+        Part(
+            "dL_dz1",
+            "vector",
+            "∂L/∂z1 (3 entries)",
+            mistakes=(
+                Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),
+                Mistake(lambda dL_da1, z1: dL_da1 * np.where(z1 > 0, 1.0, 0.01), SLOPE_0_01),
+            ),
+        ),
+        Part(
+            "dL_dW1",
+            "matrix",
+            "∂L/∂W1 (3×2 matrix)",
+            mistakes=(Mistake(lambda dL_da1, z1, x: np.outer(dL_da1 * (z1 > 0), x), RELU_NOT_LEAKY),),
+        ),
+        Part(
+            "dL_db1",
+            "vector",
+            "∂L/∂b1 (3 entries)",
+            mistakes=(Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),),
+        ),
+        Part("dL_dW2", "matrix", "∂L/∂W2 (3×3 matrix)", derivative_of=("L", "W2")),
+        Part("dL_db2", "vector", "∂L/∂b2 (3 entries)", derivative_of=("L", "b2")),
+    ),
     default=dict(
         x=[1, -2],
         W1=[[1, 0.5], [-1, 1], [0.5, 0.5]],
@@ -506,7 +488,6 @@ Give numeric answers to at least 2 decimal places.
         and max(np.abs(v.z1).max(), np.abs(v.z2).max()) <= MAX_PRE_ACTIVATION
         and (v.z1 < 0).any()  # the leaky slope is used
         and _visible(v.dL_da1, v.dL_dz1, v.dL_dW1, v.dL_dW2)
-        and _mistakes_visible(SOFTMAX_LEAKY_PARTS, v)
     ),
 )
 
@@ -523,35 +504,11 @@ def _batchnorm_random(rng: np.random.Generator) -> dict:
     )
 
 
-BATCHNORM_PARTS = (
-    Part("x_hat", "vector", "x̂ (4 entries)"),
-    Part("y", "vector", "y = γx̂ + β (4 entries)"),
-    Part("dL_dgamma", "number", "∂L/∂γ"),
-    Part("dL_dbeta", "number", "∂L/∂β"),
-    Part(
-        "dL_dx",
-        "vector",
-        "∂L/∂x, through μ and σ² (4 entries)",
-        mistakes=(
-            Mistake(
-                lambda dL_dx_mean_only: dL_dx_mean_only,
-                "γ(g − mean(g)) only follows the path through μ: it ignores the path through "
-                "σ² (and the division by √(σ² + ε)). Every x_i also moves σ².",
-            ),
-            Mistake(
-                lambda gamma, g, var, eps: gamma * (g - g.mean()) / np.sqrt(var + eps),
-                "This treats σ² as a constant: it ignores the path through σ², which adds "
-                "−x̂ · mean(γ g x̂)/√(σ² + ε).",
-            ),
-        ),
-    ),
-    Part("dL_dx_mean_only", "vector", "the mean-only simplification γ(g − mean(g)) (4 entries)"),
-)
 
 batchnorm_backward = Problem(
     id="batchnorm-backward",
     title="Backward pass of batch normalization for one feature",
-    family="backprop",
+    mistake_margin=0.02,  # a mistake within rounding of the answer is not drawn
     statement=r"""
 Batch normalization of one feature over a batch of $n = 4$ values:
 
@@ -575,7 +532,30 @@ $$x = {{x}}, \qquad \gamma = {{gamma}}, \qquad \beta = {{beta}}, \qquad
 
 Give numeric answers to at least 2 decimal places.
 """,
-    parts=BATCHNORM_PARTS,
+    parts=(
+        Part("x_hat", "vector", "x̂ (4 entries)"),
+        Part("y", "vector", "y = γx̂ + β (4 entries)"),
+        Part("dL_dgamma", "number", "∂L/∂γ"),
+        Part("dL_dbeta", "number", "∂L/∂β"),
+        Part(
+            "dL_dx",
+            "vector",
+            "∂L/∂x, through μ and σ² (4 entries)",
+            mistakes=(
+                Mistake(
+                    lambda dL_dx_mean_only: dL_dx_mean_only,
+                    "γ(g − mean(g)) only follows the path through μ: it ignores the path through "
+                    "σ² (and the division by √(σ² + ε)). Every x_i also moves σ².",
+                ),
+                Mistake(
+                    lambda gamma, g, var, eps: gamma * (g - g.mean()) / np.sqrt(var + eps),
+                    "This treats σ² as a constant: it ignores the path through σ², which adds "
+                    "−x̂ · mean(γ g x̂)/√(σ² + ε).",
+                ),
+            ),
+        ),
+        Part("dL_dx_mean_only", "vector", "the mean-only simplification γ(g − mean(g)) (4 entries)"),
+    ),
     default=dict(x=[1, 2, 4, 5], gamma=2, beta=0.5, eps=1e-5, g=[0.1, -0.2, 0.3, 0.4]),
     steps=dict(
         mu=lambda x: x.mean(),
@@ -597,7 +577,6 @@ Give numeric answers to at least 2 decimal places.
         and abs(v.dL_dbeta) >= VISIBLE
         and abs(v.dL_dgamma) >= VISIBLE  # the path through σ² carries something
         and _visible(v.dL_dx, v.dL_dx_mean_only)
-        and _mistakes_visible(BATCHNORM_PARTS, v)
     ),
 )
 
@@ -613,40 +592,11 @@ def _gaussian_dropout_random(rng: np.random.Generator) -> dict:
     )
 
 
-GAUSSIAN_DROPOUT_PARTS = (
-    Part("J_plain", "number", "J without noise, ½(y_d − Σ w_k x_k)²"),
-    Part(
-        "penalty",
-        "number",
-        "the penalty E[J] − J_plain that the noise adds",
-        mistakes=(
-            Mistake(
-                lambda sigma2, prediction: 0.5 * sigma2 * prediction**2,
-                "The δ_k are independent, so the variances add: Var[Σ δ_k w_k x_k] = "
-                "σ² Σ w_k² x_k², not σ² (Σ w_k x_k)² (that would be one noise shared by all inputs).",
-            ),
-        ),
-    ),
-    Part("J_expected", "number", "E[J] over the noise"),
-    Part(
-        "dJ_dw_expected",
-        "vector",
-        "the gradient of E[J] in w (3 entries, a column vector)",
-        layout="column",
-        mistakes=(
-            Mistake(
-                lambda y_d, prediction, x: -(y_d - prediction) * x,
-                "This is the gradient without the noise: E[J] also has the penalty "
-                "½σ² Σ w_k² x_k², whose gradient adds σ² w_k x_k².",
-            ),
-        ),
-    ),
-)
 
 gaussian_dropout_regularizer = Problem(
     id="gaussian-dropout-regularizer",
     title="Gaussian dropout on a linear unit is an L2 penalty in expectation",
-    family="backprop",
+    mistake_margin=0.02,  # a mistake within rounding of the answer is not drawn
     statement=r"""
 A linear unit predicts $\sum_k w_k x_k$ for a target $y_d$. Gaussian dropout multiplies each
 input by independent noise $\delta_k \sim \mathcal{N}(1, \sigma^2)$, so the cost becomes
@@ -667,7 +617,35 @@ $\partial \mathbb{E}[J]/\partial w$); you may enter it as a flat list.
 
 Give numeric answers to at least 2 decimal places.
 """,
-    parts=GAUSSIAN_DROPOUT_PARTS,
+    parts=(
+        Part("J_plain", "number", "J without noise, ½(y_d − Σ w_k x_k)²"),
+        Part(
+            "penalty",
+            "number",
+            "the penalty E[J] − J_plain that the noise adds",
+            mistakes=(
+                Mistake(
+                    lambda sigma2, prediction: 0.5 * sigma2 * prediction**2,
+                    "The δ_k are independent, so the variances add: Var[Σ δ_k w_k x_k] = "
+                    "σ² Σ w_k² x_k², not σ² (Σ w_k x_k)² (that would be one noise shared by all inputs).",
+                ),
+            ),
+        ),
+        Part("J_expected", "number", "E[J] over the noise"),
+        Part(
+            "dJ_dw_expected",
+            "vector",
+            "the gradient of E[J] in w (3 entries, a column vector)",
+            layout="column",
+            mistakes=(
+                Mistake(
+                    lambda y_d, prediction, x: -(y_d - prediction) * x,
+                    "This is the gradient without the noise: E[J] also has the penalty "
+                    "½σ² Σ w_k² x_k², whose gradient adds σ² w_k x_k².",
+                ),
+            ),
+        ),
+    ),
     default=dict(w=[0.5, -1, 2], x=[1, 2, 0.5], y_d=1, sigma2=0.25),
     steps=dict(
         prediction=lambda w, x: w @ x,  # the noise-free prediction is also E[Σ δ_k w_k x_k]
@@ -682,7 +660,6 @@ Give numeric answers to at least 2 decimal places.
         abs(v.y_d - v.prediction) >= 0.25
         and v.penalty >= VISIBLE
         and _visible(v.dJ_dw_expected)
-        and _mistakes_visible(GAUSSIAN_DROPOUT_PARTS, v)
     ),
 )
 

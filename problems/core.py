@@ -127,7 +127,6 @@ def _with_tolerance_of(part: Part, args: tuple) -> Part:
 class Problem:
     id: str
     title: str
-    family: str
     statement: str  # Markdown + LaTeX; {{name}} is replaced by the LaTeX of param `name`
     parts: tuple[Part, ...]
     default: Mapping[str, Any]
@@ -138,6 +137,13 @@ class Problem:
     # Error carried forward: the share of a part's credit earned by an answer that is right
     # given the student's own (wrong) upstream answers.
     carried_credit: float = 1.0
+    # A variant where a known mistake lands within this margin (relative and absolute) of the
+    # right answer is never drawn: the mistake's feedback would reach a correct student, or the
+    # mistake be graded right. 2 % for answers graded to two decimals.
+    mistake_margin: float = 1e-9
+    # How listings group it; by default its module's FAMILY, else the module's name (filled in
+    # by problems/loading.py when it is registered).
+    family: str = ""
 
     def part(self, part_id: str) -> Part:
         for p in self.parts:
@@ -284,15 +290,17 @@ def mistake_value(mistake: Mistake, values: Mapping[str, Any]) -> np.ndarray:
 
 
 def mistakes_coincide(problem: Problem, values: Mapping[str, Any]) -> bool:
-    """True when a known mistake gives the right number in this variant: its feedback would
-    then be said to a correct student, so such a variant is never drawn."""
+    """True when a known mistake gives the right number in this variant (within the problem's
+    `mistake_margin`): its feedback would then be said to a correct student, so such a variant
+    is never drawn."""
     for part in problem.parts:
         if part.kind == "expression":
             continue  # its mistakes are functions of symbols, the same in every variant
         right = np.asarray(values.get(part.id), dtype=float) if part.mistakes else None
         for mistake in part.mistakes:
             wrong = mistake_value(mistake, values)
-            if wrong.size == right.size and np.allclose(wrong.reshape(right.shape), right, rtol=1e-9, atol=1e-9):
+            margin = problem.mistake_margin
+            if wrong.size == right.size and np.allclose(wrong.reshape(right.shape), right, rtol=margin, atol=margin):
                 return True
     return False
 

@@ -55,7 +55,6 @@ def _quadratic_random(rng: np.random.Generator) -> dict:
 quadratic_form_gradient = Problem(
     id="quadratic-form-gradient",
     title="Gradient of a quadratic form xᵀAx (A not symmetric)",
-    family="gradients",
     statement=r"""
 Let $f(x) = x^\top A x$ with $x \in \mathbb{R}^{n \times 1}$ and a square matrix
 $A \in \mathbb{R}^{n \times n}$ that is **not** symmetric ($A \neq A^\top$).
@@ -117,15 +116,12 @@ Then, for any $n$, give as expressions in $A$ and $x$: $\dfrac{\partial f}{\part
     ),
 )
 
-PROBLEMS = [quadratic_form_gradient]
-
 
 # --- linear-form-gradient --------------------------------------------------------------------
 
 linear_form_gradient = Problem(
     id="linear-form-gradient",
     title="Gradient of a linear form aᵀx",
-    family="gradients",
     statement=r"""
 Let $f(x) = a^\top x$ with $a, x \in \mathbb{R}^{n \times 1}$.
 
@@ -217,7 +213,6 @@ def beale_hessian_at(point) -> np.ndarray:
 beale_hessian = Problem(
     id="beale-hessian",
     title="Beale's function: gradient, Hessian and convexity",
-    family="gradients",
     statement=r"""
 Beale's function is
 
@@ -269,7 +264,6 @@ Give numeric answers to at least 2 decimal places.
 softmax_ce_gradient = Problem(
     id="softmax-ce-gradient",
     title="Softmax cross-entropy: gradient and Hessian in the logits",
-    family="gradients",
     statement=r"""
 For logits $z \in \mathbb{R}^3$ and a one-hot label $y$,
 
@@ -365,7 +359,6 @@ def _logistic_random(rng: np.random.Generator) -> dict:
 logistic_regression_gradient = Problem(
     id="logistic-regression-gradient",
     title="Logistic regression: the gradient of the cross-entropy and one descent step",
-    family="gradients",
     statement=r"""
 Logistic regression on $N = 4$ scalar examples $(x_n, y_n)$, $y_n \in \{0, 1\}$:
 
@@ -456,7 +449,6 @@ def _symmetry_check(S) -> list[str]:
 symmetry_regularizer = Problem(
     id="symmetry-regularizer",
     title="A regularizer that pulls two weights together, as a quadratic form",
-    family="gradients",
     statement=r"""
 For a weight vector $w = [w_1, w_2]^\top \in \mathbb{R}^2$ we want the regularizer
 $R(w) = (w_1 - w_2)^2$, which is zero exactly when $w_1 = w_2$.
@@ -480,14 +472,6 @@ Find a $2 \times 2$ matrix $S$ such that $R(w) = w^\top S w$ for **every** $w \i
     ),
 )
 
-PROBLEMS += [
-    linear_form_gradient,
-    beale_hessian,
-    softmax_ce_gradient,
-    logistic_regression_gradient,
-    symmetry_regularizer,
-]
-
 
 # --- expression-only problems: matrix calculus in symbols, no numbers ---------------------------
 # Their answers are formulas, checked by evaluation on random matrices of the declared shapes
@@ -495,7 +479,7 @@ PROBLEMS += [
 
 
 def _expression_problem(id: str, title: str, statement: str, *parts: Part) -> Problem:
-    return Problem(id=id, title=title, family="gradients", statement=statement + "\n" + LAYOUT
+    return Problem(id=id, title=title, statement=statement + "\n" + LAYOUT
                    + "\n\nWrite transposes as `x^T`, `x'` or `xᵀ`, inverses as `A^{-1}` or "
                    "`inv(A)`.\n", parts=parts, default={}, steps={})
 
@@ -596,7 +580,14 @@ Give $\partial (A^{-1})/\partial \alpha$ in $A$ and $dA$.
              lambda A, dA: -dA @ np.linalg.inv(A) @ np.linalg.inv(A)))),
 )
 
-PROBLEMS += [
+
+PROBLEMS = [
+    quadratic_form_gradient,
+    linear_form_gradient,
+    beale_hessian,
+    softmax_ce_gradient,
+    logistic_regression_gradient,
+    symmetry_regularizer,
     matrix_vector_jacobian,
     bilinear_form_gradient,
     trace_gradient,

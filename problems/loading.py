@@ -165,33 +165,44 @@ def _load_file(file: Path) -> ModuleType:
         raise _failed_import(str(file), error) from None
 
 
-def _entry_point_problems() -> Iterable[tuple[list[Any], Source, str | None]]:
+def _entry_point_problems() -> Iterable[tuple[list[Any], Source, str | None, ModuleType | None]]:
     for entry in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         try:
             loaded = entry.load()
         except Exception as error:  # noqa: BLE001
             raise _failed_import(f"entry point {entry.name!r} ({entry.value})", error) from None
         problems = loaded() if callable(loaded) else getattr(loaded, "PROBLEMS", loaded)
-        yield list(problems), Source("entry point", f"{entry.name} = {entry.value}"), getattr(loaded, "__file__", None)
+        module = loaded if isinstance(loaded, ModuleType) else None
+        yield list(problems), Source("entry point", f"{entry.name} = {entry.value}"), getattr(loaded, "__file__", None), module
 
 
-def _course_problems(paths: str) -> Iterable[tuple[list[Any], Source, str | None]]:
+def _course_problems(paths: str) -> Iterable[tuple[list[Any], Source, str | None, ModuleType | None]]:
     for entry in filter(None, (e.strip() for e in paths.split(os.pathsep))):
         for module, source in _modules(entry):
             if hasattr(module, "PROBLEMS"):
-                yield list(module.PROBLEMS), source, getattr(module, "__file__", None)
+                yield list(module.PROBLEMS), source, getattr(module, "__file__", None), module
     yield from _entry_point_problems()
+
+
+def _family_of(module: ModuleType | None, file: str | None) -> str:
+    if module is not None and isinstance(getattr(module, "FAMILY", None), str):
+        return module.FAMILY
+    return Path(file).stem if file else "course"
 
 
 def load(builtin: Iterable[ModuleType], paths: str | None = None) -> tuple[dict[str, Problem], dict[str, Source]]:
     """Every problem by id, and where each came from. `paths` defaults to HWCHECK_PROBLEM_PATHS."""
     problems: dict[str, Problem] = {}
     sources: dict[str, Source] = {}
-    groups = [(list(m.PROBLEMS), Source("built-in", Path(m.__file__).name), m.__file__) for m in builtin]
+    groups = [(list(m.PROBLEMS), Source("built-in", Path(m.__file__).name), m.__file__, m) for m in builtin]
     if paths is None:
         paths = os.environ.get(PROBLEM_PATHS, "")
-    for group, source, file in [*groups, *_course_problems(paths)]:
+    for group, source, file, module in [*groups, *_course_problems(paths)]:
         for problem in group:
+            if isinstance(problem, Problem) and not problem.family:
+                # In place, once, before anyone reads it: the module's own objects are the
+                # registry's (its tests and other modules hold them), so no copy is made.
+                object.__setattr__(problem, "family", _family_of(module, file))
             where = f"{file or source.where}:{_line_of(problem, file)}"
             errors = definition_errors(problem)
             if errors:

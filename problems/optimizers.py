@@ -32,7 +32,6 @@ def _adam_bias_random(rng: np.random.Generator) -> dict:
 adam_bias_correction = Problem(
     id="adam-bias-correction",
     title="Adam's bias correction: why it divides by 1 − βᵗ",
-    family="optimizers",
     statement=r"""
 Adam keeps exponential moving averages of the gradient and of its square, both started at zero:
 
@@ -103,8 +102,6 @@ Then, as expressions in scalar symbols:
     random=_adam_bias_random,
 )
 
-PROBLEMS = [adam_bias_correction]
-
 
 # --- step tables: Adam and Adamax ------------------------------------------------------------
 
@@ -135,7 +132,6 @@ def _step_table_random(rng: np.random.Generator, etas: list[float], beta1s: list
 adam_steps = Problem(
     id="adam-steps",
     title="Adam, step by step",
-    family="optimizers",
     statement=r"""
 Adam updates a parameter vector $\theta$ from gradients $g_1, g_2, \dots$ by
 
@@ -208,7 +204,6 @@ $\theta$ to at least 5 decimal places: its steps are small, so $\theta$ is accep
 adamax_steps = Problem(
     id="adamax-steps",
     title="Adamax: Adam with the infinity norm, step by step",
-    family="optimizers",
     statement=r"""
 Adamax replaces Adam's second moment by an exponentially weighted infinity norm:
 
@@ -339,7 +334,6 @@ def _gradient_descent(Q, c, x0, eta, k):
 gd_quadratic_convergence = Problem(
     id="gd-quadratic-convergence",
     title="Gradient descent on a quadratic: convergence rate and step sizes",
-    family="optimizers",
     statement=r"""
 Gradient descent with a constant learning rate $\eta$ minimizes
 
@@ -470,7 +464,6 @@ def _line_search_point(rng: np.random.Generator) -> dict:
 backtracking_line_search = Problem(
     id="backtracking-line-search",
     title="Armijo backtracking line search on a quadratic",
-    family="optimizers",
     statement=r"""
 Backtracking line search along a descent direction $\Delta x$ starts from $t = t_0$ and
 accepts $t$ when
@@ -536,7 +529,6 @@ def _nonzero_vector(rng: np.random.Generator) -> np.ndarray:
 taylor_optimal_step = Problem(
     id="taylor-optimal-step",
     title="The best step along −g for the second-order Taylor model",
-    family="optimizers",
     statement=r"""
 Around $x_0$, with gradient $g$ and Hessian $H$, a step of size $\varepsilon$ along $-g$ changes
 $f$ by, to second order,
@@ -652,7 +644,6 @@ def _newton_valid(v) -> bool:
 newton_method = Problem(
     id="newton-method",
     title="Newton's method for a root, and its quadratic convergence",
-    family="optimizers",
     statement=r"""
 Newton's method looks for a root $x^*$ of $f$ ($f(x^*) = 0$) by
 
@@ -692,7 +683,9 @@ Give every answer to 5 significant figures.
     valid=_newton_valid,
 )
 
-PROBLEMS += [
+
+PROBLEMS = [
+    adam_bias_correction,
     adam_steps,
     adamax_steps,
     gd_quadratic_convergence,

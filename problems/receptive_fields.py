@@ -19,7 +19,6 @@ def _receptive_field_random(rng: np.random.Generator) -> dict:
 receptive_field = Problem(
     id="receptive-field",
     title="Receptive field of a stack of dilated, strided convolutions",
-    family="receptive_fields",
     statement=r"""
 A 1-D stack of convolution (or pooling) layers is applied to an input signal. Layer $l$ has
 kernel size $k_l$, stride $s_l$ and dilation $d_l$ (a pooling layer is a layer with its own
@@ -118,7 +117,6 @@ def _conv_output_size_random(rng: np.random.Generator) -> dict:
 conv_output_size = Problem(
     id="conv-output-size",
     title="Output sizes, dilated kernels and parameter counts of a stack of convolutions",
-    family="receptive_fields",
     statement=r"""
 An input image of height $H$, width $W$ and $C$ channels, $[H, W, C]^\top = {{input}}$, goes
 through a stack of 2-D convolutions. Layer $l$ has a $k_l \times k_l$ kernel, stride $s_l$, zero
