@@ -13,6 +13,7 @@ from problems.authoring import (
     sigmoid,
     softmax,
 )
+from problems.fragments import LAYOUT
 
 # A student rounds b = σ(·) to two decimals; a and b closer than this would be a tie to them,
 # and the max would route the gradient to whichever branch their rounding happened to favour.
@@ -55,8 +56,7 @@ No ReLU input is exactly $0$ and $a$ and $b$ never tie, so every derivative exis
 2. Backpropagate: $\partial L/\partial z$, $\partial L/\partial W_{21}$,
    $\partial L/\partial W_{22}$, $\partial L/\partial h$ and $\partial L/\partial W_1$.
 
-Layout convention: the derivative of a scalar by a column vector is a **row** vector (enter
-vectors as flat lists), and the derivative of a scalar by a matrix has the matrix's shape.
+""" + LAYOUT + r"""
 
 Give numeric answers to at least 2 decimal places.
 """,
@@ -131,11 +131,6 @@ KINK_MARGIN = 0.05
 # A gradient whose every entry is below this is 0.0 at two decimals: nothing left to compute.
 VISIBLE = 0.05
 
-LAYOUT = (
-    "Layout convention: the derivative of a scalar by a column vector is a **row** vector "
-    "(enter vectors as flat lists), and the derivative of a scalar by a matrix has the "
-    "matrix's shape."
-)
 
 
 def _visible(*values) -> bool:

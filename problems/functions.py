@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 
-
 def relu(x: np.ndarray) -> np.ndarray:
     return np.maximum(x, 0.0)
 

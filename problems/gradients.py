@@ -5,13 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from problems.authoring import EXACT, Mistake, Part, Problem, sigmoid, softmax
-
-LAYOUT = (
-    "Layout convention: the derivative of a scalar by a column vector is a **row** vector "
-    "(numerator layout), the Jacobian $\\partial y/\\partial x$ of $y \\in \\mathbb{R}^m$ by "
-    "$x \\in \\mathbb{R}^n$ is $m \\times n$, and the derivative of a scalar by a matrix has the "
-    "matrix's shape."
-)
+from problems.fragments import LAYOUT
 
 # Each is right only when A = Aᵀ, which the variants never are (and problems.core never draws a
 # variant where one of them happens to equal the right answer).

@@ -28,7 +28,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, get_args
 
-from problems.core import Kind, Problem, Recurrence, run_steps, as_arrays, step_inputs
+from problems.core import Kind, Problem, Recurrence, as_arrays, run_steps, step_inputs
 
 PROBLEM_PATHS = "HWCHECK_PROBLEM_PATHS"
 ENTRY_POINT_GROUP = "hwcheck.problems"

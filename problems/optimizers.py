@@ -14,6 +14,7 @@ from problems.authoring import (
     Recurrence,
     within_step_share,
 )
+from problems.fragments import optimizer_precision
 
 
 def _adam_bias_random(rng: np.random.Generator) -> dict:
@@ -152,10 +153,7 @@ $$\begin{bmatrix} g_1^\top \\ g_2^\top \\ g_3^\top \end{bmatrix} = {{grads}}.$$
 Give $m_t$, $v_t$, $\hat m_t$, $\hat v_t$ and $\theta_t$ for $t = 1, 2, 3$, each as a
 $3 \times 2$ matrix whose row $t$ is the value after step $t$.
 
-Give the entries of $m$, $v$, $\hat m$, $\hat v$ and $u$ to 3 significant figures, and
-$\theta$ to at least 5 decimal places: its steps are small, so $\theta$ is accepted within
-3 % of the step size $\eta$ of the exact value (rounding $m$ and $v$ on the way is fine).
-""",
+""" + optimizer_precision(r"$m$, $v$, $\hat m$ and $\hat v$"),
     parts=(
         Part("m", "matrix", "m_t for t = 1, 2, 3 (3×2 matrix, row t = step t)",
              tolerance=THREE_SIGFIGS),
@@ -222,10 +220,7 @@ $$\begin{bmatrix} g_1^\top \\ g_2^\top \\ g_3^\top \end{bmatrix} = {{grads}}.$$
 Give $u_t$, $m_t$ and $\theta_t$ for $t = 1, 2, 3$, each as a $3 \times 2$ matrix whose row $t$
 is the value after step $t$.
 
-Give the entries of $m$, $v$, $\hat m$, $\hat v$ and $u$ to 3 significant figures, and
-$\theta$ to at least 5 decimal places: its steps are small, so $\theta$ is accepted within
-3 % of the step size $\eta$ of the exact value (rounding $m$ and $v$ on the way is fine).
-""",
+""" + optimizer_precision(r"$u$ and $m$"),
     parts=(
         Part("u", "matrix", "u_t for t = 1, 2, 3 (3×2 matrix, row t = step t)",
              tolerance=THREE_SIGFIGS),

@@ -14,7 +14,7 @@ $\operatorname{softplus}(x) = \log(1 + e^{x})$, applied entry by entry. Let
 $s(x) = \sum_i \operatorname{softplus}(x_i)$ and take $x = {{x}}$.
 
 Give $s(x)$, the gradient $\partial s/\partial x$ (a row of 3), and the diagonal of the Hessian
-$\partial^2 s / \partial x^2$ (3 entries: the Hessian is diagonal).
+of $s$ (3 entries: the Hessian is diagonal).
 """,
         parts=(
             Part("s", "number", "s(x)"),
