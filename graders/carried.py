@@ -41,19 +41,14 @@ def display_name(part: Part) -> str:
 
 @lru_cache(maxsize=1024)
 def _upstream_parts(problem: Problem) -> dict[str, frozenset[str]]:
+    """For each part, the other parts its step depends on, directly or through other steps: a
+    property of the definition alone, so worked out once per problem (hashed by identity)."""
     depends: dict[str, set[str]] = {}
     for name, step in problem.steps.items():
         direct = set(step_inputs(step)) - {name, "t"}
         depends[name] = set().union(direct, *(depends.get(d, set()) for d in direct))
     part_ids = [p.id for p in problem.parts if p.kind in CARRIED_KINDS]
     return {pid: frozenset(depends.get(pid, set()) & set(part_ids)) for pid in part_ids}
-
-
-def upstream_parts(problem: Problem) -> dict[str, set[str]]:
-    """For each part, the other parts its step depends on, directly or through other steps.
-    A property of the problem's definition alone, so worked out once per problem (a Problem
-    is hashed by identity); each caller gets its own sets."""
-    return {pid: set(ups) for pid, ups in _upstream_parts(problem).items()}
 
 
 @lru_cache(maxsize=4096)

@@ -18,7 +18,6 @@ from graders.tree import (
     Mul,
     Name,
     Neg,
-    Node,
     Num,
     PlusMinus,
     Pow,

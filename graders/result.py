@@ -27,10 +27,6 @@ def incorrect(feedback: str) -> Verdict:
     return Verdict("incorrect", 0.0, feedback)
 
 
-def invalid(feedback: str) -> Verdict:
-    return Verdict("invalid", 0.0, feedback)
-
-
 def partial(credit: float, feedback: str) -> Verdict:
     if credit >= 1.0:
         return Verdict("correct", 1.0, feedback)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from problems.authoring import (
-    TWO_DECIMALS,
     Mistake,
     Part,
     Problem,

@@ -1,5 +1,5 @@
 """Typed dependencies for routes: `SessionDep`, `SettingsDep`, and who is asking:
-`InstructorDep`/`CurrentInstructor`, `CurrentStudent`, `OptionalStudent`, `PrincipalDep`, and
+`InstructorDep`, `CurrentStudent`, `PrincipalDep`, and
 the course a route is about, checked against the caller's role in it: `ViewedCourse`,
 `GradedCourse`, `ManagedCourse`, `StaffedCourse` (service/courses/staff.py decides).
 
@@ -83,24 +83,14 @@ async def require_student(principal: Annotated[Principal | None, Depends(get_pri
     return as_student(principal)
 
 
-async def optional_student(principal: Annotated[Principal | None, Depends(get_principal)]) -> Student | None:
-    """The student, if a student's token came; None for no token or an instructor's (practice)."""
-    return principal if isinstance(principal, Student) else None
-
-
 PrincipalDep = Annotated[Principal | None, Depends(get_principal)]
 
 
 InstructorDep = Annotated[Instructor, Depends(require_instructor)]
 
 
-CurrentInstructor = InstructorDep
-
-
 CurrentStudent = Annotated[Student, Depends(require_student)]
 
-
-OptionalStudent = Annotated[Student | None, Depends(optional_student)]
 
 
 def _course(need: Need):

@@ -46,13 +46,6 @@ def create_course(session: Session, name: str) -> Course:
     return course
 
 
-def get_course(session: Session, course_id: int) -> Course:
-    course = session.get(Course, course_id)
-    if course is None:
-        raise not_found(f"there is no course {course_id}")
-    return course
-
-
 def find_course(session: Session, id_or_name: str) -> Course:
     """A course by id or by exact name (the CLI takes either)."""
     if id_or_name.isdigit() and (course := session.get(Course, int(id_or_name))) is not None:

@@ -29,7 +29,7 @@ def test_list_problems_follows_the_contract(client):
     assert {p["id"] for p in listing} >= {"branch-max-network", "adam-bias-correction", "receptive-field",
                                           "lipschitz-linear", "quadratic-form-gradient"}
     for problem in listing:
-        assert set(problem) == {"id", "title", "family", "parts"}
+        assert set(problem) == {"id", "title", "family", "parts", "source"}  # source: issue 18, additive
         assert all(set(p) == {"id", "kind", "prompt"} for p in problem["parts"])
 
 
