@@ -6,13 +6,24 @@ from collections.abc import Mapping
 from typing import Any
 
 from graders import budget
+from graders.carried import carry_forward
 from graders.errors import AnswerError
 from graders.kinds import array, boolean, expression, number, property
 from graders.kinds import set as set_kind
 from graders.read import is_missing
 from graders.result import MISSING, GradeResult, PartResult, Verdict
-from graders.carried import carry_forward
-from problems.core import Part, Problem, Values, Variant, as_arrays, params_for, resolved, solution
+from problems.core import (
+    Part,
+    Problem,
+    Values,
+    Variant,
+    as_arrays,
+    params_for,
+    reference,
+    resolved,
+    solution,
+    to_json,
+)
 
 KINDS = {
     "number": number.grade,
@@ -41,6 +52,12 @@ def judge(part: Part, raw: Any, reference: Any, values: Values) -> Verdict:
             return KINDS[part.kind](resolved(part, values), raw, reference, values)
     except AnswerError as error:
         return Verdict("invalid", 0.0, error.message)
+
+
+def answer_key(problem: Problem, variant: Variant) -> dict[str, Any]:
+    """What this grader takes as each part's right answer, as JSON (an expression part's is its
+    expected expression; a property part's, one answer meeting its conditions)."""
+    return to_json(reference(problem, variant))
 
 
 def grade_part(problem: Problem, part_id: str, raw: Any, variant: Variant) -> Verdict:

@@ -12,13 +12,17 @@ import sympy
 from sympy import (
     Determinant,
     HadamardProduct,
-    Identity as SymIdentity,
     Inverse,
     MatrixExpr,
     MatrixSymbol,
     Trace,
-    Transpose as SymTranspose,
     ZeroMatrix,
+)
+from sympy import (
+    Identity as SymIdentity,
+)
+from sympy import (
+    Transpose as SymTranspose,
 )
 
 from graders.render import Identity

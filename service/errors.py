@@ -28,3 +28,17 @@ def unprocessable(detail: str) -> CourseworkError:
 
 def forbidden(detail: str) -> CourseworkError:
     return CourseworkError(status.HTTP_403_FORBIDDEN, detail)
+
+
+def no_problem(problem_id: str) -> CourseworkError:
+    """The one 404 for a problem id nobody defined (API routes, pages, assignments)."""
+    return not_found(f"there is no problem {problem_id[:100]!r}; GET /api/problems lists them")
+
+
+def problem_or_404(problem_id: str):
+    from problems import registry
+
+    try:
+        return registry.get(problem_id)
+    except KeyError:
+        raise no_problem(problem_id) from None

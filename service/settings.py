@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     practice_store: Literal["summary", "full", "none"] = "summary"
     """What an anonymous practice grading keeps: `summary` (its scores, statuses and feedback, and
     each answer's length and SHA-256, not the text), `full` (the answers too), `none` (no row)."""
+    batch_workers: int = 0
+    """Grading processes per batch job in the server (0: one per core)."""
     max_batch_jobs: int = 2
     """Batch jobs that grade at once in one server process; more wait `queued`."""
     grading_part_seconds: float = 2.0

@@ -1,4 +1,6 @@
-"""Charts drawn on the server as SVG (no script, no library): a score histogram."""
+"""Charts drawn on the server as SVG (no script, no library): the one score histogram — on the
+problem's page (styled by the page), and as a file of a batch or the analytics route (with its
+own style, `standalone=True`). One binning rule: a score's share of the maximum, in tenths."""
 
 from __future__ import annotations
 
@@ -14,25 +16,42 @@ class Bin:
     count: int
 
 
-def score_bins(shares: list[float], bins: int = 10) -> list[Bin]:
-    """Scores as shares of the maximum (0…1) counted in `bins` equal bins; 100 % falls in the last."""
-    counts = [0] * bins
-    for share in shares:
-        counts[min(bins - 1, max(0, int(share * bins)))] += 1
-    width = 100 // bins
+BINS = 10
+# A file has no page to style it: the page's rules (service/web/static/style.css), inside it.
+_OWN_STYLE = ("<style>.bar{fill:#0b4f9c}.axis{stroke:#000;stroke-width:1}"
+              "text{fill:#000;font-size:12px;font-family:system-ui,sans-serif}</style>")
+
+
+def bin_of(share: float, bins: int = BINS) -> int:
+    """The bin of a score's share of the maximum (0…1); 100 % falls in the last."""
+    return min(bins - 1, max(0, int(share * bins)))
+
+
+def counted_bins(counts: list[int]) -> list[Bin]:
+    width = 100 // len(counts)
     return [Bin(f"{i * width}–{(i + 1) * width} %", c) for i, c in enumerate(counts)]
 
 
-def histogram_svg(bins: list[Bin], title: str, chart_id: str = "histogram") -> Markup:
+def score_bins(shares: list[float], bins: int = BINS) -> list[Bin]:
+    """Scores as shares of the maximum counted in `bins` equal bins."""
+    counts = [0] * bins
+    for share in shares:
+        counts[bin_of(share, bins)] += 1
+    return counted_bins(counts)
+
+
+def histogram_svg(bins: list[Bin], title: str, chart_id: str = "histogram", standalone: bool = False) -> Markup:
     """Bars with their counts written on them (readable without colour), axes labelled; the
     page shows the same numbers in a table for screen readers."""
     width, height, left, bottom, top = 640, 260, 40, 50, 20
     plot_w, plot_h = width - left - 10, height - bottom - top
     tallest = max((b.count for b in bins), default=0) or 1
     step = plot_w / max(1, len(bins))
+    size = f'width="{width}" height="{height}" ' if standalone else ""
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="histogram" {size}viewBox="0 0 {width} {height}" '
         f'role="img" aria-labelledby="{chart_id}-title">',
+        _OWN_STYLE if standalone else "",
         f'<title id="{chart_id}-title">{escape(title)}</title>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" class="axis"/>',
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" class="axis"/>',

@@ -20,15 +20,11 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from service.analytics.charts import BINS, bin_of, counted_bins, histogram_svg
 from service.exports import cells
 from service.store.scratch import FLUSH, Scratch, clean
 
-BINS = 10
 TOP = 5
-
-
-def bin_of(share: float) -> int:
-    return min(BINS - 1, max(0, int(share * BINS)))
 
 
 class Analytics:
@@ -146,7 +142,8 @@ class Analytics:
         charts = out_dir / "histograms"
         charts.mkdir(exist_ok=True)
         for problem, entry in problems.items():
-            (charts / f"{problem}.svg").write_text(histogram_svg(problem, entry["histogram"]["counts"]))
+            svg = histogram_svg(counted_bins(entry["histogram"]["counts"]), f"{problem}: score share", standalone=True)
+            (charts / f"{problem}.svg").write_text(str(svg) + "\n")
         return {"analytics": "analytics.json", "analytics_csv": "analytics.csv", "sharing": "sharing.csv",
                 "histograms": "histograms/"}
 
@@ -168,28 +165,3 @@ def write_csv(problems: dict[str, Any], handle) -> None:
         for part, stats in entry["parts"].items():
             common = "; ".join(f"{w['answer']} ×{w['count']}" for w in stats["common_wrong_answers"])
             out.writerow([problem, part, stats["attempts"], stats["correct"], stats["share_correct"], common])
-
-
-def histogram_svg(title: str, counts: list[int], width: int = 420, height: int = 240) -> str:
-    """Bars of how many rows scored in each tenth of the problem's points, as plain SVG."""
-    from html import escape
-
-    left, bottom, top = 40, 30, 30
-    plot_w, plot_h = width - left - 10, height - bottom - top
-    peak = max(counts) or 1
-    bar_w = plot_w / len(counts)
-    shapes = [f'<text x="{width / 2}" y="18" text-anchor="middle" font-size="13">{escape(title)}: score share</text>',
-              f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="black"/>',
-              f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="black"/>',
-              f'<text x="{left - 4}" y="{top + 4}" text-anchor="end" font-size="10">{peak}</text>',
-              f'<text x="{left - 4}" y="{top + plot_h}" text-anchor="end" font-size="10">0</text>']
-    for i, count in enumerate(counts):
-        h = plot_h * count / peak
-        x = left + i * bar_w
-        shapes.append(f'<rect x="{x + 1:.1f}" y="{top + plot_h - h:.1f}" width="{bar_w - 2:.1f}" height="{h:.1f}" '
-                      f'fill="#4a7ab5"><title>{i * 10}–{(i + 1) * 10}%: {count}</title></rect>')
-        shapes.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h + 14}" text-anchor="middle" '
-                      f'font-size="9">{i * 10}</text>')
-    body = "\n  ".join(shapes)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-            f'viewBox="0 0 {width} {height}">\n  {body}\n</svg>\n')

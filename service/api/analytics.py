@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Query
 from fastapi import Path as PathParam
 from fastapi.responses import JSONResponse, Response
 
-from service.analytics.figures import BINS, histogram_svg, write_csv
+from service.analytics.charts import BINS, counted_bins, histogram_svg
+from service.analytics.figures import write_csv
 from service.analytics.recorded import assignment_analytics, assignment_report
 from service.api.deps import SessionDep, ViewedCourse, require_instructor
 from service.courses import assignments
@@ -53,4 +54,5 @@ def assignment_histogram(
         counts = stats.histogram.get(problem_id, [0] * BINS)
     finally:
         stats.close()
-    return Response(histogram_svg(problem_id, counts), media_type="image/svg+xml")
+    svg = histogram_svg(counted_bins(counts), f"{problem_id}: score share", standalone=True)
+    return Response(str(svg), media_type="image/svg+xml")

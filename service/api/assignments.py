@@ -17,15 +17,15 @@ class AssignedProblemOut(BaseModel):
     points: float
 
 
-class AssignmentOut(BaseModel):
+class AssignmentTemplateOut(BaseModel):
     id: str
     title: str
     points: float
     problems: list[AssignedProblemOut]
 
 
-def _out(assignment: Assignment) -> AssignmentOut:
-    return AssignmentOut(
+def _out(assignment: Assignment) -> AssignmentTemplateOut:
+    return AssignmentTemplateOut(
         id=assignment.id,
         title=assignment.title,
         points=assignment.points,
@@ -42,11 +42,11 @@ def get_assignment(assignment_id: str, request: Request) -> Assignment:
                             f"there is no assignment {assignment_id[:100]!r}; GET /api/assignments lists them") from None
 
 
-@router.get("", response_model=list[AssignmentOut])
-def list_assignments(request: Request) -> list[AssignmentOut]:
+@router.get("", response_model=list[AssignmentTemplateOut])
+def list_assignments(request: Request) -> list[AssignmentTemplateOut]:
     return [_out(a) for a in request.app.state.assignments.values()]
 
 
-@router.get("/{assignment_id}", response_model=AssignmentOut)
-def show_assignment(assignment: Annotated[Assignment, Depends(get_assignment)]) -> AssignmentOut:
+@router.get("/{assignment_id}", response_model=AssignmentTemplateOut)
+def show_assignment(assignment: Annotated[Assignment, Depends(get_assignment)]) -> AssignmentTemplateOut:
     return _out(assignment)

@@ -6,7 +6,7 @@ import inspect
 from sqlite3 import SQLITE_BUSY, SQLITE_LOCKED
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Header, HTTPException, Request, status
+from fastapi import APIRouter, Body, Header, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
@@ -19,6 +19,7 @@ from service.api.direct import DirectRoute
 from service.courses import submissions
 from service.courses.principals import as_student, principal_for
 from service.courses.schemas import StudentGradeResponse
+from service.errors import no_problem
 from service.grading import grade_and_keep
 from service.schemas import GradeResponse, grade_request_model
 from service.store.models import Student
@@ -133,6 +134,4 @@ for _problem in registry.PROBLEMS.values():
 
 @router.post("/{problem_id}", include_in_schema=False)
 def unknown_problem(problem_id: str) -> None:
-    raise HTTPException(
-        status.HTTP_404_NOT_FOUND, f"there is no problem {problem_id[:100]!r}; GET /api/problems lists them"
-    )
+    raise no_problem(problem_id)

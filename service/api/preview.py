@@ -7,7 +7,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from graders.preview import preview
-from service.api.problems import get_problem
+from service.errors import problem_or_404
 
 router = APIRouter(prefix="/api", tags=["grading"])
 
@@ -45,7 +45,7 @@ class PreviewResponse(BaseModel):
 
 @router.post("/preview", response_model=PreviewResponse)
 def preview_answer(request: PreviewRequest) -> dict[str, Any]:
-    problem = get_problem(request.problem_id)
+    problem = problem_or_404(request.problem_id)
     try:
         part = problem.part(request.part_id)
     except KeyError:

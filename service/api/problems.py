@@ -3,30 +3,23 @@ the answer key."""
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Query, status
+from fastapi import APIRouter, Depends, Query
 
+from graders.grade import answer_key
 from problems import registry
-from problems.core import Problem, Variant, params_for, reference, to_json
+from problems.core import Problem, Variant, params_for
 from problems.statement import render
 from service.api.deps import InstructorDep, PrincipalDep, SessionDep
 from service.api.variants import variant_query
 from service.courses import progress
 from service.courses.principals import as_student
+from service.errors import problem_or_404
 from service.schemas import AnswerKey, PartSummary, ProblemDetail, ProblemSummary
 
 router = APIRouter(prefix="/api/problems", tags=["problems"])
 
 
-def get_problem(problem_id: str) -> Problem:
-    try:
-        return registry.get(problem_id)
-    except KeyError:
-        raise HTTPException(
-            status.HTTP_404_NOT_FOUND, f"there is no problem {problem_id[:100]!r}; GET /api/problems lists them"
-        ) from None
-
-
-ProblemDep = Annotated[Problem, Depends(get_problem)]
+ProblemDep = Annotated[Problem, Depends(problem_or_404)]
 VariantDep = Annotated[Variant, Depends(variant_query)]
 
 
@@ -67,5 +60,5 @@ def show_problem(
 
 
 @router.get("/{problem_id}/answer-key", response_model=AnswerKey)
-def answer_key(problem: ProblemDep, variant: VariantDep, _: InstructorDep) -> AnswerKey:
-    return AnswerKey(problem_id=problem.id, variant=variant, answers=to_json(reference(problem, variant)))
+def show_answer_key(problem: ProblemDep, variant: VariantDep, _: InstructorDep) -> AnswerKey:
+    return AnswerKey(problem_id=problem.id, variant=variant, answers=answer_key(problem, variant))

@@ -11,8 +11,8 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from datetime import timedelta
 import uuid
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +51,9 @@ def new_job_id() -> str:
 
 
 def workers_for(state: Any) -> int:
-    return getattr(state, "batch_workers", None) or int(os.environ.get("HWCHECK_BATCH_WORKERS", "0")) \
-        or os.cpu_count() or 1
+    """Grading processes for a job: a test's override on the app, else HWCHECK_BATCH_WORKERS,
+    else one per core."""
+    return getattr(state, "batch_workers", None) or state.settings.batch_workers or os.cpu_count() or 1
 
 
 def start_job(

@@ -18,7 +18,7 @@ from service.courses.schemas import (
     AssignmentProblemOut,
 )
 from service.courses.templates import Assignment as Template
-from service.errors import conflict, not_found, unprocessable
+from service.errors import conflict, no_problem, not_found, unprocessable
 from service.store.models import (
     Assignment,
     AssignmentProblem,
@@ -37,7 +37,7 @@ def _problems_of(spec: AssignmentIn, templates: Mapping[str, Template] | None) -
         problems = [AssignmentProblemIn(problem_id=p.problem_id, points=p.points) for p in template.problems]
     for item in problems:
         if item.problem_id not in registry.PROBLEMS:
-            raise unprocessable(f"there is no problem {item.problem_id!r}; GET /api/problems lists them")
+            raise unprocessable(no_problem(item.problem_id).detail)
     return problems
 
 

@@ -9,8 +9,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from graders.grade import answer_key
 from problems import registry
-from problems.core import Problem, Variant, params_for, reference, to_json
+from problems.core import Problem, Variant, params_for
 from problems.statement import render
 from service.courses.assignments import get_assignment, list_assignments, resolve_assignment
 from service.courses.deadlines import deadline_for
@@ -187,5 +188,5 @@ def student_problem(
         course_id=course.id, student_id=student.student_id, assignment=assignment.slug, problem_id=problem.id,
         title=problem.title, statement=render(problem.statement, params), variant=variant, params=params,
         parts=[PartSummary(id=p.id, kind=p.kind, prompt=p.prompt) for p in problem.parts],
-        answers=to_json(reference(problem, variant)),
+        answers=answer_key(problem, variant),
     )

@@ -19,7 +19,7 @@ from service.api.clock import get_now
 from service.api.deps import SessionDep, SettingsDep
 from service.courses import assignments, progress, submissions, variants
 from service.courses.principals import lookup_token
-from service.errors import CourseworkError
+from service.errors import CourseworkError, problem_or_404
 from service.grading import grade_and_store
 from service.store.models import Grading, Instructor, Student
 from service.web.pages import render_page
@@ -40,13 +40,6 @@ def _safe_next(path: str | None, default: str) -> str:
     if path and path.startswith("/") and not path.startswith("//") and "\\" not in path:
         return path
     return default
-
-
-def _problem_or_404(problem_id: str) -> Problem:
-    try:
-        return registry.get(problem_id)
-    except KeyError:
-        raise HTTPException(404, f"there is no problem {problem_id[:100]!r}") from None
 
 
 def form_answers(problem: Problem, form: Any) -> dict[str, Any]:
@@ -150,7 +143,7 @@ def _problem_page(request: Request, session, student: Student, slug: str, proble
 @router.get("/assignments/{slug}/problems/{problem_id}", response_class=HTMLResponse)
 def problem_page(request: Request, slug: str, problem_id: str, student: WebStudent, session: SessionDep,
                  submission: int | None = None):
-    problem = _problem_or_404(problem_id)
+    problem = problem_or_404(problem_id)
     shown = None
     if submission is not None:
         shown = session.get(Grading, submission)
@@ -165,7 +158,7 @@ def problem_page(request: Request, slug: str, problem_id: str, student: WebStude
 
 @router.post("/assignments/{slug}/problems/{problem_id}", response_class=HTMLResponse)
 async def submit_problem(request: Request, slug: str, problem_id: str, student: WebStudent, session: SessionDep):
-    problem = _problem_or_404(problem_id)
+    problem = problem_or_404(problem_id)
     form = await checked_form(request)
     answers = form_answers(problem, form)
     # The same form sent twice with the same answers (a double click, a reload) counts once;
@@ -220,13 +213,13 @@ def _practice_page(request, principal, problem, variant, *, answers=None, result
 
 @router.get("/practice/{problem_id}", response_class=HTMLResponse)
 def practice_page(request: Request, problem_id: str, principal: WebPrincipal, variant: str | None = None):
-    problem = _problem_or_404(problem_id)
+    problem = problem_or_404(problem_id)
     return _practice_page(request, principal, problem, _practice_variant(variant))
 
 
 @router.post("/practice/{problem_id}", response_class=HTMLResponse)
 async def practice_grade(request: Request, problem_id: str, principal: WebPrincipal, session: SessionDep):
-    problem = _problem_or_404(problem_id)
+    problem = problem_or_404(problem_id)
     form = await checked_form(request)
     variant = _practice_variant(str(form.get("variant", "default")))
     answers = form_answers(problem, form)
