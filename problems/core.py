@@ -23,6 +23,29 @@ Kind = Literal["number", "vector", "matrix", "set", "boolean", "expression", "pr
 Variant = Literal["default"] | int
 
 MAX_SEED = 2**31 - 1
+VARIANT_RULE = f"'default' or a whole number from 0 to {MAX_SEED}"
+
+
+def read_variant(value: Any) -> Variant:
+    """A variant as it is written anywhere — a query, a form, a CSV cell, JSON, a stored row:
+    `default` (or nothing) or a seed in range; a ValueError saying the rule otherwise."""
+    if value is None or value == "" or value == "default":
+        return "default"
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SEED:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit() and int(value) <= MAX_SEED:
+        return int(value)
+    raise ValueError(f"variant must be {VARIANT_RULE}, got {str(value)[:40]!r}")
+
+
+def stored_variant(text: str) -> Variant:
+    """A variant as the database keeps it (text): `default`, or a seed — a course's own seeds
+    (service/courses/variants.py) run past MAX_SEED, which bounds only what people type."""
+    if text == "default":
+        return "default"
+    if text.isascii() and text.isdigit():
+        return int(text)
+    raise ValueError(f"a stored variant is 'default' or digits, not {text[:40]!r}")
 
 
 class Values(dict):

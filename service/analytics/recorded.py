@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from problems import registry
+from problems.core import stored_variant
 from service.analytics.answers import part_records, reference_keys
 from service.analytics.figures import Analytics
 from service.courses import assignments, progress
@@ -28,10 +29,11 @@ from service.store.models import Course, Grading, Student
 
 
 def _variant(text: str):
-    """A stored variant: "default" or a seed (None for anything else: then no reference)."""
-    if text == "default":
-        return text
-    return int(text) if text.isascii() and text.isdigit() else None
+    """A stored variant (None for anything else: then no reference)."""
+    try:
+        return stored_variant(text)
+    except ValueError:
+        return None
 
 
 def counted_records(session: Session, course: Course, slug: str,

@@ -16,12 +16,9 @@ from sqlalchemy.orm import Session, selectinload
 
 from graders.grade import grade
 from problems import registry
+from problems.core import stored_variant
 from service.courses import assignments
 from service.store.models import Course, Grading, GradingRevision
-
-
-def _variant(text: str):
-    return "default" if text == "default" else int(text)
 
 
 def regrade_assignment(session: Session, course: Course, slug: str, *, dry_run: bool = False) -> dict[str, Any]:
@@ -36,7 +33,7 @@ def regrade_assignment(session: Session, course: Course, slug: str, *, dry_run: 
         problem = registry.PROBLEMS.get(row.problem_id)
         if problem is None:
             continue
-        result = grade(problem, _variant(row.variant), row.answers)
+        result = grade(problem, stored_variant(row.variant), row.answers)
         regraded += 1
         new = result.to_dict()
         if new == row.result and result.score == row.score:

@@ -29,7 +29,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from problems.core import MAX_SEED
+from problems.core import read_variant
 from service.analytics.answers import part_records, reference_keys
 from service.store.scratch import Scratch
 
@@ -70,15 +70,7 @@ class Context:
             # course_variant reads only the course's id and secret and the student's school id.
             course = SimpleNamespace(id=self.course_id, secret=self.course_secret)
             return course_variant(course, SimpleNamespace(student_id=student_id), problem_id)
-        if given is None or given == "" or given == "default":
-            return "default"
-        if isinstance(given, bool):
-            raise ValueError(f"variant must be 'default' or a seed from 0 to {MAX_SEED}")
-        if isinstance(given, int) or (isinstance(given, str) and given.isdigit()):
-            seed = int(given)
-            if 0 <= seed <= MAX_SEED:
-                return seed
-        raise ValueError(f"variant must be 'default' or a seed from 0 to {MAX_SEED}, got {str(given)[:40]!r}")
+        return read_variant(given)
 
 
 def canvas_user_id(value: Any) -> str | None:

@@ -132,13 +132,15 @@ def grade_file(
 ) -> None:
     """Grade answers locally (nothing stored) and print the result as JSON."""
     from graders.grade import UnknownParts, grade
-    from problems.core import MAX_SEED
+    from problems.core import read_variant
     from problems.registry import PROBLEMS
 
     if problem_id not in PROBLEMS:
         raise typer.BadParameter(f"no problem {problem_id!r}; `hwcheck problems` lists them")
-    if variant != "default" and not (variant.isdigit() and int(variant) <= MAX_SEED):
-        raise typer.BadParameter(f"variant must be 'default' or a seed from 0 to {MAX_SEED}")
+    try:
+        seed = read_variant(variant)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
     text = sys.stdin.read() if str(answers_file) == "-" else answers_file.read_text()
     try:
         payload = json.loads(text)
@@ -148,7 +150,7 @@ def grade_file(
         raise typer.BadParameter("the answers file must hold a JSON object")
     answers = payload.get("answers", payload)
     try:
-        result = grade(PROBLEMS[problem_id], "default" if variant == "default" else int(variant), answers)
+        result = grade(PROBLEMS[problem_id], seed, answers)
     except UnknownParts as error:
         raise typer.BadParameter(str(error)) from None
     typer.echo(json.dumps(result.to_dict(), indent=2))

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from graders.grade import answer_key
 from problems import registry
-from problems.core import Problem, Variant, params_for
+from problems.core import Problem, Variant, params_for, stored_variant
 from problems.statement import render
 from service.courses.assignments import get_assignment, list_assignments, resolve_assignment
 from service.courses.deadlines import deadline_for
@@ -40,7 +40,7 @@ def submission_out(row: Grading) -> SubmissionOut:
         student_id=row.student.student_id,
         assignment=row.assignment.slug,
         problem_id=row.problem_id,
-        variant=row.variant if row.variant == "default" else int(row.variant),
+        variant=stored_variant(row.variant),
         attempt=row.attempt,
         submitted_at=row.created_at,
         answers=row.answers,

@@ -13,7 +13,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from problems import registry
-from problems.core import MAX_SEED, Problem, params_for
+from problems.core import Problem, params_for, read_variant
 from problems.statement import render
 from service.api.clock import get_now
 from service.api.deps import SessionDep, SettingsDep
@@ -188,11 +188,10 @@ async def submit_problem(request: Request, slug: str, problem_id: str, student: 
 
 
 def _practice_variant(raw: str | None):
-    if raw is None or raw in ("", "default"):
-        return "default"
-    if raw.isdigit() and int(raw) <= MAX_SEED:
-        return int(raw)
-    raise HTTPException(422, f"the variant is 'default' or a whole number from 0 to {MAX_SEED}")
+    try:
+        return read_variant(raw)
+    except ValueError as error:
+        raise HTTPException(422, str(error)) from None
 
 
 @router.get("/practice", response_class=HTMLResponse)

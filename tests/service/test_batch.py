@@ -223,7 +223,7 @@ def test_bad_rows_become_error_rows_and_gradebooks_match_the_import_formats(tmp_
     errors = {r["line"]: r["feedback"] for r in parts if r["status"] == "error"}
     assert errors == {
         "3": errors["3"], "4": "each line must be a JSON object",
-        "5": "variant must be 'default' or a seed from 0 to 2147483647, got 'x'",
+        "5": "variant must be 'default' or a whole number from 0 to 2147483647, got 'x'",
         "6": "no student_id", "7": "answers must be an object of part -> value",
     }
     assert errors["3"].startswith("not JSON")
