@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graders.errors import AnswerError  # noqa: E402
 from graders.kinds.expression import check, expected_for  # noqa: E402
-from graders.symbolic import read_expression  # noqa: E402
+from graders.expression_values import read_expression  # noqa: E402
 from graders.symbols import parse_symbols  # noqa: E402
 from graders.sympy_bridge import sympy_equal, to_sympy  # noqa: E402
 from problems import registry  # noqa: E402

@@ -34,7 +34,7 @@ from functools import cached_property
 import numpy as np
 
 from graders.errors import AnswerError, ParseError
-from graders.symbolic import (
+from graders.expression_values import (
     UNIFORM,
     LimitError,
     Reading,

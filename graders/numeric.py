@@ -34,6 +34,7 @@ import numpy as np
 
 from graders import budget
 from graders.errors import AnswerError
+from graders.functions import ELEMENTWISE
 from graders.tree import (
     Add,
     Bracket,
@@ -350,39 +351,17 @@ def _transpose(value: Value) -> Value:
 # ---- Functions ----------------------------------------------------------------------------
 
 
-def _sigma(x):
-    # tanh form: finite for every finite x, where 1/(1+exp(-x)) overflows for x < -709.
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
-# name -> (function, domain test or None, message when an entry is outside the domain)
-_ELEMENTWISE = {
-    "sqrt": (np.sqrt, lambda x: x >= 0, "the square root of a negative number is not real"),
-    "ln": (np.log, lambda x: x > 0, "the logarithm is defined only for positive numbers"),
-    "log10": (np.log10, lambda x: x > 0, "the logarithm is defined only for positive numbers"),
-    "log2": (np.log2, lambda x: x > 0, "the logarithm is defined only for positive numbers"),
-    "exp": (np.exp, None, ""),
-    "abs": (np.abs, None, ""),
-    "sin": (np.sin, None, ""),
-    "cos": (np.cos, None, ""),
-    "tan": (np.tan, None, ""),
-    "tanh": (np.tanh, None, ""),
-    "sigma": (_sigma, None, ""),
-    "relu": (lambda x: np.maximum(x, 0.0), None, ""),
-}
-
-
 def _call(func: str, args: list[Value]) -> Value:
     if func in ("max", "min"):
         return _extreme(func, args)
     if len(args) != 1:
         raise AnswerError(f"{func}() takes one argument, but {len(args)} were given")
     (x,) = args
-    if func in _ELEMENTWISE:
-        function, in_domain, message = _ELEMENTWISE[func]
-        if in_domain is not None and not np.all(in_domain(x)):
-            raise AnswerError(message)
-        result = function(x)
+    if func in ELEMENTWISE:
+        entry = ELEMENTWISE[func]
+        if entry.domain is not None and not np.all(entry.domain(x)):
+            raise AnswerError(entry.outside)
+        result = entry.numpy(x)
         return _checked(result if isinstance(x, np.ndarray) else float(result))
     if func == "inv":
         return _divide(1.0, x) if _is_number(x) else _inverse(x)

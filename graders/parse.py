@@ -62,6 +62,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from lark.lark import PostLex
 
 from graders.errors import ParseError
+from graders.functions import ALSO_NAMES, BY_NAME, LATEX_COMMANDS, SPELLINGS
 from graders.literals import plain_literal
 from graders.tree import (
     Add,
@@ -104,26 +105,11 @@ class _Refusal(Exception):
 
 # ---- Vocabulary ---------------------------------------------------------------------------
 
-# A known function name followed by `(` is a call; the value is the canonical name in Call.
-FUNCTIONS = {
-    "sqrt": "sqrt",
-    "ln": "ln", "log": "ln", "log_e": "ln",
-    "log10": "log10", "log_10": "log10",
-    "log2": "log2", "log_2": "log2",
-    "exp": "exp", "abs": "abs",
-    "sin": "sin", "cos": "cos", "tan": "tan", "tanh": "tanh",
-    "sigma": "sigma", "sigmoid": "sigma",
-    "inv": "inv",
-    "tr": "tr", "Tr": "tr", "trace": "tr",
-    "det": "det", "diag": "diag",
-    "relu": "relu", "ReLU": "relu",
-    "max": "max", "maximum": "max", "min": "min", "minimum": "min",
-    "transpose": "transpose",
-}
+# A known function name followed by `(` is a call; the value is the canonical name in Call
+# (graders/functions.py: the one table).
+FUNCTIONS = SPELLINGS
 # Function names that are also ordinary names when no `(` follows (σ is also a std. deviation).
-_ALSO_NAMES = {"sigma"}
-# How many arguments each canonical function takes (None: one or more).
-_ARITY = {"max": None, "min": None}
+_ALSO_NAMES = ALSO_NAMES
 
 _GREEK_LETTERS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
@@ -155,8 +141,7 @@ _OPERATOR_FONTS = {"operatorname", "mathrm", "text", "textrm"}
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar",
             "tilde": "tilde", "widetilde": "tilde"}
 
-_LATEX_FUNCTIONS = {"sqrt", "ln", "log", "exp", "sin", "cos", "tan", "tanh", "det", "max",
-                    "min", "tr", "trace"}
+_LATEX_FUNCTIONS = LATEX_COMMANDS
 _LATEX_SPACES = {",", ";", ":", "!", " ", "quad", "qquad"}
 # `\left(` is just `(`.
 _LATEX_SIZERS = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
@@ -572,7 +557,7 @@ class _ToTree(Transformer):
 
 def _call(func: Token, args: tuple) -> Node:
     name = str(func)
-    if _ARITY.get(name, 1) == 1 and len(args) != 1:
+    if BY_NAME[name].arity == 1 and len(args) != 1:
         raise _Refusal(f"{name}() takes one argument, but {len(args)} were given",
                        func.start_pos)
     if name == "transpose":

@@ -15,7 +15,7 @@ from graders.kinds.boolean import read_boolean
 from graders.parse import parse
 from graders.read import shape_name
 from graders.render import to_latex, to_mathml, to_text
-from graders.symbolic import (
+from graders.expression_values import (
     UNIFORM,
     LimitError,
     ShapeError,

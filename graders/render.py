@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from graders.functions import FUNCTIONS
 from graders.parse import _GREEK_COMMANDS
 from graders.tree import (
     Add,
@@ -56,7 +57,6 @@ def _level(node) -> int:
 
 # ---- Plain text ---------------------------------------------------------------------------
 
-_TEXT_FUNCTIONS = {"sigma": "sigma", "ln": "ln", "tr": "tr"}
 
 
 def to_text(node) -> str:
@@ -89,7 +89,7 @@ def to_text(node) -> str:
         case Transpose(operand):
             return _wrap_text(operand, _POSTFIX) + "ᵀ"
         case Call(func, args):
-            return f"{_TEXT_FUNCTIONS.get(func, func)}({', '.join(map(to_text, args))})"
+            return f"{func}({', '.join(map(to_text, args))})"
         case Bracket(rows=rows):
             return "[" + "; ".join(", ".join(map(to_text, row)) for row in rows) + "]"
         case Tuple(items):
@@ -126,12 +126,7 @@ def _juxtapose(left: str, right: str) -> str:
 
 # ---- LaTeX ----------------------------------------------------------------------------------
 
-_LATEX_FUNCTIONS = {
-    "tr": r"\operatorname{tr}", "det": r"\det", "diag": r"\operatorname{diag}",
-    "ln": r"\ln", "exp": r"\exp", "sin": r"\sin", "cos": r"\cos", "tan": r"\tan",
-    "tanh": r"\tanh", "sigma": r"\sigma", "log10": r"\log_{10}", "log2": r"\log_{2}",
-    "max": r"\max", "min": r"\min", "relu": r"\operatorname{ReLU}", "abs": r"\operatorname{abs}",
-}
+_LATEX_FUNCTIONS = {f.name: f.shown for f in FUNCTIONS if f.shown}
 
 
 def latex_name(name: str) -> str:

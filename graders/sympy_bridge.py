@@ -25,6 +25,7 @@ from sympy import (
     Transpose as SymTranspose,
 )
 
+from graders.functions import ELEMENTWISE
 from graders.render import Identity
 from graders.symbols import Symbol
 from graders.tree import Add, Call, Div, Hadamard, MatMul, Mul, Name, Neg, Num, Pow, Sub, Transpose
@@ -140,11 +141,7 @@ def _convert(node, table):
     raise ValueError(f"cannot convert {type(node).__name__}")
 
 
-_FUNCTIONS = {"exp": sympy.exp, "ln": sympy.log, "sqrt": sympy.sqrt, "tanh": sympy.tanh,
-              "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "abs": sympy.Abs,
-              "sigma": lambda x: 1 / (1 + sympy.exp(-x)),
-              "log10": lambda x: sympy.log(x, 10), "log2": lambda x: sympy.log(x, 2),
-              "relu": lambda x: sympy.Max(x, 0)}
+_FUNCTIONS = {name: f.sympy(sympy) for name, f in ELEMENTWISE.items() if f.sympy is not None}
 
 
 def _call(func, args):

@@ -10,7 +10,7 @@ from timing import bound
 from graders.equivalence import Expected, equivalent, formula_values, make_batches
 from graders.grade import grade_part
 from graders.kinds import expression
-from graders.symbolic import read_expression
+from graders.expression_values import read_expression
 from graders.symbols import parse_symbol, parse_symbols
 from problems import registry
 

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graders.errors import AnswerError
+from graders.functions import ELEMENTWISE
 from graders.parse import parse
 from graders.render import Identity, to_text
 from graders.symbols import Dim, Symbol, normalise
@@ -304,15 +305,8 @@ def _batched_scalar(value):
     return np.asarray(value)[..., None, None]
 
 
-def _sigma(x):
-    return 0.5 * (1.0 + np.tanh(0.5 * x))
-
-
-_SCALAR_FUNCTIONS: dict[str, Callable] = {
-    "exp": np.exp, "ln": np.log, "log10": np.log10, "log2": np.log2, "sqrt": np.sqrt,
-    "sigma": _sigma, "tanh": np.tanh, "abs": np.abs, "sin": np.sin, "cos": np.cos,
-    "tan": np.tan, "relu": lambda x: np.maximum(x, 0.0),
-}
+# Entry by entry on draws: the same NumPy as on numbers (graders/functions.py).
+_SCALAR_FUNCTIONS: dict[str, Callable] = {name: f.numpy for name, f in ELEMENTWISE.items()}
 
 
 class _Compiler:
