@@ -39,7 +39,7 @@ class Function:
 _POSITIVE = "the logarithm is defined only for positive numbers"
 
 FUNCTIONS: tuple[Function, ...] = (
-    Function("sqrt", latex=("sqrt",), numpy=np.sqrt, domain=lambda x: x >= 0,
+    Function("sqrt", latex=("sqrt",), shown=r"\sqrt", numpy=np.sqrt, domain=lambda x: x >= 0,
              outside="the square root of a negative number is not real", sympy=lambda sp: sp.sqrt),
     Function("ln", ("log", "log_e"), latex=("ln", "log"), shown=r"\ln", numpy=np.log, domain=lambda x: x > 0,
              outside=_POSITIVE, sympy=lambda sp: sp.log),
@@ -57,6 +57,8 @@ FUNCTIONS: tuple[Function, ...] = (
              also_a_name=True),
     Function("relu", ("ReLU",), shown=r"\operatorname{ReLU}", numpy=lambda x: np.maximum(x, 0.0),
              sympy=lambda sp: lambda x: sp.Max(x, 0)),
+    Function("softplus", shown=r"\operatorname{softplus}", numpy=lambda x: np.logaddexp(0.0, x),
+             sympy=lambda sp: lambda x: sp.log(1 + sp.exp(x))),
     Function("max", ("maximum",), latex=("max",), shown=r"\max", arity=None),
     Function("min", ("minimum",), latex=("min",), shown=r"\min", arity=None),
     Function("inv"),

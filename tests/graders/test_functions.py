@@ -1,0 +1,46 @@
+"""The function table (graders/functions.py) is what every reader of answers uses: a function
+added there is typed, computed on numbers, arrays and draws, converted to SymPy and shown —
+with nothing else to change. softplus is the example: one entry."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from graders.expression_values import read_expression
+from graders.functions import BY_NAME, ELEMENTWISE, FUNCTIONS, SPELLINGS
+from graders.numeric import evaluate
+from graders.parse import parse
+from graders.render import to_latex
+from graders.symbols import Symbol
+
+
+def test_every_spelling_names_one_function_and_every_elementwise_one_is_whole():
+    spellings = [s for f in FUNCTIONS for s in (f.name, *f.spellings)]
+    assert len(spellings) == len(set(spellings)) == len(SPELLINGS)
+    for name, f in ELEMENTWISE.items():
+        assert f.sympy is not None and f.shown, name
+        assert (f.domain is None) == (f.outside == ""), name
+
+
+def test_softplus_is_typed_computed_and_shown_from_its_entry():
+    assert evaluate(parse("softplus(0)")) == pytest.approx(math.log(2))
+    assert evaluate(parse("softplus(-800)")) == 0.0  # log1p-exp form: no overflow
+    np.testing.assert_allclose(evaluate(parse("softplus([0, 1])")), np.log1p(np.exp([0.0, 1.0])))
+    assert to_latex(parse("softplus(x)")) == r"\operatorname{softplus}\left(x\right)"
+    reading = read_expression("softplus(b) + 1", (Symbol("b", 1, 1, scalar=True),))
+    draws = np.array([[[0.5]], [[-2.0]]])
+    values = np.asarray(reading.evaluate({"b": draws}, 2)).reshape(-1)
+    np.testing.assert_allclose(values, np.log1p(np.exp([0.5, -2.0])) + 1)
+
+
+def test_the_sympy_forms_agree_with_the_numpy_ones():
+    sympy = pytest.importorskip("sympy")
+    x = sympy.Symbol("x")
+    for name, f in ELEMENTWISE.items():
+        point = 0.7 if f.domain is None or f.domain(0.7) else 2.0
+        expected = float(f.numpy(np.float64(point)))
+        assert float(f.sympy(sympy)(x).subs(x, point)) == pytest.approx(expected, rel=1e-12), name
+    assert BY_NAME["ln"].spellings == ("log", "log_e")
