@@ -124,7 +124,7 @@ _GREEK_LETTERS = {
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
 }
 
-_GREEK_COMMANDS = {
+GREEK_COMMANDS = {
     name: name
     for name in (
         "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho "
@@ -149,7 +149,7 @@ _LATEX_SIZERS = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", 
 
 # command -> (token type, token value); a value of None keeps the typed text.
 _LATEX_COMMANDS: dict[str, tuple[str, str | None]] = {
-    **{cmd: ("NAME", name) for cmd, name in _GREEK_COMMANDS.items()},
+    **{cmd: ("NAME", name) for cmd, name in GREEK_COMMANDS.items()},
     **{cmd: ("LATEX_FUNC", cmd) for cmd in _LATEX_FUNCTIONS},
     **{cmd: ("FONT", cmd) for cmd in _FONTS},
     **{cmd: ("ACCENT", cmd) for cmd in _ACCENTS},

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from graders.functions import FUNCTIONS
-from graders.parse import _GREEK_COMMANDS
+from graders.parse import GREEK_COMMANDS
 from graders.tree import (
     Add,
     Bracket,
@@ -136,8 +136,8 @@ def latex_name(name: str) -> str:
     match = re.fullmatch(r"([A-Za-z]+?)(hat|bar|tilde)?_?([0-9]*)", name)
     if match:
         base, accent, subscript = match.groups()
-        if base in _GREEK_COMMANDS:
-            base = "\\" + _GREEK_COMMANDS[base]
+        if base in GREEK_COMMANDS:
+            base = "\\" + GREEK_COMMANDS[base]
         elif len(base) > 1 and base[0].isupper() and base[1:].islower() and not accent:
             base, subscript = base[0], base[1:] + subscript              # Jx -> J_{x}
         elif len(base) > 1 and not (base[0] == "d" and base[1:].isupper()):

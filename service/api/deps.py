@@ -23,10 +23,10 @@ from sqlalchemy.orm import Session
 
 from service.courses.principals import (
     Principal,
-    _unauthorized,
     as_student,
     lookup_token,
     principal_for,
+    unauthorized,
 )
 from service.courses.staff import Need, course_for
 from service.settings import Settings
@@ -72,7 +72,7 @@ async def get_principal(session: SessionDep, settings: SettingsDep, credentials:
 
 def require_instructor(session: SessionDep, settings: SettingsDep, credentials: BearerDep) -> Instructor:
     if credentials is None:
-        raise _unauthorized("this route needs an instructor token: Authorization: Bearer <token>")
+        raise unauthorized("this route needs an instructor token: Authorization: Bearer <token>")
     principal = lookup_token(session, settings, credentials.credentials)
     if not isinstance(principal, Instructor):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "this token is not an instructor's")

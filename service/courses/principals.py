@@ -50,7 +50,7 @@ def principal_by_hash(session: Session, settings: Settings, hashed: str) -> Prin
     return session.scalar(select(Student).options(joinedload(Student.course)).where(Student.token_hash == hashed))
 
 
-def _unauthorized(detail: str) -> HTTPException:
+def unauthorized(detail: str) -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
@@ -61,14 +61,14 @@ def principal_for(session: Session, settings: Settings, token: str) -> Principal
     """Whose token this is; a 401 for a token nobody holds."""
     principal = lookup_token(session, settings, token)
     if principal is None:
-        raise _unauthorized(INVALID_TOKEN)
+        raise unauthorized(INVALID_TOKEN)
     return principal
 
 
 def as_student(principal: Principal | None) -> Student:
     """The student, or a 401 (no token) / 403 (an instructor's token)."""
     if principal is None:
-        raise _unauthorized("this needs a student token: Authorization: Bearer <token>")
+        raise unauthorized("this needs a student token: Authorization: Bearer <token>")
     if not isinstance(principal, Student):
         raise HTTPException(
             status.HTTP_403_FORBIDDEN,

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+from live_server import INSTRUCTOR_TOKEN, start_server
 
 pytestmark = pytest.mark.e2e
 
@@ -27,7 +26,6 @@ CHROMIUM = os.environ.get("HWCHECK_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(os.environ.get("HWCHECK_AXE_JS", ROOT / ".ci/node_modules/axe-core/axe.min.js"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-INSTRUCTOR_TOKEN = "hwi_browser-test-instructor-token-0123456789"
 REQUIRED = os.environ.get("HWCHECK_REQUIRE_BROWSER") == "1"
 
 
@@ -35,12 +33,6 @@ def _unavailable(reason: str) -> None:
     if REQUIRED:
         pytest.fail(f"HWCHECK_REQUIRE_BROWSER=1 but {reason}")
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -66,23 +58,8 @@ def browser(sync_playwright):
 def server(tmp_path_factory):
     """`hwcheck serve` with a course: students s-a, s-b; hw1 = branch-max-network (randomized)."""
     tmp = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    env = {**os.environ, "HWCHECK_DATA_DIR": str(tmp / "data"), "HWCHECK_INSTRUCTOR_TOKEN": INSTRUCTOR_TOKEN}
-    env.pop("HWCHECK_DATABASE_URL", None)
-    log = open(tmp / "server.log", "wb")
-    process = subprocess.Popen([str(Path(sys.executable).parent / "hwcheck"), "serve", "--port", str(port)],
-                               env=env, cwd=tmp, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(base + "/api/problems", timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail((tmp / "server.log").read_text())
-            time.sleep(0.2)
+    live = start_server(tmp)
+    base, env = live.base, live.env
     api = httpx.Client(base_url=base, headers={"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"})
     course = api.post("/api/courses", json={"name": "CS 182"}).json()
     roster = api.post(f"/api/courses/{course['id']}/roster", json=[
@@ -96,9 +73,7 @@ def server(tmp_path_factory):
     tokens = {s["student_id"]: s["token"] for s in roster["students"]}
     yield {"base": base, "api": api, "course": course["id"], "tokens": tokens, "env": env, "cwd": tmp}
     api.close()
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    live.stop()
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""A real `hwcheck serve` process for the hardening tests: its own port and data directory, its
+"""A real `hwcheck serve` process for the tests that need one (hardening, browser, authoring): its own port and data directory, its
 output (the server's whole log) in a file the test can read, and a kill -9 when asked."""
 
 from __future__ import annotations
