@@ -425,6 +425,11 @@ class _Compiler:
         op = np.subtract if subtract else np.add
         if a.shape == b.shape:
             return _lift(out, a.shape, op, a, b)
+        # A number beside a vector or matrix is added to every entry (`1 − σ(z)`), as vectorised
+        # deep learning writes it; a scalar *symbol* there is still a shape error.
+        for constant, other in ((a, b), (b, a)):
+            if constant.const is not None and is_scalar(constant.shape) and other.shape != UNIFORM:
+                return _lift(out, other.shape, op, a, b)
         if a.shape == UNIFORM and is_square(b.shape):
             return _lift(out, b.shape, lambda s, m: op(s * _eye_like(np.asarray(m)), m)
                          if np.ndim(m) == 3 else op(s, m), a, b)
@@ -434,7 +439,7 @@ class _Compiler:
         verb = "subtract" if subtract else "add"
         raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
                          f"{to_text(b.node)} is {shape_text(b.shape)} — cannot {verb} "
-                         "different shapes")
+                         "different shapes" + _transpose_hint(a, b))
 
     def product(self, node, a: _Term, b: _Term) -> _Term:
         out = type(node)(a.node, b.node, implicit=True) if isinstance(node, Mul) \
@@ -456,6 +461,8 @@ class _Compiler:
             why = f"when {inner_a} ≠ {inner_b}"
         else:
             why = f"(the inner sizes {inner_a} and {inner_b} differ)"
+        if a.shape == b.shape:  # two n×1 side by side: the entry-by-entry product was meant
+            why += "; for the entry-by-entry product write ⊙ (or .*)"
         raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
                          f"{to_text(b.node)} is {shape_text(b.shape)} — cannot multiply {why}")
 
@@ -470,7 +477,7 @@ class _Compiler:
             return _lift(out, a.shape, lambda m, s: s * _eye_like(m) * m, a, b)
         raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
                          f"{to_text(b.node)} is {shape_text(b.shape)} — an element-wise "
-                         "product needs equal shapes")
+                         "product needs equal shapes" + _transpose_hint(a, b))
 
     def divide(self, a: _Term, b: _Term) -> _Term:
         out = Div(a.node, b.node)
@@ -516,16 +523,18 @@ class _Compiler:
     def call(self, func: str, args: list[_Term]) -> _Term:
         out = Call(func, tuple(a.node for a in args))
         if func in ("max", "min"):
-            for a in args:
-                self._need_scalar(out, a)
+            # Entry by entry, as relu's max(z, 0): scalars broadcast over one shape.
+            shape = self._common_shape(out, args)
             pick = np.maximum if func == "max" else np.minimum
-            return _lift(out, SCALAR, lambda *vs: _reduce(pick, vs), *args)
+            return _lift(out, shape, lambda *vs: _reduce(pick, vs), *args)
         if len(args) != 1:
             raise AnswerError(f"{func}() takes one argument, but {len(args)} were given")
         (a,) = args
         if func in _SCALAR_FUNCTIONS:
-            self._need_scalar(out, a)
-            return _lift(out, SCALAR, _SCALAR_FUNCTIONS[func], a)
+            # Entry by entry: σ(z) of an n×1 z is n×1, as vectorised deep learning writes it.
+            if a.shape == UNIFORM:
+                raise ShapeError(f"{to_text(out)}: the size of I is not known here")
+            return _lift(out, a.shape, _SCALAR_FUNCTIONS[func], a)
         if func == "inv":
             if a.shape == UNIFORM:
                 return _lift(out, UNIFORM, np.reciprocal, a)
@@ -562,11 +571,23 @@ class _Compiler:
         raise AnswerError(f"{func}() is not available in an expression here")
 
     @staticmethod
-    def _need_scalar(out, a: _Term) -> None:
-        if not is_scalar(a.shape):
-            func = out.func
-            raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)} — "
-                             f"{func}() is taken of a scalar here")
+    def _common_shape(out, args: list[_Term]):
+        """The one shape of an entry-by-entry function's arguments, scalars aside."""
+        shapes = {a.shape for a in args if not is_scalar(a.shape)}
+        if UNIFORM in shapes:
+            raise ShapeError(f"{to_text(out)}: the size of I is not known here")
+        if len(shapes) > 1:
+            described = ", ".join(f"{to_text(a.node)} is {shape_text(a.shape)}" for a in args
+                                  if not is_scalar(a.shape))
+            raise ShapeError(f"{to_text(out)}: {described} — {out.func}() of different shapes")
+        return shapes.pop() if shapes else SCALAR
+
+
+def _transpose_hint(a: _Term, b: _Term) -> str:
+    """When one side is the other's shape transposed — backprop's Wδ where Wᵀδ was meant."""
+    if a.shape != b.shape and transposed(a.shape) == b.shape and not is_scalar(a.shape):
+        return f"; one of them transposed would fit (is it {to_text(Transpose(a.node))}?)"
+    return ""
 
 
 def _reduce(pick, values):

@@ -53,6 +53,8 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("cos", latex=("cos",), shown=r"\cos", numpy=np.cos, sympy=lambda sp: sp.cos),
     Function("tan", latex=("tan",), shown=r"\tan", numpy=np.tan, sympy=lambda sp: sp.tan),
     Function("tanh", latex=("tanh",), shown=r"\tanh", numpy=np.tanh, sympy=lambda sp: sp.tanh),
+    Function("sech", shown=r"\operatorname{sech}", numpy=lambda x: 1 / np.cosh(x),
+             sympy=lambda sp: sp.sech),
     Function("sigma", ("sigmoid",), shown=r"\sigma", numpy=_sigma, sympy=lambda sp: lambda x: 1 / (1 + sp.exp(-x)),
              also_a_name=True),
     Function("relu", ("ReLU",), shown=r"\operatorname{ReLU}", numpy=lambda x: np.maximum(x, 0.0),

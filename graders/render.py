@@ -119,7 +119,8 @@ def _juxtapose(left: str, right: str) -> str:
     # side by side are never a product in our grammar, so they get a `·`.
     if right[0].isdigit() or right[0] == ".":
         return f"{left}·{right}"
-    if right.startswith("(") or (left[-1] in "0123456789" and right[0].isalpha()):
+    # A number before a name (`2x`) runs together; a subscripted name before one (`W_2 δ_2`) not.
+    if right.startswith("(") or (re.fullmatch(r"-?[0-9.]+", left) and right[0].isalpha()):
         return left + right
     return f"{left} {right}"
 

@@ -295,6 +295,9 @@ $$W_1 = {{W1}}, \qquad b_1 = {{b1}}, \qquad W_2 = {{W2}}, \qquad b_2 = {{b2}}.$$
 1. Forward pass: $H$ (row $i$ is $h$ of example $i$), $p$ (one entry per example) and $L$.
 2. Backward pass: $\partial L/\partial W_2$, $\partial L/\partial b_2$,
    $\partial L/\partial W_1$ and $\partial L/\partial b_1$.
+3. In vector form, for one example with $z_1 = W_1 x + b_1$ and the number
+   $\delta_2 = \partial L/\partial z_2$: write $\partial L/\partial z_1$ (a column) as an
+   expression in $W_2$, $\delta_2$ and $z_1$.
 
 """ + LAYOUT + r"""
 
@@ -324,6 +327,19 @@ Give numeric answers to at least 2 decimal places.
             ),
         ),
         Part("dL_db1", "vector", "∂L/∂b1 (2 entries)", derivative_of=("loss", "b1")),
+        Part(
+            "dL_dz1_expr",
+            "expression",
+            "∂L/∂z₁ for one example, in W₂, δ₂ and z₁ (a column)",
+            symbols={"W_2": "1×n", "delta_2": "scalar", "z_1": "n×1"},
+            formula=lambda W_2, delta_2, z_1: (W_2.T * delta_2) * sigmoid(z_1) * (1 - sigmoid(z_1)),
+            answer=r"(W_2^\top \delta_2) \odot \sigma(z_1) \odot (1 - \sigma(z_1))",
+            mistakes=(
+                Mistake(lambda W_2, delta_2, z_1: W_2.T * delta_2 * sigmoid(z_1),
+                        "That multiplies by σ(z₁); the chain rule needs the sigmoid's derivative "
+                        "σ′(z₁) = σ(z₁) ⊙ (1 − σ(z₁))."),
+            ),
+        ),
     ),
     default=TWO_LAYER_DEFAULT,
     steps=dict(
