@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 from functools import cache
 
 from fastapi import Depends, FastAPI
+from fastapi_offline import FastAPIOffline
 
 from graders import budget
 from service.api import analytics as analytics_routes
@@ -52,7 +53,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if app.state.loop_reader is not None:
             app.state.loop_reader.dispose()
 
-    app = FastAPI(
+    # FastAPIOffline: Swagger UI and ReDoc served from fastapi-offline's own files, so /docs
+    # works without internet and the docs' CSP names no outside host.
+    app = FastAPIOffline(
         title="hwcheck",
         version="0.1.0",
         summary="Grades deep-learning homework: per-part scores and feedback, at once.",

@@ -70,10 +70,9 @@ class Settings(BaseSettings):
     )
     """The CSP of every HTML page (the interactive docs have their own, below)."""
     docs_content_security_policy: str = (
-        "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-        "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-        "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; "
-        "worker-src 'self' blob:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'"
     )
 
     # --- operations (service/ops/observability.py, service/api/health.py, deploy/) ---

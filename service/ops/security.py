@@ -3,8 +3,9 @@
 Every response: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`,
 `X-Frame-Options: DENY`. HTML responses also get a Content-Security-Policy
 (`HWCHECK_CONTENT_SECURITY_POLICY`; it includes `frame-ancestors 'none'`, the modern
-X-Frame-Options). The interactive docs (/docs, /redoc) load Swagger UI / ReDoc from a CDN with an
-inline script, so they get their own, looser policy (`HWCHECK_DOCS_CONTENT_SECURITY_POLICY`).
+X-Frame-Options). The interactive docs (/docs, /redoc) run Swagger UI / ReDoc — served from the
+installed fastapi-offline package, no outside host — with an inline script, so they get their
+own policy allowing inline script and style (`HWCHECK_DOCS_CONTENT_SECURITY_POLICY`).
 
 CORS is off — no `Access-Control-Allow-Origin` on anything — unless `HWCHECK_CORS_ORIGINS` names
 the origins (comma-separated) allowed to call the API from a browser.

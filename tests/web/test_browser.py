@@ -324,3 +324,33 @@ def test_an_instructor_makes_an_assignment_a_student_submits_a_ta_overrides(brow
     assert "your role in this course is ta" in page.locator("main").inner_text()
     assert console_errors == ["Failed to load resource: the server responded with a status of 403 (Forbidden)"]
     context.close()
+
+
+def test_the_api_docs_work_with_every_outside_request_blocked(browser, server):
+    """Issue 19: /docs was a blank page without internet (Swagger UI came from a CDN)."""
+    base = server["base"]
+    context = browser.new_context(base_url=base)
+    blocked: list[str] = []
+
+    def only_ours(route):
+        if route.request.url.startswith(base):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", only_ours)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto("/docs")
+    page.get_by_text("/api/grade/lipschitz-linear").first.wait_for(timeout=15_000)
+    assert page.locator(".opblock").count() > 40  # every operation listed
+    policy = httpx.get(base + "/docs").headers["content-security-policy"]
+    assert "http" not in policy  # no outside host at all
+    page.goto("/redoc")
+    page.get_by_text("/api/grade/lipschitz-linear").first.wait_for(timeout=15_000)
+    # ReDoc's bundle names its own logo on cdn.redoc.ly: the CSP refuses it before any request.
+    refused_by_policy = [e for e in errors if "violates the following Content Security Policy" in e]
+    assert blocked == [] and errors == refused_by_policy, (blocked, errors)
+    context.close()
