@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
-from graders import budget
+from graders import budget, worked_notation
 from graders.carried import carry_forward
 from graders.errors import AnswerError
 from graders.kinds import array, boolean, expression, number, property
@@ -43,15 +44,24 @@ class UnknownParts(ValueError):
         self.unknown = unknown
 
 
+# Kinds whose typed answers may be written as worked solutions write them (graders/worked_notation.py):
+# labelled values, and for a vector or a set a bare list of them.
+_WORKED = {"number": False, "vector": True, "set": True}
+
+
 def judge(part: Part, raw: Any, reference: Any, values: Values) -> Verdict:
     """One part against one reference, by its kind; an unreadable answer is `invalid`."""
     if is_missing(raw):
         return MISSING
+    note = ""
+    if part.kind in _WORKED:
+        raw, note = worked_notation.take(raw, part.id, values, many=_WORKED[part.kind])
     try:
         with budget.part_budget():
-            return KINDS[part.kind](resolved(part, values), raw, reference, values)
+            verdict = KINDS[part.kind](resolved(part, values), raw, reference, values)
     except AnswerError as error:
         return Verdict("invalid", 0.0, error.message)
+    return replace(verdict, feedback=verdict.feedback + note) if note else verdict
 
 
 def answer_key(problem: Problem, variant: Variant) -> dict[str, Any]:
