@@ -44,18 +44,13 @@ class UnknownParts(ValueError):
         self.unknown = unknown
 
 
-# Kinds whose typed answers may be written as worked solutions write them (graders/worked_notation.py):
-# labelled values, and for a vector or a set a bare list of them.
-_WORKED = {"number": False, "vector": True, "set": True}
-
-
 def judge(part: Part, raw: Any, reference: Any, values: Values) -> Verdict:
     """One part against one reference, by its kind; an unreadable answer is `invalid`."""
     if is_missing(raw):
         return MISSING
     note = ""
-    if part.kind in _WORKED:
-        raw, note = worked_notation.take(raw, part.id, values, many=_WORKED[part.kind])
+    if part.kind in worked_notation.KINDS:  # labelled values, bare lists (as worked solutions write)
+        raw, note = worked_notation.take(raw, part.id, values, many=worked_notation.KINDS[part.kind])
     try:
         with budget.part_budget():
             verdict = KINDS[part.kind](resolved(part, values), raw, reference, values)

@@ -9,12 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from graders import numeric
+from graders import numeric, worked_notation
 from graders.errors import AnswerError, ParseError
-from graders.kinds.boolean import read_boolean
-from graders.parse import parse
-from graders.read import shape_name
-from graders.render import to_latex, to_mathml, to_text
 from graders.expression_values import (
     UNIFORM,
     LimitError,
@@ -23,6 +19,10 @@ from graders.expression_values import (
     read_expression,
     shape_text,
 )
+from graders.kinds.boolean import read_boolean
+from graders.parse import parse
+from graders.read import shape_name
+from graders.render import to_latex, to_mathml, to_text
 from graders.symbols import parse_symbols
 from graders.tree import Add, Call, Div, Hadamard, MatMul, Mul, Name, Neg, Num, Pow, Sub, Transpose
 from problems.core import Part, to_json
@@ -48,6 +48,8 @@ def preview(part: Part, text: str) -> dict[str, Any]:
         tex = r"\text{true}" if value else r"\text{false}"
         return out | {"ok": True, "read_as": str(value).lower(), "latex": tex,
                       "mathml": to_mathml(tex), "value": value}
+    if part.kind in worked_notation.KINDS:  # `L = 3√5`, `7.24, -1.24`: read as grading reads them
+        text = worked_notation.read(text, worked_notation.KINDS[part.kind]).text
     try:
         tree = parse(text)
     except ParseError as error:

@@ -20,6 +20,8 @@ _LABEL = re.compile(
     r"^\s*((?:\\[A-Za-z]+|[A-Za-zα-ωΑ-Ω][A-Za-z0-9₀-₉]*(?:_[A-Za-z0-9]+)*)"
     r"(?:_\{[^{}=]{1,12}\}|_[A-Za-z0-9]{1,3})?(?:\^\{?\*\}?|\^\{?\\?[a-z]+\}?)?'?)\s*(?<![<>!=])=(?!=)\s*"
 )
+# The kinds whose typed answers are read this way, and whether each takes several values.
+KINDS = {"number": False, "vector": True, "set": True}
 _OPEN, _CLOSE = "([{", ")]}"
 _AND = re.compile(r"\s(?:and|\\text\{and\})\s")
 

@@ -54,3 +54,11 @@ def test_other_notations_pass_through_untouched(typed):
 def test_what_is_no_label_stays_a_parse_error(typed, says):
     verdict = grade_part(LIPSCHITZ, "L", typed, "default")
     assert verdict.status == "invalid" and says in verdict.feedback
+
+
+def test_the_preview_reads_them_as_grading_does():
+    from graders.preview import preview
+
+    shown = preview(BEALE.part("hessian_eigenvalues"), r"\lambda_1 = 3+3\sqrt{2}, \lambda_2 = 3-3\sqrt{2}")
+    assert shown["ok"] and shown["shape"] == "a set of 2 values"
+    assert preview(LIPSCHITZ.part("L"), "L = 3*sqrt(5)")["read_as"] == "3sqrt(5)"
