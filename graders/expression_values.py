@@ -535,6 +535,14 @@ class _Compiler:
             if a.shape == UNIFORM:
                 raise ShapeError(f"{to_text(out)}: the size of I is not known here")
             return _lift(out, a.shape, _SCALAR_FUNCTIONS[func], a)
+        if func in ("softmax", "norm"):
+            if a.shape == UNIFORM or 1 not in a.shape:
+                raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)} — "
+                                 f"{func}() is taken of a vector"
+                                 + ("; for a matrix write sqrt(tr(X^T X)) (Frobenius)" if func == "norm" else ""))
+            if func == "norm":
+                return _lift(out, SCALAR, lambda v: np.sqrt(np.sum(np.square(v), axis=(-2, -1)))[..., None, None], a)
+            return _lift(out, a.shape, _softmax, a)
         if func == "inv":
             if a.shape == UNIFORM:
                 return _lift(out, UNIFORM, np.reciprocal, a)
@@ -581,6 +589,12 @@ class _Compiler:
                                   if not is_scalar(a.shape))
             raise ShapeError(f"{to_text(out)}: {described} — {out.func}() of different shapes")
         return shapes.pop() if shapes else SCALAR
+
+
+def _softmax(v):
+    """Softmax over each draw's vector entries (a (draws, n, 1) or (draws, 1, n) array)."""
+    shifted = np.exp(v - np.max(v, axis=(-2, -1), keepdims=True))
+    return shifted / np.sum(shifted, axis=(-2, -1), keepdims=True)
 
 
 def _transpose_hint(a: _Term, b: _Term) -> str:

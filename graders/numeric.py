@@ -363,6 +363,13 @@ def _call(func: str, args: list[Value]) -> Value:
             raise AnswerError(entry.outside)
         result = entry.numpy(x)
         return _checked(result if isinstance(x, np.ndarray) else float(result))
+    if func in ("softmax", "norm"):
+        if _is_number(x) or (x.ndim == 2 and 1 not in x.shape) or x.ndim > 2:
+            raise AnswerError(f"{func}() is taken of a vector, not {_describe(x)}")
+        if func == "norm":
+            return _checked(float(np.sqrt(np.sum(np.square(x)))))
+        shifted = np.exp(x - np.max(x))  # the same softmax, without overflow
+        return _checked(shifted / shifted.sum())
     if func == "inv":
         return _divide(1.0, x) if _is_number(x) else _inverse(x)
     if func in ("det", "tr"):

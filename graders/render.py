@@ -186,6 +186,8 @@ def to_latex(node) -> str:
             return rf"\sqrt{{{to_latex(argument)}}}"
         case Call("abs", (argument,)):
             return rf"\left|{to_latex(argument)}\right|"
+        case Call("norm", (argument,)):
+            return rf"\left\lVert {to_latex(argument)} \right\rVert"
         case Call("inv", (argument,)):
             return _wrap_latex(argument, _ATOM) + "^{-1}"
         case Call(func, args):

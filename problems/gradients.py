@@ -278,6 +278,7 @@ Give numeric answers to at least 2 decimal places.
 
 5. The gradient $\nabla_z L$ for any $K$, as an expression in the column vectors $\hat y$
    (type `yhat` or `\hat{y}`) and $y$.
+6. The same gradient as an expression in the logits $z$ and $y$ alone.
 """,
     parts=(
         Part("y_hat", "vector", "ŷ = softmax(z) (3 entries)"),
@@ -313,6 +314,16 @@ Give numeric answers to at least 2 decimal places.
             symbols={"yhat": "K×1", "y": "K×1"},
             formula=lambda yhat, y: yhat - y,
             answer="yhat - y",
+        ),
+        Part(
+            "grad_z_of_logits",
+            "expression",
+            "∇_z L as an expression in the column vectors z and y",
+            symbols={"z": "K×1", "y": "K×1"},
+            formula=lambda z, y: softmax(z) - y,
+            answer="softmax(z) - y",
+            mistakes=(Mistake(lambda z, y: z - y, "The gradient compares the probabilities softmax(z) "
+                                                  "with y, not the logits z themselves."),),
         ),
     ),
     default=dict(z=[2, 1, 0.1], y=[0, 1, 0]),

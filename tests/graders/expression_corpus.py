@@ -20,8 +20,31 @@ EPS = ("taylor-optimal-step", "eps_star_expr")
 RF = ("receptive-field", "rf_expr")
 CONV = ("conv-output-size", "output_size_expr")
 SIG = ("sigmoid-mlp-backprop", "dL_dz1_expr")
+SMZ = ("softmax-ce-gradient", "grad_z_of_logits")
 
 _ITEMS = [
+    # ---- softmax of the logits: ∇_z L = softmax(z) − y ----------------------------------------
+    (SMZ, "softmax(z) - y", "correct", "correct"),
+    (SMZ, r"\operatorname{softmax}(z) - y", "correct", "correct"),
+    (SMZ, "-y + softmax(z)", "correct", "correct"),
+    (SMZ, "softmax(z + 1) - y", "correct", "correct"),
+    (SMZ, "softmax(z - 3) - y", "correct", "correct"),
+    (SMZ, "exp(z) / (exp(z)^T ones) - y", "invalid", "unknown-symbol"),
+    (SMZ, "softmax(z) ⊙ 1 - y", "correct", "correct"),
+    (SMZ, "((softmax(z) - y)^T)^T", "correct", "correct"),
+    (SMZ, "y - softmax(z)", "incorrect", "sign"),
+    (SMZ, "z - y", "incorrect", "mistake"),
+    (SMZ, "softmax(z)", "incorrect", "wrong"),
+    (SMZ, "softmax(z - y)", "incorrect", "wrong"),
+    (SMZ, "softmax(z) - softmax(y)", "incorrect", "wrong"),
+    (SMZ, "sigma(z) - y", "incorrect", "wrong"),
+    (SMZ, "(softmax(z) - y)^T", "partial", "transpose"),  # the layout rule's partial credit
+    (SMZ, "softmax(z^T) - y", "incorrect", "shape"),
+    (SMZ, "2 (softmax(z) - y)", "incorrect", "multiple"),
+    (SMZ, "softmax(z) - y + norm(z) - norm(z)", "incorrect", "shape"),  # only numbers broadcast
+    (SMZ, "softmax(z) - y + 0 norm(z)", "incorrect", "shape"),
+    (SMZ, "softmax(z) - y ⊙ norm(y)", "incorrect", "wrong"),
+    (SMZ, "softmax(z) (1 - y)", "incorrect", "shape"),
     # ---- vectorised backprop, entry by entry: ∂L/∂z₁ = (W₂ᵀ δ₂) ⊙ σ(z₁) ⊙ (1 − σ(z₁)) ----------
     (SIG, r"(W_2^\top \delta_2) \odot \sigma(z_1) \odot (1 - \sigma(z_1))", "correct", "correct"),
     (SIG, "(W_2^T δ_2) ⊙ σ(z_1) ⊙ (1 − σ(z_1))", "correct", "correct"),

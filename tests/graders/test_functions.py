@@ -44,3 +44,20 @@ def test_the_sympy_forms_agree_with_the_numpy_ones():
         expected = float(f.numpy(np.float64(point)))
         assert float(f.sympy(sympy)(x).subs(x, point)) == pytest.approx(expected, rel=1e-12), name
     assert BY_NAME["ln"].spellings == ("log", "log_e")
+
+
+def test_softmax_and_norm_are_of_vectors():
+    from graders.errors import AnswerError
+    from graders.expression_values import ShapeError
+
+    np.testing.assert_allclose(evaluate(parse("softmax([1, 2, 3])")), np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
+    assert evaluate(parse("norm([3, 4])")) == 5.0
+    assert evaluate(parse("norm([3, 4])^2")) == pytest.approx(25.0)
+    with pytest.raises(AnswerError, match=r"norm\(\) is taken of a vector"):
+        evaluate(parse("norm([[1, 2], [3, 4]])"))
+    z = Symbol("z", "n", 1)
+    assert read_expression("softmax(z)", (z,)).shape == ("n", 1)
+    assert read_expression("norm(z)^2", (z,)).shape == (1, 1)
+    with pytest.raises(ShapeError, match="for a matrix write sqrt"):
+        read_expression("norm(W)", (Symbol("W", "m", "n"),))
+    assert to_latex(parse("norm(x)")) == r"\left\lVert x \right\rVert"
