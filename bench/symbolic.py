@@ -53,7 +53,12 @@ def baseline(part, text) -> bool:
     symbols = parse_symbols(part.symbols)
     key = id(part)
     if key not in _SYMPY_REFERENCE:
-        _SYMPY_REFERENCE[key] = to_sympy(read_expression(part.answer, symbols).tree, symbols)
+        try:
+            _SYMPY_REFERENCE[key] = to_sympy(read_expression(part.answer, symbols).tree, symbols)
+        except Exception:  # noqa: BLE001 — softmax, norm, σ of a vector: SymPy has no form for them
+            _SYMPY_REFERENCE[key] = None
+    if _SYMPY_REFERENCE[key] is None:
+        return False
     try:
         tree = read_expression(text, symbols).tree
     except AnswerError:

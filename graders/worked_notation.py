@@ -67,6 +67,9 @@ def _bare(label: str) -> str:
 def read(text: str, many: bool) -> Reading:
     """`text` with its labels taken off and, when the part takes `many` values, a bare list put
     in brackets: `\\lambda_1 = 3, \\lambda_2 = 4` → `[3, 4]`."""
+    if "=" not in text and "cases" not in text and (
+            not many or text.lstrip().startswith(("[", "{", "(", "\\begin"))):
+        return Reading(text, (), 1)  # nothing to take off: most answers, at no cost
     cases = _CASES.match(text)
     body = cases.group(1) if cases else text
     pieces = _top_level_split(body) if (many or cases) else [body]

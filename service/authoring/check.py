@@ -27,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
+from graders.equivalence import close, formula_values, make_batches
 from graders.grade import judge
+from graders.symbols import parse_symbols
 from problems.core import (
     Problem,
     Values,
@@ -232,6 +234,22 @@ class Checker:
                           f"against its formula: {verdict.feedback[:200]}", part.id)
             else:
                 self.passed()
+            for mistake in part.mistakes:
+                self.expression_mistake(part, mistake)
+
+    def expression_mistake(self, part, mistake) -> None:
+        """An expression part's mistake is a function of its symbols: it must differ from the
+        formula on some draw, or its feedback would be said to every correct answer."""
+        symbols = parse_symbols(part.symbols)
+        batches = make_batches(symbols, seed=20261206)
+        for batch in batches:
+            right = formula_values(part.formula, symbols, batch)
+            wrong = formula_values(mistake.value, symbols, batch)
+            if right.shape != wrong.shape or not close(right, wrong, 1.0 + float(np.nanmax(np.abs(right)))).all():
+                self.passed()
+                return
+        self.fail("mistake", "all draws", f"a known mistake ({mistake.feedback[:60]!r}…) equals the formula on "
+                  "every draw of the symbols: it cannot be told apart", part.id)
 
     def rejection_rate(self) -> None:
         if self.problem.random is None:

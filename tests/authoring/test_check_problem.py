@@ -119,3 +119,11 @@ def test_the_command_exits_non_zero_and_names_what_failed(tmp_path):
 
 def test_check_path_takes_ids_and_all():
     assert [r.problem for r in check_path("lipschitz-linear", variants=1)] == ["lipschitz-linear"]
+
+
+def test_an_expression_mistake_equal_to_the_formula_fails(demo):
+    problem = demo_problem(demo)
+    same = Mistake(lambda W, x, y: (W @ x - y) @ x.T, "this is the answer itself")
+    parts = tuple(replace(p, mistakes=(same,)) if p.id == "dL_dW_expr" else p for p in problem.parts)
+    (failure,) = failures(check_problem(replace(problem, parts=parts), variants=0), "mistake")
+    assert failure.part == "dL_dW_expr" and "equals the formula on every draw" in failure.message
