@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graders.errors import AnswerError
-from graders.functions import ELEMENTWISE
+from graders.functions import ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
 from graders.parse import parse
 from graders.render import Identity, to_text
 from graders.symbols import Dim, Symbol, normalise
@@ -522,6 +522,10 @@ class _Compiler:
 
     def call(self, func: str, args: list[_Term]) -> _Term:
         out = Call(func, tuple(a.node for a in args))
+        if func in (ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER):  # `a ./ b`, `a .^ k`, a^{∘k}
+            shape = self._common_shape(out, args)
+            op = np.divide if func == ELEMENTWISE_DIVIDE else np.power
+            return _lift(out, shape, op, *args)
         if func in ("max", "min"):
             # Entry by entry, as relu's max(z, 0): scalars broadcast over one shape.
             shape = self._common_shape(out, args)
@@ -587,7 +591,9 @@ class _Compiler:
         if len(shapes) > 1:
             described = ", ".join(f"{to_text(a.node)} is {shape_text(a.shape)}" for a in args
                                   if not is_scalar(a.shape))
-            raise ShapeError(f"{to_text(out)}: {described} — {out.func}() of different shapes")
+            what = {ELEMENTWISE_DIVIDE: "an element-wise division", ELEMENTWISE_POWER: "an element-wise power"}
+            raise ShapeError(f"{to_text(out)}: {described} — "
+                             + what.get(out.func, f"{out.func}()") + " of different shapes")
         return shapes.pop() if shapes else SCALAR
 
 

@@ -78,3 +78,7 @@ SPELLINGS: dict[str, str] = {spelling: f.name for f in FUNCTIONS for spelling in
 LATEX_COMMANDS: frozenset[str] = frozenset(command for f in FUNCTIONS for command in f.latex)
 ALSO_NAMES: frozenset[str] = frozenset(f.name for f in FUNCTIONS if f.also_a_name)
 ELEMENTWISE: dict[str, Function] = {f.name: f for f in FUNCTIONS if f.numpy is not None}
+
+# The element-wise operators `a ./ b` and `a .^ k` (`a^{\circ k}`): Call nodes no one can type by name.
+ELEMENTWISE_DIVIDE = "./"
+ELEMENTWISE_POWER = ".^"

@@ -28,7 +28,7 @@ import re
 from graders.tree import Bracket, Div, Node, Num, SetOf
 
 # answer.lark's NUMBER (ASCII digits; `5.` is a number but not the `5.` of `5.*x`).
-_NUMBER = r"(?:[0-9]+(?:\.(?!\*)[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+_NUMBER = r"(?:[0-9]+(?:\.(?![*/^])[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 _SIGNED = rf"-?{_NUMBER}"
 
 _LONE = re.compile(rf"\s*(-?)\s*({_NUMBER})\s*")

@@ -34,7 +34,7 @@ import numpy as np
 
 from graders import budget
 from graders.errors import AnswerError
-from graders.functions import ELEMENTWISE
+from graders.functions import ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
 from graders.tree import (
     Add,
     Bracket,
@@ -354,6 +354,8 @@ def _transpose(value: Value) -> Value:
 def _call(func: str, args: list[Value]) -> Value:
     if func in ("max", "min"):
         return _extreme(func, args)
+    if func in (ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER):
+        return _entrywise(func, *args)
     if len(args) != 1:
         raise AnswerError(f"{func}() takes one argument, but {len(args)} were given")
     (x,) = args
@@ -397,6 +399,21 @@ def _extreme(func: str, args: list[Value]) -> Value:
             raise AnswerError(f"{func}() of {_both(result, arg)}: the shapes differ")
         result = pick(result, arg)
     return _checked(result if isinstance(result, np.ndarray) else float(result))
+
+
+def _entrywise(func: str, a: Value, b: Value) -> Value:
+    """`a ./ b` and `a .^ b`: entry by entry, a number broadcast over the other side."""
+    if not (_is_number(a) or _is_number(b) or np.shape(a) == np.shape(b)):
+        raise AnswerError(f"an element-wise {'division' if func == ELEMENTWISE_DIVIDE else 'power'} "
+                          f"needs equal shapes, not {_describe(a)} and {_describe(b)}")
+    with np.errstate(all="ignore"):
+        if func == ELEMENTWISE_DIVIDE:
+            if np.any(np.asarray(b) == 0):
+                raise AnswerError("division by zero")
+            result = np.divide(a, b)
+        else:
+            result = np.power(np.asarray(a, dtype=float), b)
+    return _checked(result if isinstance(result, np.ndarray) and result.ndim else float(result))
 
 
 def _square(x: Value, func: str) -> np.ndarray:

@@ -62,7 +62,7 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from lark.lark import PostLex
 
 from graders.errors import ParseError
-from graders.functions import ALSO_NAMES, BY_NAME, LATEX_COMMANDS, SPELLINGS
+from graders.functions import ALSO_NAMES, BY_NAME, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER, LATEX_COMMANDS, SPELLINGS
 from graders.literals import plain_literal
 from graders.tree import (
     Add,
@@ -480,6 +480,12 @@ class _ToTree(Transformer):
 
     def hadamard(self, left, right):
         return Hadamard(left, right)
+
+    def elementwise_div(self, left, right):
+        return Call(ELEMENTWISE_DIVIDE, (left, right))
+
+    def elementwise_pow(self, base, exponent):
+        return Call(ELEMENTWISE_POWER, (base, exponent))
 
     def neg(self, operand):
         # `-1.5e-3` is one number, and `A^{-1}` has the exponent Num(-1) as tree.Pow documents.

@@ -88,6 +88,10 @@ def to_text(node) -> str:
             return f"{_wrap_text(base, _POSTFIX)}^{_wrap_text(exponent, _ATOM)}"
         case Transpose(operand):
             return _wrap_text(operand, _POSTFIX) + "ᵀ"
+        case Call(".^", (base, exponent)):
+            return f"{_wrap_text(base, _POSTFIX)}.^{_wrap_text(exponent, _ATOM)}"
+        case Call("./", (left, right)):
+            return f"{_wrap_text(left, _PRODUCT)} ./ {_wrap_text(right, _POWER)}"
         case Call(func, args):
             return f"{func}({', '.join(map(to_text, args))})"
         case Bracket(rows=rows):
@@ -186,6 +190,10 @@ def to_latex(node) -> str:
             return rf"\sqrt{{{to_latex(argument)}}}"
         case Call("abs", (argument,)):
             return rf"\left|{to_latex(argument)}\right|"
+        case Call(".^", (base, exponent)):
+            return f"{_wrap_latex(base, _ATOM)}^{{\\circ {to_latex(exponent)}}}"
+        case Call("./", (left, right)):
+            return rf"{_wrap_latex(left, _PRODUCT)} \oslash {_wrap_latex(right, _POWER)}"
         case Call("norm", (argument,)):
             return rf"\left\lVert {to_latex(argument)} \right\rVert"
         case Call("inv", (argument,)):

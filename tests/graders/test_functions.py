@@ -61,3 +61,19 @@ def test_softmax_and_norm_are_of_vectors():
     with pytest.raises(ShapeError, match="for a matrix write sqrt"):
         read_expression("norm(W)", (Symbol("W", "m", "n"),))
     assert to_latex(parse("norm(x)")) == r"\left\lVert x \right\rVert"
+
+
+def test_elementwise_division_and_power():
+    from graders.errors import AnswerError
+
+    np.testing.assert_allclose(evaluate(parse("[1, 2] ./ [2, 8]")), [0.5, 0.25])
+    np.testing.assert_allclose(evaluate(parse("[1, 2] .^ 2")), [1.0, 4.0])
+    np.testing.assert_allclose(evaluate(parse(r"[1, 3]^{\circ 2}")), [1.0, 9.0])
+    assert evaluate(parse("5.*2")) == 10.0 and evaluate(parse("6./3")) == 2.0  # `5.` is no number here
+    with pytest.raises(AnswerError, match="division by zero"):
+        evaluate(parse("[1, 2] ./ [1, 0]"))
+    with pytest.raises(AnswerError, match="needs equal shapes"):
+        evaluate(parse("[1, 2] ./ [1, 2, 3]"))
+    z = Symbol("z", "n", 1)
+    assert read_expression("z ./ (1 + exp(z))", (z,)).shape == ("n", 1)
+    assert to_latex(parse("x .^ 2")) == r"x^{\circ 2}"
