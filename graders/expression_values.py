@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from graders.errors import AnswerError
-from graders.functions import ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
+from graders.functions import COMPARISONS, ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
 from graders.parse import parse
 from graders.render import Identity, to_text
 from graders.symbols import Dim, Symbol, normalise
@@ -526,6 +526,10 @@ class _Compiler:
             shape = self._common_shape(out, args)
             op = np.divide if func == ELEMENTWISE_DIVIDE else np.power
             return _lift(out, shape, op, *args)
+        if func in COMPARISONS:  # the indicator 1[a > b], entry by entry: ReLU's derivative
+            shape = self._common_shape(out, args)
+            test = COMPARISONS[func][2]
+            return _lift(out, shape, lambda a, b: test(a, b).astype(float), *args)
         if func in ("max", "min"):
             # Entry by entry, as relu's max(z, 0): scalars broadcast over one shape.
             shape = self._common_shape(out, args)

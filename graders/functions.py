@@ -82,3 +82,7 @@ ELEMENTWISE: dict[str, Function] = {f.name: f for f in FUNCTIONS if f.numpy is n
 # The element-wise operators `a ./ b` and `a .^ k` (`a^{\circ k}`): Call nodes no one can type by name.
 ELEMENTWISE_DIVIDE = "./"
 ELEMENTWISE_POWER = ".^"
+# The indicator of a comparison, entry by entry (1 where it holds, else 0): `(z > 0)`, `1[z > 0]`.
+INDICATOR_OF = {">": "1[>]", "<": "1[<]", ">=": "1[>=]", "<=": "1[<=]", "≥": "1[>=]", "≤": "1[<=]"}
+COMPARISONS = {"1[>]": (">", "\\gt", lambda a, b: a > b), "1[<]": ("<", "\\lt", lambda a, b: a < b),
+               "1[>=]": ("≥", "\\ge", lambda a, b: a >= b), "1[<=]": ("≤", "\\le", lambda a, b: a <= b)}

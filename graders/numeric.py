@@ -34,7 +34,7 @@ import numpy as np
 
 from graders import budget
 from graders.errors import AnswerError
-from graders.functions import ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
+from graders.functions import COMPARISONS, ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
 from graders.tree import (
     Add,
     Bracket,
@@ -356,6 +356,12 @@ def _call(func: str, args: list[Value]) -> Value:
         return _extreme(func, args)
     if func in (ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER):
         return _entrywise(func, *args)
+    if func in COMPARISONS:  # the indicator, entry by entry
+        a, b = args
+        if not (_is_number(a) or _is_number(b) or np.shape(a) == np.shape(b)):
+            raise AnswerError(f"a comparison needs equal shapes, not {_describe(a)} and {_describe(b)}")
+        held = COMPARISONS[func][2](np.asarray(a, dtype=float), np.asarray(b, dtype=float)).astype(float)
+        return held if held.ndim else float(held)
     if len(args) != 1:
         raise AnswerError(f"{func}() takes one argument, but {len(args)} were given")
     (x,) = args

@@ -62,7 +62,15 @@ from lark.exceptions import LarkError, UnexpectedCharacters, UnexpectedEOF, Unex
 from lark.lark import PostLex
 
 from graders.errors import ParseError
-from graders.functions import ALSO_NAMES, BY_NAME, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER, LATEX_COMMANDS, SPELLINGS
+from graders.functions import (
+    ALSO_NAMES,
+    BY_NAME,
+    ELEMENTWISE_DIVIDE,
+    ELEMENTWISE_POWER,
+    INDICATOR_OF,
+    LATEX_COMMANDS,
+    SPELLINGS,
+)
 from graders.literals import plain_literal
 from graders.tree import (
     Add,
@@ -202,6 +210,7 @@ class _AnswerPostLex(PostLex):
         lexemes = _translate(lexemes)
         lexemes = _assemble(lexemes)
         _mark_functions(lexemes)
+        _mark_indicators(lexemes)
         for lexeme in _separate_entries(lexemes):
             # Positional: type, value, start_pos, line, column, end_line, end_column, end_pos.
             yield Token(lexeme.type, lexeme.value, lexeme.start, 1, lexeme.start + 1, 1, lexeme.end + 1,
@@ -362,6 +371,23 @@ def _apply_font(command: _Lexeme, argument: _Lexeme, end: int) -> _Lexeme:
     return _Lexeme(kind, value, command.start, end, command.space)
 
 
+def _mark_indicators(lexemes: list[_Lexeme]) -> None:
+    """`1[z > 0]` (also `\\mathbb{1}[…]`): a 1 touching a bracket that holds a comparison is the
+    indicator, not the number 1 times a list."""
+    for i, lexeme in enumerate(lexemes[:-1]):
+        following = lexemes[i + 1]
+        if lexeme.type == "NUMBER" and lexeme.value == "1" and following.type == "_LSQB" and not following.space:
+            depth = 0
+            for later in lexemes[i + 1:]:
+                depth += later.type == "_LSQB"
+                depth -= later.type == "_RSQB"
+                if depth == 1 and later.type == "COMPARE":
+                    lexeme.type = "INDICATOR"
+                    break
+                if depth == 0:
+                    break
+
+
 def _mark_functions(lexemes: list[_Lexeme]) -> None:
     """A known function name followed by `(` becomes FUNC with its canonical name; without
     `(` it is refused (`sin x`), except for the LaTeX forms, which may take one atom."""
@@ -480,6 +506,10 @@ class _ToTree(Transformer):
 
     def hadamard(self, left, right):
         return Hadamard(left, right)
+
+    def indicator(self, *children):
+        left, compare, right = children[-3:]
+        return Call(INDICATOR_OF[str(compare)], (left, right))
 
     def elementwise_div(self, left, right):
         return Call(ELEMENTWISE_DIVIDE, (left, right))

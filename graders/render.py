@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from graders.functions import FUNCTIONS
+from graders.functions import COMPARISONS, FUNCTIONS
 from graders.parse import GREEK_COMMANDS
 from graders.tree import (
     Add,
@@ -90,6 +90,8 @@ def to_text(node) -> str:
             return _wrap_text(operand, _POSTFIX) + "ᵀ"
         case Call(".^", (base, exponent)):
             return f"{_wrap_text(base, _POSTFIX)}.^{_wrap_text(exponent, _ATOM)}"
+        case Call(func, (left, right)) if func in COMPARISONS:
+            return f"1[{to_text(left)} {COMPARISONS[func][0]} {to_text(right)}]"
         case Call("./", (left, right)):
             return f"{_wrap_text(left, _PRODUCT)} ./ {_wrap_text(right, _POWER)}"
         case Call(func, args):
@@ -192,6 +194,8 @@ def to_latex(node) -> str:
             return rf"\left|{to_latex(argument)}\right|"
         case Call(".^", (base, exponent)):
             return f"{_wrap_latex(base, _ATOM)}^{{\\circ {to_latex(exponent)}}}"
+        case Call(func, (left, right)) if func in COMPARISONS:
+            return rf"\mathbb{{1}}\left[{to_latex(left)} {COMPARISONS[func][1]} {to_latex(right)}\right]"
         case Call("./", (left, right)):
             return rf"{_wrap_latex(left, _PRODUCT)} \oslash {_wrap_latex(right, _POWER)}"
         case Call("norm", (argument,)):

@@ -77,3 +77,21 @@ def test_elementwise_division_and_power():
     z = Symbol("z", "n", 1)
     assert read_expression("z ./ (1 + exp(z))", (z,)).shape == ("n", 1)
     assert to_latex(parse("x .^ 2")) == r"x^{\circ 2}"
+
+
+@pytest.mark.parametrize("typed", ["(z > 0)", "1[z > 0]", r"\mathbb{1}[z > 0]", "𝟙[z > 0]", "(0 < z)"])
+def test_the_indicator_of_a_comparison_is_relus_derivative(typed):
+    z, g = Symbol("z", "n", 1), Symbol("g", "n", 1)
+    reading = read_expression(f"g ⊙ {typed}", (z, g))
+    assert reading.shape == ("n", 1)
+    draws = {"z": np.array([[[1.0], [-2.0], [0.5]]]), "g": np.array([[[3.0], [4.0], [5.0]]])}
+    np.testing.assert_allclose(np.asarray(reading.evaluate(draws, 1)).reshape(-1), [3.0, 0.0, 5.0])
+
+
+def test_comparisons_elsewhere_stay_refusals_and_lists_stay_lists():
+    from graders.errors import ParseError
+
+    np.testing.assert_allclose(evaluate(parse("([1, -2, 3] >= 0)")), [1.0, 0.0, 1.0])
+    assert evaluate(parse("1[1, 2]")).tolist() == [1.0, 2.0]  # no comparison inside: 1 times a list
+    with pytest.raises(ParseError):
+        parse("z > 0")  # a bare comparison is no answer
