@@ -4,7 +4,9 @@ against the value recomputed from the student's own upstream answers.
 The solver's steps name their inputs, so "recomputed from the student's answers" is the same
 steps run with those answers in place of ours (`run_steps(..., given=...)`); a step table
 (`Recurrence`) is graded row by row from the student's previous row. A match earns the
-problem's `carried_credit` and says which earlier answer it was judged against.
+problem's `carried_credit` and says which earlier answer it was judged against — or full credit
+when the earlier answers were accepted and only rounded ("Correct for your rounded ŷ"): the
+catalog's rule that a worked solution rounding every step passes.
 
 Gaming guard: only a well-formed upstream answer of the right shape is carried, and not one that
 is degenerate (all zeros where the reference is not, or a copy of a given param): otherwise a
@@ -26,7 +28,7 @@ from graders.errors import AnswerError
 from graders.kinds.array import ShapeMismatch, fit_shape
 from graders.read import is_missing, read_value
 from graders.result import Verdict
-from graders.tolerance import allclose
+from graders.tolerance import allclose, within
 from problems.core import Part, Problem, Recurrence, Values, recurrence_row, run_steps, step_inputs
 
 CARRIED_KINDS = ("number", "vector", "matrix")
@@ -106,6 +108,13 @@ def _expected_table(problem: Problem, part: Part, own: np.ndarray, recomputed: V
     return np.array(rows)
 
 
+def _rows_accepted(part: Part, own: np.ndarray, reference) -> bool:
+    """Is each row the next one was computed from within the part's tolerance of ours? Then the
+    table differs from ours only by rounding carried from row to row."""
+    reference = np.asarray(reference, dtype=float)
+    return reference.shape == own.shape and bool(within(part.tolerance, own[:-1], reference[:-1]).all())
+
+
 def _basis(rows: str | None, names: list[str]) -> str:
     """'your earlier answers for ŷ and ∂L/∂z', 'your earlier steps and your answer for m_t'."""
     listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else "".join(names)
@@ -127,14 +136,22 @@ def carry_forward(
     raw, reference)` is the part's ordinary grader with another reference."""
     upstream = _upstream_parts(problem)  # read only: no copy needed
     usable: dict[str, np.ndarray] = {}
+    rounded: set[str] = set()  # accepted, but not our value: carried at full credit
     refused: dict[str, str] = {}
     for part in problem.parts:
-        if part.id in upstream and not is_missing(answers.get(part.id)) and verdicts[part.id].status != "correct":
-            value, why = _usable(part, answers[part.id], values[part.id], params)
-            if value is None:
-                refused[part.id] = why
-            else:
+        if part.id not in upstream or is_missing(answers.get(part.id)):
+            continue
+        if verdicts[part.id].status == "correct":
+            value = _read_shaped(part, answers[part.id], values[part.id])
+            if value is not None and not np.array_equal(value, np.asarray(values[part.id], dtype=float)):
                 usable[part.id] = value
+                rounded.add(part.id)
+            continue
+        value, why = _usable(part, answers[part.id], values[part.id], params)
+        if value is None:
+            refused[part.id] = why
+        else:
+            usable[part.id] = value
 
     result = dict(verdicts)
     for part in problem.parts:
@@ -145,7 +162,7 @@ def carry_forward(
         # read in this shape: no need to read it again.)
         if part.id not in usable and _read_shaped(part, answers[part.id], values[part.id]) is None:
             continue
-        carried = _carried_verdict(problem, part, upstream[part.id], usable, answers, params, grade_against)
+        carried = _carried_verdict(problem, part, upstream[part.id], usable, rounded, answers, values, params, grade_against)
         if carried is not None and carried.credit > verdict.credit:
             result[part.id] = carried
             continue
@@ -155,19 +172,30 @@ def carry_forward(
     return result
 
 
-def _carried_verdict(problem, part, upstream, usable, answers, params, grade_against) -> Verdict | None:
-    """The part judged against the student's own upstream answers (None if there are none)."""
-    wrong_upstream = [u for u in usable if u in upstream]  # in statement order
+def _carried_verdict(problem, part, upstream, usable, rounded, answers, values, params, grade_against) -> Verdict | None:
+    """The part judged against the student's own upstream answers (None if there are none).
+    Upstream answers that were accepted but rounded earn full credit: a worked solution that
+    rounds every step must pass (catalog); only a wrong one costs `carried_credit`."""
+    own_upstream = [u for u in usable if u in upstream]  # in statement order
     is_table = isinstance(problem.steps.get(part.id), Recurrence) and part.id in usable
-    if not wrong_upstream and not is_table:
+    if not own_upstream and not is_table:
         return None
+    wrong_upstream = [u for u in own_upstream if u not in rounded]
     # A student's upstream values can send a step out of its domain (log of a negative ŷ, √ of
     # a negative v): the NaN that results matches nothing, which is the right verdict, and
     # NumPy's RuntimeWarning about it is per-submission noise that costs ~0.1 ms to raise.
     with np.errstate(all="ignore"):
-        recomputed = run_steps(_steps_for(problem, part.id), params, given={u: usable[u] for u in wrong_upstream})
+        recomputed = run_steps(_steps_for(problem, part.id), params, given={u: usable[u] for u in own_upstream})
         expected = _expected_table(problem, part, usable[part.id], recomputed) if is_table else recomputed[part.id]
     carried = grade_against(part, answers[part.id], expected)
+    if not wrong_upstream and is_table and carried.status == "correct" and _rows_accepted(part, usable[part.id], values[part.id]):
+        return Verdict("correct", carried.credit, "Correct for your rounded earlier steps.")
+    if not wrong_upstream and not is_table:
+        if carried.status != "correct":
+            return None  # wrong for our values and for the student's: the plain verdict says why
+        names = [display_name(problem.part(u)) for u in own_upstream]
+        listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
+        return Verdict("correct", carried.credit, f"Correct for your rounded {listed}.")
     credit = carried.credit * problem.carried_credit
     words = _basis(problem.steps[part.id].each if is_table else None, [display_name(problem.part(u)) for u in wrong_upstream])
     if carried.status == "correct":

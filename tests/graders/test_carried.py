@@ -1,5 +1,7 @@
 """Error carried forward: downstream credit from a student's own wrong upstream answers."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -127,3 +129,41 @@ def test_receptive_fields_are_carried_layer_by_layer():
     assert graded["rf_per_layer"].feedback.startswith("Judged against your earlier layers:")
     assert (graded["rf_final"].status, graded["rf_final"].feedback) == (
         "correct", "Correct given your earlier answer for rf_per_layer.")
+
+
+def test_a_loss_from_an_accepted_rounded_y_hat_is_correct():
+    """Seed 000: ŷ rounded to [0.82, 0.07, 0.11] is accepted, so −ln 0.07 is its loss."""
+    rounded = [0.82, 0.07, 0.11]
+    own_loss = round(-math.log(rounded[1]), 2)  # y = e₂: 2.66, where ours rounds to 2.70
+    graded = by_id(grade(BRANCH, "default", {"y_hat": rounded, "loss": own_loss}))
+    assert graded["y_hat"].status == "correct"
+    assert (graded["loss"].status, graded["loss"].score, graded["loss"].feedback) == (
+        "correct", 1.0, "Correct for your rounded ŷ.")
+    # Wrong for our ŷ and for the student's: the ordinary verdict, nothing carried.
+    graded = by_id(grade(BRANCH, "default", {"y_hat": rounded, "loss": 3.5}))
+    assert (graded["loss"].status, graded["loss"].feedback) == ("incorrect", "Incorrect.")
+
+
+def test_a_rounded_and_a_wrong_upstream_answer_together_earn_carried_credit():
+    half = Problem(**{**BRANCH.__dict__, "carried_credit": 0.5})
+    params = as_arrays(params_for(BRANCH, "default"))
+    h = np.maximum(params["W1"] @ params["x"], 0)
+    wrong_dz = np.array([0.5, -0.5, 0.3])
+    da = wrong_dz * np.array([1, 0, 1])  # a > b and a_pre > 0 in coordinates 1 and 3 here
+    answers = {"y_hat": [0.82, 0.07, 0.11], "dL_dz": wrong_dz.tolist(), "dL_dW21": np.outer(da, h).tolist()}
+    graded = by_id(grade(half, "default", answers))
+    assert (graded["dL_dW21"].status, graded["dL_dW21"].score, graded["dL_dW21"].feedback) == (
+        "partial", 0.5, "Correct given your earlier answer for ∂L/∂z.")
+
+
+def test_a_table_rounded_row_by_row_earns_full_credit():
+    grads = np.array(TABLE.default["grads"])
+    student, m = [], np.zeros(2)
+    for g in grads:  # each row from the rounded row before, then rounded again
+        m = np.array([float(f"{v:.3g}") for v in 0.9 * m + 0.1 * g])
+        student.append(m)
+    student = np.array(student)
+    exact = plain_m(grads, 0.9)
+    assert not np.array_equal(student, exact)
+    graded = by_id(grade(TABLE, "default", {"m": student.tolist()}))
+    assert (graded["m"].status, graded["m"].score) == ("correct", 1.0)
