@@ -25,3 +25,9 @@ class ParseError(AnswerError):
         elif position is not None:
             message = f"{message} (at character {position + 1})"
         super().__init__(message)
+
+
+class UnknownSymbol(AnswerError):
+    """A name, derivative or expectation that is no symbol of the part."""
+
+    kind = "unknown-symbol"

@@ -38,11 +38,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from graders.errors import AnswerError
+from graders.errors import AnswerError, UnknownSymbol
 from graders.functions import COMPARISONS, ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
 from graders.parse import parse
 from graders.render import Identity, to_text
-from graders.symbols import Dim, Symbol, normalise
+from graders.stands_for import substitute
+from graders.symbols import Dim, Symbol, listing, normalise
 from graders.tree import (
     Add,
     Bracket,
@@ -74,10 +75,6 @@ SCALAR: Shape = (1, 1)
 UNIFORM = "I"            # the shape of the identity: any square size, decided by context
 
 Env = Mapping[str, np.ndarray]
-
-
-class UnknownSymbol(AnswerError):
-    kind = "unknown-symbol"
 
 
 class ShapeError(AnswerError):
@@ -161,7 +158,7 @@ def read_expression(text, symbols: tuple[Symbol, ...]) -> Reading:
             raise AnswerError("NaN and infinities are not answers")
         node, text = Num(float(text), repr(text)), repr(text)
     else:
-        node = parse(text)
+        node = parse(substitute(text, symbols))  # ∂x/∂z, E[g²] as the symbols they stand for
     try:
         term = _Compiler(symbols).term(node)
     except RecursionError:
@@ -184,10 +181,7 @@ class _Names:
         self.pieces = sorted(pieces, key=len, reverse=True)
 
     def listing(self) -> str:
-        names = [s.name for s in self.symbols]
-        if not names:
-            return "there are no symbols in this part"
-        return ("the symbol is " if len(names) == 1 else "the symbols are ") + ", ".join(names)
+        return listing(self.symbols)
 
     def split(self, typed: str) -> list[str]:
         """The pieces of a typed name, longest first; UnknownSymbol naming the first piece that

@@ -119,7 +119,7 @@ FUNCTIONS = SPELLINGS
 # Function names that are also ordinary names when no `(` follows (σ is also a std. deviation).
 _ALSO_NAMES = ALSO_NAMES
 
-_GREEK_LETTERS = {
+GREEK_LETTERS = {
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
     "ζ": "zeta", "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa",
     "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "ο": "o", "π": "pi", "ρ": "rho",
@@ -268,7 +268,7 @@ def _translate_one(lexeme: _Lexeme, following: _Lexeme | None) -> tuple[list[_Le
         kind, value = _LATEX_COMMANDS[command]
         return [_with(lexeme, type=kind, value=value or lexeme.value)], 1
     if lexeme.type == "GREEK":
-        name = _GREEK_LETTERS[lexeme.value]
+        name = GREEK_LETTERS[lexeme.value]
         if touching_digits:
             # `β2` is the name beta2, as `beta2` would be.
             return [_with(lexeme, type="NAME", value=name + following.value,

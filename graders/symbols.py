@@ -13,6 +13,8 @@ language (one string per symbol):
     "scalar > 0", "positive"         drawn from [0.25, 3]
     "integer in [1, 20]"             whole numbers in the interval
     "positive integer"               whole numbers 1..12
+    "n×l; ∂x/∂z", "scalar > 0; E[g^2]"   after a semicolon, what the symbol stands for: answers
+                                     may write it so (graders/stands_for.py)
 
 Dimension letters say which sizes must agree; distinct letters are assumed to be different
 sizes, so every dimension assignment drawn gives distinct letters distinct sizes (m ≠ n), and
@@ -25,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -58,6 +60,7 @@ class Symbol:
     integer: bool = False
     structure: str | None = None       # "symmetric", "spd", "invertible" or None
     spec: str = ""
+    meaning: str = ""                  # what it stands for, as the statement writes it: "∂x/∂z"
 
     @property
     def key(self) -> str:
@@ -81,7 +84,14 @@ def _dim(text: str) -> Dim:
 
 
 def parse_symbol(name: str, spec: str) -> Symbol:
-    """One declaration; a ValueError for a malformed one (that is a bug in a problem)."""
+    """One declaration; a ValueError for a malformed one (that is a bug in a problem). After a
+    semicolon, what the symbol stands for (`"n×l; ∂x/∂z"`): graders/stands_for.py reads it."""
+    declared, _, meaning = spec.partition(";")
+    symbol = _parse_shape(name, declared)
+    return replace(symbol, meaning=meaning.strip()) if meaning.strip() else symbol
+
+
+def _parse_shape(name: str, spec: str) -> Symbol:
     text = " ".join(spec.strip().split())
     if text == "scalar":
         return Symbol(name, 1, 1, scalar=True, spec=spec)
@@ -108,6 +118,15 @@ def parse_symbol(name: str, spec: str) -> Symbol:
         return Symbol(name, rows, cols, structure=structure, spec=spec)
     raise ValueError(f"symbol {name}: cannot read the declaration {spec!r}; write e.g. "
                      "'n×1', 'm×n', 'n×n spd', 'scalar', 'scalar in (0, 1)', 'positive integer'")
+
+
+def listing(symbols: tuple[Symbol, ...]) -> str:
+    """'the symbols are A, x, J (∂x/∂z is `J`)', for messages about a name that is none."""
+    if not symbols:
+        return "there are no symbols in this part"
+    names = ("the symbol is " if len(symbols) == 1 else "the symbols are ") + ", ".join(s.name for s in symbols)
+    meanings = "; ".join(f"{s.meaning} is `{s.name}`" for s in symbols if s.meaning)
+    return f"{names} ({meanings})" if meanings else names
 
 
 def parse_symbols(symbols: Mapping[str, str]) -> tuple[Symbol, ...]:

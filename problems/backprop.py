@@ -331,7 +331,7 @@ Give numeric answers to at least 2 decimal places.
             "dL_dz1_expr",
             "expression",
             "∂L/∂z₁ for one example, in W₂, δ₂ and z₁ (a column)",
-            symbols={"W_2": "1×n", "delta_2": "scalar", "z_1": "n×1"},
+            symbols={"W_2": "1×n", "delta_2": "scalar; ∂L/∂z_2", "z_1": "n×1"},
             formula=lambda W_2, delta_2, z_1: (W_2.T * delta_2) * sigmoid(z_1) * (1 - sigmoid(z_1)),
             answer=r"(W_2^\top \delta_2) \odot \sigma(z_1) \odot (1 - \sigma(z_1))",
             mistakes=(

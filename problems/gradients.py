@@ -489,7 +489,7 @@ def _expression_problem(id: str, title: str, statement: str, *parts: Part) -> Pr
                    "`inv(A)`.\n", parts=parts, default={}, steps={})
 
 
-_JACOBIAN = {"A": "m×n", "x": "n×1", "J": "n×l"}
+_JACOBIAN = {"A": "m×n", "x": "n×1", "J": "n×l; ∂x/∂z"}
 matrix_vector_jacobian = _expression_problem(
     "matrix-vector-jacobian",
     "Jacobian of y = Ax, and through a chain x = x(z)",
@@ -545,7 +545,7 @@ Give $\partial f/\partial X$ (an $m \times n$ matrix, the shape of $X$) in $X$ a
                         for value in (lambda X, A: X @ A, lambda X, A: X @ A.T))),
 )
 
-_DOT_CHAIN = {"x": "n×1", "y": "n×1", "Jx": "n×l", "Jy": "n×l"}
+_DOT_CHAIN = {"x": "n×1", "y": "n×1", "Jx": "n×l; ∂x/∂z", "Jy": "n×l; ∂y/∂z"}
 dot_product_chain = _expression_problem(
     "dot-product-chain",
     "Chain rule through a dot product xᵀy",
@@ -577,7 +577,7 @@ $dA = \partial A/\partial \alpha$ (also $n \times n$; type it `dA`).
 Give $\partial (A^{-1})/\partial \alpha$ in $A$ and $dA$.
 """,
     Part("dAinv", "expression", "∂(A⁻¹)/∂α in A and dA (n×n)",
-         symbols={"A": "n×n invertible", "dA": "n×n"},
+         symbols={"A": "n×n invertible", "dA": "n×n; ∂A/∂α"},
          formula=lambda A, dA: -np.linalg.inv(A) @ dA @ np.linalg.inv(A),
          answer="-A^{-1} dA A^{-1}",
          mistakes=tuple(Mistake(value, _COMMUTE) for value in (

@@ -66,7 +66,7 @@ Then, as expressions in scalar symbols:
             "expected_v_expr",
             "expression",
             "E[v_t] as an expression in beta2, t and Eg2",
-            symbols={"beta2": "scalar in (0, 1)", "t": "positive integer", "Eg2": "scalar > 0"},
+            symbols={"beta2": "scalar in (0, 1)", "t": "positive integer", "Eg2": "scalar > 0; E[g^2]"},
             formula=lambda beta2, t, Eg2: (1 - beta2**t) * Eg2,
             answer="(1 - beta2^t) Eg2",
             mistakes=(

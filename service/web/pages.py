@@ -43,8 +43,14 @@ STATUS_MARKS = {"correct": "✓", "partial": "◐", "incorrect": "✗", "invalid
 def hint(part: Part) -> str:
     text = HINTS.get(part.kind, "")
     if part.kind == "expression" and part.symbols:
-        text += " Symbols: " + ", ".join(f"{name} ({shape})" for name, shape in part.symbols.items()) + "."
+        text += " Symbols: " + ", ".join(_symbol(name, spec) for name, spec in part.symbols.items()) + "."
     return text
+
+
+def _symbol(name: str, spec: str) -> str:
+    """'J (n×l, for ∂x/∂z)': a declaration after its semicolon says what the symbol stands for."""
+    shape, _, meaning = (piece.strip() for piece in spec.partition(";"))
+    return f"{name} ({shape}, for {meaning})" if meaning else f"{name} ({shape})"
 
 
 def when(moment: datetime | None) -> str:
