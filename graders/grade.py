@@ -49,8 +49,8 @@ def judge(part: Part, raw: Any, reference: Any, values: Values) -> Verdict:
     if is_missing(raw):
         return MISSING
     note = ""
-    if part.kind in worked_notation.KINDS:  # labelled values, bare lists (as worked solutions write)
-        raw, note = worked_notation.take(raw, part.id, values, many=worked_notation.KINDS[part.kind])
+    # $…$, labels, left-hand sides, bare lists: as worked solutions write them
+    raw, note = worked_notation.take(raw, part.kind, part.id, values)
     try:
         with budget.part_budget():
             verdict = KINDS[part.kind](resolved(part, values), raw, reference, values)

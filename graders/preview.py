@@ -23,6 +23,7 @@ from graders.kinds.boolean import read_boolean
 from graders.parse import parse
 from graders.read import shape_name
 from graders.render import to_latex, to_mathml, to_text
+from graders.stands_for import substitute
 from graders.symbols import parse_symbols
 from graders.tree import Add, Call, Div, Hadamard, MatMul, Mul, Name, Neg, Num, Pow, Sub, Transpose
 from problems.core import Part, to_json
@@ -36,7 +37,18 @@ CANONICAL_MAX_TERMS = 64
 _CAP = 10**9
 
 
-def preview(part: Part, text: str) -> dict[str, Any]:
+def preview(part: Part, typed: str) -> dict[str, Any]:
+    # `$a^T$`, `L = 3√5`, `7.24, -1.24`, `∂f/∂x = a^T`: read as grading reads them, with an
+    # error's position still in what was typed
+    text = worked_notation.prepare(typed, part.kind).text
+    out = _read(part, text)
+    error = out["error"]
+    if error and error["position"] is not None and text != typed and text in typed:
+        out["error"] = error | {"position": error["position"] + typed.rindex(text)}
+    return out
+
+
+def _read(part: Part, text: str) -> dict[str, Any]:
     out: dict[str, Any] = {"kind": part.kind, "ok": False, "read_as": None, "latex": None,
                            "mathml": None, "symbols": [], "shape": None, "value": None,
                            "canonical": None, "error": None}
@@ -48,10 +60,14 @@ def preview(part: Part, text: str) -> dict[str, Any]:
         tex = r"\text{true}" if value else r"\text{false}"
         return out | {"ok": True, "read_as": str(value).lower(), "latex": tex,
                       "mathml": to_mathml(tex), "value": value}
-    if part.kind in worked_notation.KINDS:  # `L = 3√5`, `7.24, -1.24`: read as grading reads them
-        text = worked_notation.read(text, worked_notation.KINDS[part.kind]).text
+    shown = text
+    if part.kind == "expression":  # its symbols first: ∂x/∂z may stand for one of them
+        try:
+            shown = substitute(text, parse_symbols(part.symbols or {}))
+        except UnknownSymbol as error:
+            return out | {"error": _error(error, "unknown-symbol")}
     try:
-        tree = parse(text)
+        tree = parse(shown)
     except ParseError as error:
         return out | {"error": _error(error, "syntax")}
     tex = to_latex(tree)
@@ -73,6 +89,8 @@ def _expression(part: Part, text: str, out: dict[str, Any]) -> dict[str, Any]:
     symbols = parse_symbols(part.symbols or {})
     try:
         reading = read_expression(text, symbols)
+    except ParseError as error:
+        return out | {"error": _error(error, "syntax")}
     except ShapeError as error:
         return out | {"error": _error(error, "shape")}
     except UnknownSymbol as error:

@@ -2,7 +2,10 @@
 or a vector (`7.24, -1.24`), a label before a value (`L = 3*sqrt(5)`, `\\lambda_1 = 3+3\\sqrt{2}`,
 `λ = 3 ± 3√2`, `x_1 = 2`), values one per line of `\\begin{cases} … \\end{cases}` or separated by
 `\\\\` or "and". What a label says is not graded; a label naming another part or step of the
-problem is said in the feedback (the value may be in the wrong box).
+problem is said in the feedback (the value may be in the wrong box). For every kind, the math
+delimiters pasted from LaTeX come off (`$a^T$`, `$$…$$`, `\\(…\\)`, `\\[…\\]`), and an
+expression's left-hand side (`\\frac{\\partial f}{\\partial x} = a^T`, or a chain `= … = a^T`)
+leaves its last right-hand side.
 
 Only plain text comes here (a JSON answer is already a value), and what comes out is text for
 the grammar: nothing is evaluated here."""
@@ -31,6 +34,32 @@ class Reading:
     text: str  # for the grammar
     labels: tuple[str, ...]  # the labels taken off, as typed
     items: int  # how many values were listed
+
+
+_DELIMITERS = (("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"))
+def unwrap(text: str) -> str:
+    """`$a^T$` → `a^T`: the dollars a LaTeX answer is pasted with."""
+    stripped = text.strip()
+    for opening, closing in _DELIMITERS:
+        if stripped.startswith(opening) and stripped.endswith(closing) and len(stripped) > len(opening) + len(closing):
+            return stripped[len(opening):-len(closing)].strip()
+    return text
+
+
+def right_hand_side(text: str) -> str:
+    """The last side of `lhs = … = rhs` at the top level (an `=` inside brackets, `<=`, `==` are
+    not split)."""
+    if "=" not in text:
+        return text
+    depth, cut = 0, -1
+    for i, char in enumerate(text):
+        depth += (char in _OPEN) - (char in _CLOSE)
+        if depth == 0 and char == "=" and text[i - 1:i] not in ("<", ">", "!", "=", ":") \
+                and text[i + 1:i + 2] != "=":
+            cut = i
+    if cut <= 0 or not text[:cut].strip() or not text[cut + 1:].strip():
+        return text
+    return text[cut + 1:].strip()
 
 
 def _top_level_split(text: str) -> list[str]:
@@ -101,9 +130,19 @@ def label_note(reading: Reading, part_id: str, names: Collection[str]) -> str:
             f"{part_id} — is the value in the right box?)")
 
 
-def take(raw, part_id: str, names: Collection[str], many: bool):
+def prepare(text: str, kind: str) -> Reading:
+    """Typed text of a part of `kind` as the grammar should read it."""
+    text = unwrap(text)
+    if kind == "expression":
+        return Reading(right_hand_side(text), (), 1)
+    if kind in KINDS:
+        return read(text, KINDS[kind])
+    return Reading(text, (), 1)
+
+
+def take(raw, kind: str, part_id: str, names: Collection[str]):
     """A typed answer as the grammar should read it, and the feedback its labels earn."""
     if not isinstance(raw, str):
         return raw, ""
-    reading = read(raw, many)
+    reading = prepare(raw, kind)
     return reading.text, label_note(reading, part_id, names)

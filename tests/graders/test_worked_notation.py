@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from graders.grade import grade_part
-from graders.worked_notation import read
+from graders.worked_notation import read, right_hand_side
+from problems import registry
 from problems.registry import get
 
 BEALE, LIPSCHITZ = get("beale-hessian"), get("lipschitz-linear")
@@ -62,3 +63,46 @@ def test_the_preview_reads_them_as_grading_does():
     shown = preview(BEALE.part("hessian_eigenvalues"), r"\lambda_1 = 3+3\sqrt{2}, \lambda_2 = 3-3\sqrt{2}")
     assert shown["ok"] and shown["shape"] == "a set of 2 values"
     assert preview(LIPSCHITZ.part("L"), "L = 3*sqrt(5)")["read_as"] == "3sqrt(5)"
+
+
+LINEAR = registry.get("linear-form-gradient")
+
+
+@pytest.mark.parametrize(("problem", "part", "typed"), [
+    ("linear-form-gradient", "df_dx", "$a^T$"),
+    ("linear-form-gradient", "df_dx", "$$ a^\\top $$"),
+    ("linear-form-gradient", "df_dx", "\\(a^T\\)"),
+    ("lipschitz-activations", "sigmoid", "$\\frac{1}{4}$"),
+    ("beale-hessian", "is_convex", "$false$"),
+])
+def test_math_delimiters_pasted_from_latex_come_off(problem, part, typed):
+    assert grade_part(registry.get(problem), part, typed, "default").status == "correct"
+
+
+@pytest.mark.parametrize("typed", [
+    r"\frac{\partial f}{\partial x} = a^T",
+    r"$\frac{\partial (a^T x)}{\partial x} = \frac{\partial (x^T a)}{\partial x} = a^T$",
+    "∂f/∂x = a^T",
+    "df_dx = a^T",
+])
+def test_an_expressions_left_hand_side_is_read_past(typed):
+    verdict = grade_part(LINEAR, "df_dx", typed, "default")
+    assert (verdict.status, verdict.feedback) == ("correct", "Correct.")
+
+
+def test_a_wrong_right_hand_side_is_still_wrong():
+    verdict = grade_part(LINEAR, "df_dx", r"\frac{\partial f}{\partial x} = a", "default")
+    assert verdict.status == "partial"
+
+
+@pytest.mark.parametrize("typed", ["= a^T", "a^T =", "(z <= 0) a^T"])
+def test_an_equation_with_a_side_missing_is_left_to_the_grammar(typed):
+    assert right_hand_side(typed) == typed
+
+
+def test_the_preview_points_into_what_was_typed():
+    from graders.preview import preview
+
+    typed = r"\frac{\partial f}{\partial x} = a^T +* x"
+    shown = preview(LINEAR.part("df_dx"), typed)
+    assert typed[shown["error"]["position"]] == "*"
