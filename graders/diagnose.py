@@ -51,9 +51,24 @@ def systematic(part: Part, answer, reference, values: Mapping[str, Any]) -> str 
     return None
 
 
+# An exact part (1/4, 3√5) answered within this fraction of its value: an approximation.
+EXACT_CLOSE = 0.05
+
+
+def _exact(tol: Tolerance) -> bool:
+    """Asks for the exact value: only a tight relative or absolute bound, no digits to round to."""
+    return tol.decimals is None and tol.sigfigs is None and (tol.relative or 0.0) <= 1e-6 \
+        and (tol.absolute or 0.0) <= 1e-6
+
+
 def too_coarse(part: Part, answer, reference) -> str | None:
-    """Right to within ten times the tolerance: the method is fine, the rounding is not."""
+    """Right to within ten times the tolerance: the method is fine, the rounding is not. For an
+    exact part, within 5 %: an approximation where the exact value is asked (0.249 for 1/4)."""
     tol = part.tolerance
+    if _exact(tol) and _matches(Tolerance(relative=EXACT_CLOSE, absolute=1e-9), answer, reference):
+        # Not the tolerance's hint: its examples (1/4) may be this very answer.
+        return ("Close, but this part asks for an exact value: yours is near it, not equal to it. "
+                "Give the exact value (a fraction, a root, π …), not a decimal approximation.")
     if _matches(loosened(tol, 10), answer, reference):
         hint = f" ({tol.hint})" if tol.hint else ""
         return f"Close, but not within the required precision{hint}."

@@ -33,6 +33,7 @@ from functools import cached_property
 
 import numpy as np
 
+from graders.difference import Difference
 from graders.errors import AnswerError, ParseError
 from graders.expression_values import (
     UNIFORM,
@@ -263,7 +264,7 @@ class _Judge:
                          + (f" Its transpose has the right shape: {LAYOUT_NOTE}."
                             if flipped else ""))
         return Check("incorrect", "wrong", "Incorrect: your expression differs from the expected "
-                     "one." + self.symbol_hint())
+                     "one." + self.difference_hint() + self.symbol_hint())
 
     def undefined(self, values, reference) -> bool:
         for a, r in zip(values, reference):
@@ -333,6 +334,16 @@ class _Judge:
                          f"symmetric ({condition}); here {which} {verb} not symmetric, so keep "
                          f"{' and '.join(f'{n} and {n}ᵀ' for n in names)} apart.{note}")
         return None
+
+    def difference_hint(self) -> str:
+        """Plus a constant, a factor in one symbol, equal only when t = 1, ... (graders/difference.py)."""
+        e = self.expected
+        used = set(self.reading.symbols) | set(e.reading.symbols)
+
+        def answer(batch: Batch) -> np.ndarray:
+            return materialise(self.reading, self.reading.evaluate(batch.env, batch.count), batch, e.shape)
+
+        return Difference(answer, e._values, e.batches[0], e.symbols, [s.name for s in e.symbols if s.name in used]).explain()
 
     def symbol_hint(self) -> str:
         expected, given = set(self.expected.reading.symbols), set(self.reading.symbols)

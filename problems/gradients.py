@@ -231,7 +231,10 @@ Give numeric answers to at least 2 decimal places.
              layout="column"),
         Part("hessian_at_q", "matrix", "∇²F(q), the Hessian at q (2×2 matrix)"),
         Part("hessian_eigenvalues", "set", "the eigenvalues of ∇²F(q) (a set of 2 numbers)"),
-        Part("is_convex", "boolean", "is F convex? (true or false)"),
+        Part("is_convex", "boolean", "is F convex? (true or false)",
+             mistakes=(Mistake(lambda: True, "Look at the eigenvalues of ∇²F(q) you found: one is "
+                               "negative, and a convex function's Hessian is positive semi-definite "
+                               "at every point — one point where it is not settles it."),)),
         Part("gd_step", "vector", "p − η∇F(p), one gradient descent step from p (2 entries)"),
     ),
     default=dict(p=[0, 1], q=[0, 0], eta=0.1),
@@ -306,7 +309,10 @@ Give numeric answers to at least 2 decimal places.
                 ),
             ),
         ),
-        Part("hessian_is_psd", "boolean", "is the Hessian positive semi-definite? (true or false)"),
+        Part("hessian_is_psd", "boolean", "is the Hessian positive semi-definite? (true or false)",
+             mistakes=(Mistake(lambda: False, "Look at the Hessian diag(ŷ) − ŷŷᵀ you found: "
+                               "vᵀ(diag(ŷ) − ŷŷᵀ)v = Σ ŷᵢvᵢ² − (Σ ŷᵢvᵢ)² is a variance, never "
+                               "negative."),)),
         Part(
             "grad_z_expr",
             "expression",
@@ -405,7 +411,10 @@ Give numeric answers to at least 2 decimal places.
                 ),
             ),
         ),
-        Part("is_convex", "boolean", "is E convex in (w, b)? (true or false)"),
+        Part("is_convex", "boolean", "is E convex in (w, b)? (true or false)",
+             mistakes=(Mistake(lambda: False, "Each term of E is −ln σ(s) or −ln(1 − σ(s)) of the "
+                               "linear score s = w xₙ + b; both have second derivative σ(s)(1 − σ(s)) "
+                               "≥ 0 in s, and a sum of convex functions of a linear map is convex."),)),
     ),
     default=dict(x=[0.5, 1.5, -1, 2], y=[0, 1, 0, 1], w=0.5, b=-0.2, eta=0.1),
     steps=dict(

@@ -377,7 +377,10 @@ integers: give exact values.
             ),
         ),
         Part("trace_AtX", "number", "tr(AᵀX)", EXACT),
-        Part("norm_chain_holds", "boolean", "does ‖A‖_F ≥ ‖A‖₂ ≥ ‖A‖_F/√rank(A) hold?"),
+        Part("norm_chain_holds", "boolean", "does ‖A‖_F ≥ ‖A‖₂ ≥ ‖A‖_F/√rank(A) hold?",
+             mistakes=(Mistake(lambda: False, "Write the norms in the singular values: ‖A‖_F² = Σσᵢ² "
+                               "and ‖A‖₂ = σ₁, and σ₁² ≤ Σσᵢ² ≤ rank(A)·σ₁² — the chain always "
+                               "holds."),)),
     ),
     default=dict(A=[[1, 2], [3, 4]], X=[[0, 1], [1, 0]]),
     steps=dict(

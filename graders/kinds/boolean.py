@@ -1,11 +1,15 @@
 """`boolean` parts: true or false. Accepts JSON booleans and the words true/false, yes/no
-(any case). Anything else is invalid rather than wrong, so a typo costs no attempt."""
+(any case). Anything else is invalid rather than wrong, so a typo costs no attempt.
+
+A wrong answer says why when the part has a `Mistake` for it (its value the wrong answer, its
+feedback pointing at the step of the problem that decides it): "Incorrect." alone teaches
+nothing about a yes/no question."""
 
 from __future__ import annotations
 
 from graders.errors import AnswerError
 from graders.result import Verdict, correct, incorrect
-from problems.core import Part
+from problems.core import Part, mistake_value
 
 _WORDS = {"true": True, "yes": True, "false": False, "no": False}
 
@@ -19,4 +23,10 @@ def read_boolean(raw) -> bool:
 
 
 def grade(part: Part, raw, reference, values) -> Verdict:
-    return correct() if read_boolean(raw) == bool(reference) else incorrect("Incorrect.")
+    answer = read_boolean(raw)
+    if answer == bool(reference):
+        return correct()
+    for mistake in part.mistakes:
+        if answer == bool(mistake_value(mistake, values)):
+            return incorrect(mistake.feedback)
+    return incorrect("Incorrect.")

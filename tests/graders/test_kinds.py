@@ -164,7 +164,7 @@ def test_set_any_order_and_extras():
     assert part({"eig": values[::-1]}, "eig").status == "correct"
     assert part({"eig": "{" + ", ".join(map(str, values)) + "}"}, "eig").status == "correct"
     extra = part({"eig": values + [7]}, "eig")
-    assert extra.status == "partial" and extra.feedback == "Expected 2 values, got 3. 2 of 2 values match."
+    assert extra.status == "partial" and extra.feedback == "Expected 2 values, got 3. 2 of 2 values match: your 7 matches no expected value."
     assert extra.score == pytest.approx(2 / 3)
     duplicate = part({"eig": [values[0], values[0]]}, "eig")
     assert duplicate.score == pytest.approx(0.5)
