@@ -69,7 +69,7 @@ Give numeric answers to at least 2 decimal places.
         Part(
             "dL_dz",
             "vector",
-            "∂L/∂z (3 entries)",
+            "∂L/∂z (3 entries)", layout="row",
             mistakes=(
                 Mistake(
                     lambda y, y_hat: y - y_hat,
@@ -79,7 +79,7 @@ Give numeric answers to at least 2 decimal places.
         ),
         Part("dL_dW21", "matrix", "∂L/∂W21 (3×2 matrix)", derivative_of=("loss", "W21")),
         Part("dL_dW22", "matrix", "∂L/∂W22 (3×2 matrix)", derivative_of=("loss", "W22")),
-        Part("dL_dh", "vector", "∂L/∂h (2 entries)", derivative_of=("loss", "h")),
+        Part("dL_dh", "vector", "∂L/∂h (2 entries)", layout="row", derivative_of=("loss", "h")),
         Part("dL_dW1", "matrix", "∂L/∂W1 (2×4 matrix)", derivative_of=("loss", "W1")),
     ),
     default=dict(
@@ -206,13 +206,13 @@ Give numeric answers to at least 2 decimal places.
         Part(
             "dJ_dyhat",
             "vector",
-            "∂J/∂ŷ (2 entries, one per example)",
+            "∂J/∂ŷ (2 entries, one per example)", layout="row",
             mistakes=(Mistake(lambda dJ_dyhat, m: m * dJ_dyhat, FORGOT_MEAN),),
         ),
         Part(
             "dJ_dz2",
             "vector",
-            "∂J/∂z2 (2 entries, one per example)",
+            "∂J/∂z2 (2 entries, one per example)", layout="row",
             mistakes=(
                 Mistake(lambda y_hat, y: y_hat - y, FORGOT_MEAN + " ∂J/∂z2 = (ŷ − y)/m."),
                 Mistake(
@@ -241,7 +241,7 @@ Give numeric answers to at least 2 decimal places.
                 ),
             ),
         ),
-        Part("dJ_db1", "vector", "∂J/∂b1 (2 entries)", derivative_of=("J", "b1")),
+        Part("dJ_db1", "vector", "∂J/∂b1 (2 entries)", layout="row", derivative_of=("J", "b1")),
     ),
     default=TWO_LAYER_DEFAULT,
     steps=dict(
@@ -326,7 +326,7 @@ Give numeric answers to at least 2 decimal places.
                 ),
             ),
         ),
-        Part("dL_db1", "vector", "∂L/∂b1 (2 entries)", derivative_of=("loss", "b1")),
+        Part("dL_db1", "vector", "∂L/∂b1 (2 entries)", layout="row", derivative_of=("loss", "b1")),
         Part(
             "dL_dz1_expr",
             "expression",
@@ -426,7 +426,7 @@ Give numeric answers to at least 2 decimal places.
         Part(
             "dL_dz2",
             "vector",
-            "∂L/∂z2 (3 entries)",
+            "∂L/∂z2 (3 entries)", layout="row",
             mistakes=(
                 Mistake(
                     lambda y, y_hat: y - y_hat,
@@ -437,7 +437,7 @@ Give numeric answers to at least 2 decimal places.
         Part(
             "dL_da1",
             "vector",
-            "∂L/∂a1 (3 entries)",
+            "∂L/∂a1 (3 entries)", layout="row",
             mistakes=(
                 Mistake(
                     lambda W2, dL_dz2: W2 @ dL_dz2,
@@ -449,7 +449,7 @@ Give numeric answers to at least 2 decimal places.
         Part(
             "dL_dz1",
             "vector",
-            "∂L/∂z1 (3 entries)",
+            "∂L/∂z1 (3 entries)", layout="row",
             mistakes=(
                 Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),
                 Mistake(lambda dL_da1, z1: dL_da1 * np.where(z1 > 0, 1.0, 0.01), SLOPE_0_01),
@@ -464,11 +464,11 @@ Give numeric answers to at least 2 decimal places.
         Part(
             "dL_db1",
             "vector",
-            "∂L/∂b1 (3 entries)",
+            "∂L/∂b1 (3 entries)", layout="row",
             mistakes=(Mistake(lambda dL_da1, z1: dL_da1 * (z1 > 0), RELU_NOT_LEAKY),),
         ),
         Part("dL_dW2", "matrix", "∂L/∂W2 (3×3 matrix)", derivative_of=("L", "W2")),
-        Part("dL_db2", "vector", "∂L/∂b2 (3 entries)", derivative_of=("L", "b2")),
+        Part("dL_db2", "vector", "∂L/∂b2 (3 entries)", layout="row", derivative_of=("L", "b2")),
     ),
     default=dict(
         x=[1, -2],
@@ -550,7 +550,7 @@ Give numeric answers to at least 2 decimal places.
         Part(
             "dL_dx",
             "vector",
-            "∂L/∂x, through μ and σ² (4 entries)",
+            "∂L/∂x, through μ and σ² (4 entries)", layout="row",
             mistakes=(
                 Mistake(
                     lambda dL_dx_mean_only: dL_dx_mean_only,
@@ -564,7 +564,7 @@ Give numeric answers to at least 2 decimal places.
                 ),
             ),
         ),
-        Part("dL_dx_mean_only", "vector", "the mean-only simplification γ(g − mean(g)) (4 entries)"),
+        Part("dL_dx_mean_only", "vector", "the mean-only simplification γ(g − mean(g)) (4 entries)", layout="row"),
     ),
     default=dict(x=[1, 2, 4, 5], gamma=2, beta=0.5, eps=1e-5, g=[0.1, -0.2, 0.3, 0.4]),
     steps=dict(

@@ -86,6 +86,11 @@ def definition_errors(problem: Any) -> list[str]:
             errors.append(f"{where}: an expression part needs symbols, formula and answer")
         if part.kind == "property" and part.check is None:
             errors.append(f"{where}: a property part needs check")
+        if part.kind == "vector" and part.layout is None and part.prompt.lstrip().startswith(("∂", "∇")):
+            # The one rule for rows and columns: a derivative says which it is, so every such
+            # part is graded alike (the course's: ∂ of a scalar by a vector is a row, ∇ a column).
+            errors.append(f"{where}: a derivative of a vector kind declares its layout "
+                          "(layout=\"row\" for ∂f/∂x in the course's convention, \"column\" for a gradient ∇f)")
         if part.derivative_of is not None:
             of, by = part.derivative_of
             if of not in problem.steps or by not in known:

@@ -22,7 +22,7 @@ Give $q$, $L$ and $\partial L / \partial z$ (4 entries).
                  mistakes=(Mistake(lambda onehot, eps: (1 - eps) * onehot + eps / 3,
                                    "ε is spread over all K classes, the true one included: ε/K, not ε/(K − 1)."),)),
             Part("loss", "number", "L"),
-            Part("dL_dz", "vector", "∂L/∂z (4 entries)", derivative_of=("loss", "z"),
+            Part("dL_dz", "vector", "∂L/∂z (4 entries)", layout="row", derivative_of=("loss", "z"),
                  mistakes=(Mistake(lambda p, onehot: p - onehot, "That is the gradient against the one-hot label; "
                                                                  "the target is now q: p − q."),)),
         ),

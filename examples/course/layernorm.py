@@ -21,9 +21,9 @@ $\partial L/\partial x$ (each with $n$ entries).
 """,
         parts=(
             Part("x_hat", "vector", "x̂ (4 entries)"),
-            Part("dL_dgamma", "vector", "∂L/∂γ (4 entries)", derivative_of=("loss", "gamma")),
-            Part("dL_dbeta", "vector", "∂L/∂β (4 entries)", derivative_of=("loss", "beta")),
-            Part("dL_dx", "vector", "∂L/∂x (4 entries)", derivative_of=("loss", "x"),
+            Part("dL_dgamma", "vector", "∂L/∂γ (4 entries)", layout="row", derivative_of=("loss", "gamma")),
+            Part("dL_dbeta", "vector", "∂L/∂β (4 entries)", layout="row", derivative_of=("loss", "beta")),
+            Part("dL_dx", "vector", "∂L/∂x (4 entries)", layout="row", derivative_of=("loss", "x"),
                  mistakes=(Mistake(lambda dL_dx_hat, var, eps: dL_dx_hat / np.sqrt(var + eps),
                                    "μ and σ² depend on x too: subtract the mean of ∂L/∂x̂ and its "
                                    "projection on x̂ before dividing by √(σ² + ε)."),)),

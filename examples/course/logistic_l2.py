@@ -20,7 +20,7 @@ Give the predictions $p = \sigma(X w)$, $J(w)$ and $\nabla_w J$ (2 entries).
         parts=(
             Part("p", "vector", "p = σ(Xw) (3 entries)"),
             Part("J", "number", "J(w)"),
-            Part("grad", "vector", "∇_w J (2 entries)", derivative_of=("J", "w"),
+            Part("grad", "vector", "∇_w J (2 entries)", layout="column", derivative_of=("J", "w"),
                  mistakes=(Mistake(lambda X, p, y: X.T @ (p - y) / len(y),
                                    "The penalty (λ/2)‖w‖² adds λw to the gradient."),
                            Mistake(lambda X, p, y, lam, w: X.T @ (p - y) + lam * w,

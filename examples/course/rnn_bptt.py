@@ -20,7 +20,7 @@ Give $h_1$, $h_2$, $\partial L / \partial h_1$ (through $h_2$) and $\partial L /
         parts=(
             Part("h1", "vector", "h₁ (2 entries)"),
             Part("h2", "vector", "h₂ (2 entries)"),
-            Part("dL_dh1", "vector", "∂L/∂h₁ (2 entries)", derivative_of=("loss", "h1")),
+            Part("dL_dh1", "vector", "∂L/∂h₁ (2 entries)", layout="row", derivative_of=("loss", "h1")),
             Part("dL_dW", "matrix", "∂L/∂W (2×2)", derivative_of=("loss", "W"),
                  mistakes=(Mistake(lambda delta2, h1: np.outer(delta2, h1),
                                    "W is used at both steps: add step 1's term δ₁ h₀ᵀ, with δ₁ from ∂L/∂h₁."),

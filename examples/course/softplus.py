@@ -18,7 +18,7 @@ of $s$ (3 entries: the Hessian is diagonal).
 """,
         parts=(
             Part("s", "number", "s(x)"),
-            Part("ds_dx", "vector", "∂s/∂x (3 entries)", derivative_of=("s", "x"),
+            Part("ds_dx", "vector", "∂s/∂x (3 entries)", layout="row", derivative_of=("s", "x"),
                  mistakes=(Mistake(lambda x: np.exp(x) / (1 + np.exp(x)) ** 2,
                                    "That is σ′(x) = σ(1 − σ), the second derivative; softplus′ is σ itself."),)),
             Part("hessian_diag", "vector", "the Hessian's diagonal (3 entries)",
