@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from graders import worked_notation
 from graders.errors import AnswerError
 from graders.kinds.array import ShapeMismatch, fit_shape
 from graders.read import is_missing, read_value
@@ -72,6 +73,8 @@ def _steps_for(problem: Problem, part_id: str) -> Mapping[str, Any]:
 
 def _read_shaped(part: Part, raw: Any, reference) -> np.ndarray | None:
     """The student's value in the reference's shape, or None."""
+    if isinstance(raw, str):  # `L = 2.66`, `$…$`: as the part's grader reads it
+        raw = worked_notation.prepare(raw, part.kind).text
     try:
         value = np.asarray(read_value(raw), dtype=float)
         if part.kind == "number":

@@ -24,7 +24,7 @@ _LABEL = re.compile(
     r"(?:_\{[^{}=]{1,12}\}|_[A-Za-z0-9]{1,3})?(?:\^\{?\*\}?|\^\{?\\?[a-z]+\}?)?'?)\s*(?<![<>!=])=(?!=)\s*"
 )
 # The kinds whose typed answers are read this way, and whether each takes several values.
-KINDS = {"number": False, "vector": True, "set": True}
+KINDS = {"number": False, "vector": True, "set": True, "matrix": False, "property": False}
 _OPEN, _CLOSE = "([{", ")]}"
 _AND = re.compile(r"\s(?:and|\\text\{and\})\s")
 

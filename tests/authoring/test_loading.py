@@ -79,6 +79,8 @@ def test_a_module_that_fails_to_import_names_its_line(tmp_path):
     (('"$a = {{a}}$"', '"$a = {{c}}$"'), "the statement names {{c}}, which are no params"),
     (('steps=dict(double=lambda a: 2 * a)', 'steps=dict(double=lambda a: 2 * a, x=lambda a: a / 0)'),
      "its steps fail on the default params: ZeroDivisionError"),
+    (('parts=(Part("double", "number", "2a"),)', 'parts=(Part("double", "vector", "∂f/∂a (1 entry)"),)'),
+     "part 'double': a derivative of a vector kind declares its layout"),
 ])
 def test_a_malformed_definition_stops_the_loading_and_says_why(tmp_path, edit, says):
     source = ONE.format(id="broken").replace(*edit)
