@@ -167,3 +167,28 @@ def test_a_table_rounded_row_by_row_earns_full_credit():
     assert not np.array_equal(student, exact)
     graded = by_id(grade(TABLE, "default", {"m": student.tolist()}))
     assert (graded["m"].status, graded["m"].score) == ("correct", 1.0)
+
+
+def _sig3(values):
+    return np.array([float(f"{v:.3g}") for v in np.ravel(values)]).reshape(np.shape(values))
+
+
+@pytest.mark.parametrize("variant", ["default", 2, 7])
+def test_an_adam_table_rounded_at_every_step_earns_full_credit(variant):
+    """A plain loop that rounds as the statement asks (tables to 3 significant figures, θ to 5
+    decimal places) and goes on from the rounded values, as a student does by hand."""
+    problem = registry.get("adam-steps")
+    p = as_arrays(params_for(problem, variant))
+    m = v = np.zeros(2)
+    theta = np.asarray(p["theta0"], dtype=float)
+    rows = {name: [] for name in ("m", "v", "m_hat", "v_hat", "theta")}
+    for t, g in enumerate(p["grads"], start=1):
+        m = _sig3(p["beta1"] * m + (1 - p["beta1"]) * g)
+        v = _sig3(p["beta2"] * v + (1 - p["beta2"]) * g**2)
+        m_hat = _sig3(m / (1 - p["beta1"] ** t))
+        v_hat = _sig3(v / (1 - p["beta2"] ** t))
+        theta = np.round(theta - p["eta"] * m_hat / (np.sqrt(v_hat) + p["eps"]), 5)
+        for name, row in zip(rows, (m, v, m_hat, v_hat, theta)):
+            rows[name].append(row.tolist())
+    result = grade(problem, variant, rows)
+    assert [(part.id, part.status) for part in result.parts] == [(name, "correct") for name in rows]
