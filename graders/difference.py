@@ -11,13 +11,14 @@ compiled answer, as for the verdict.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import fields, is_dataclass, replace
 from fractions import Fraction
 
 import numpy as np
 
 from graders.symbols import Symbol
+from graders.tree import Call, Num, Pow
 
 Values = Callable[[object], np.ndarray]  # a batch -> (count, rows, cols)
 
@@ -132,3 +133,32 @@ class Difference:
         others = [s.name for s in self.symbols if s.name not in depends]
         return (f"Your answer minus the expected one involves only {_names(depends)} (not "
                 f"{_names(others)}): check the terms in {_names(depends)}.")
+
+
+def _replaced(node, target, new):
+    """`node` with the subtree `target` (by identity) replaced by `new`."""
+    if node is target:
+        return new
+    if isinstance(node, tuple):
+        return tuple(_replaced(n, target, new) for n in node)
+    if is_dataclass(node):
+        return replace(node, **{f.name: _replaced(getattr(node, f.name), target, new) for f in fields(node)})
+    return node
+
+
+def _unsquared_norms(node, parent=None) -> Iterator[Call]:
+    if isinstance(node, Call) and node.func in ("norm", "norm_F") and not (
+            isinstance(parent, Pow) and parent.base is node and isinstance(parent.exponent, Num)
+            and parent.exponent.value == 2):
+        yield node
+    children = node if isinstance(node, tuple) else (
+        [getattr(node, f.name) for f in fields(node)] if is_dataclass(node) else [])
+    for child in children:
+        yield from _unsquared_norms(child, node)
+
+
+def with_norms_squared(tree) -> Iterator[tuple[Call, object]]:
+    """Each norm of `tree` that is not squared, and the tree with it squared: a student who
+    writes ‖g‖ for ‖g‖² = gᵀg is told which norm lacks its square."""
+    for norm in _unsquared_norms(tree):
+        yield norm, _replaced(tree, norm, Pow(norm, Num(2.0, "2")))

@@ -33,7 +33,7 @@ from functools import cached_property
 
 import numpy as np
 
-from graders.difference import Difference
+from graders.difference import Difference, with_norms_squared
 from graders.errors import AnswerError, ParseError
 from graders.expression_values import (
     UNIFORM,
@@ -43,9 +43,13 @@ from graders.expression_values import (
     UnknownSymbol,
     is_square,
     read_expression,
+    read_tree,
     shape_text,
     transposed,
 )
+from graders.parse import parse
+from graders.render import to_text
+from graders.stands_for import substitute
 from graders.symbols import Symbol, assignments, draw, parse_symbols, size
 
 DRAWS = 3                  # per dimension assignment
@@ -264,7 +268,7 @@ class _Judge:
                          + (f" Its transpose has the right shape: {LAYOUT_NOTE}."
                             if flipped else ""))
         return Check("incorrect", "wrong", "Incorrect: your expression differs from the expected "
-                     "one." + self.difference_hint() + self.symbol_hint())
+                     "one." + (self.missing_square() or self.difference_hint()) + self.symbol_hint())
 
     def undefined(self, values, reference) -> bool:
         for a, r in zip(values, reference):
@@ -334,6 +338,23 @@ class _Judge:
                          f"symmetric ({condition}); here {which} {verb} not symmetric, so keep "
                          f"{' and '.join(f'{n} and {n}ᵀ' for n in names)} apart.{note}")
         return None
+
+    def missing_square(self) -> str:
+        """‖g‖ where ‖g‖² = gᵀg was meant: the answer with one norm squared is the expected one."""
+        e = self.expected
+        if not isinstance(self.reading.text, str) or "norm" not in to_text(self.reading.tree):
+            return ""
+        for norm, squared in with_norms_squared(parse(substitute(self.reading.text, e.symbols))):
+            try:
+                reading = read_tree(squared, e.symbols, self.reading.text)
+                values = [materialise(reading, reading.evaluate(b.env, b.count), b, e.shape) for b in e.batches]
+            except AnswerError:
+                continue
+            if reading.shape == e.shape and self.equal(values, e.values):
+                shown = to_text(norm.args[0])
+                bars = f"‖{shown}‖" + ("_F" if norm.func == "norm_F" else "")
+                return f" Square the norm: {bars}² rather than {bars} (‖x‖² = xᵀx)."
+        return ""
 
     def difference_hint(self) -> str:
         """Plus a constant, a factor in one symbol, equal only when t = 1, ... (graders/difference.py)."""

@@ -159,6 +159,11 @@ def read_expression(text, symbols: tuple[Symbol, ...]) -> Reading:
         node, text = Num(float(text), repr(text)), repr(text)
     else:
         node = parse(substitute(text, symbols))  # ∂x/∂z, E[g²] as the symbols they stand for
+    return read_tree(node, symbols, text)
+
+
+def read_tree(node, symbols: tuple[Symbol, ...], text: str) -> Reading:
+    """A parsed tree as an expression in `symbols` (feedback tries changed trees this way)."""
     try:
         term = _Compiler(symbols).term(node)
     except RecursionError:
@@ -537,13 +542,16 @@ class _Compiler:
             if a.shape == UNIFORM:
                 raise ShapeError(f"{to_text(out)}: the size of I is not known here")
             return _lift(out, a.shape, _SCALAR_FUNCTIONS[func], a)
-        if func in ("softmax", "norm"):
+        if func in ("norm", "norm_F"):
+            if a.shape == UNIFORM:
+                raise ShapeError(f"{to_text(out)}: the size of I is not known here")
+            if func == "norm" and 1 not in a.shape:  # a matrix's 2-norm: its largest singular value
+                return _lift(out, SCALAR, lambda v: np.linalg.norm(v, ord=2, axis=(-2, -1))[..., None, None], a)
+            return _lift(out, SCALAR, lambda v: np.sqrt(np.sum(np.square(v), axis=(-2, -1)))[..., None, None], a)
+        if func == "softmax":
             if a.shape == UNIFORM or 1 not in a.shape:
                 raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)} — "
-                                 f"{func}() is taken of a vector"
-                                 + ("; for a matrix write sqrt(tr(X^T X)) (Frobenius)" if func == "norm" else ""))
-            if func == "norm":
-                return _lift(out, SCALAR, lambda v: np.sqrt(np.sum(np.square(v), axis=(-2, -1)))[..., None, None], a)
+                                 f"{func}() is taken of a vector")
             return _lift(out, a.shape, _softmax, a)
         if func == "inv":
             if a.shape == UNIFORM:

@@ -3,7 +3,7 @@ commands), computed (entry by entry on numbers and arrays, on random draws of sy
 and shown (LaTeX). parse.py, numeric.py, expression_values.py, sympy_bridge.py and render.py read
 from here, so adding a function is one entry here and its tests.
 
-The structural functions — softmax, norm, inv, tr, det, diag, transpose, max and min — have an entry too (their
+The structural functions — softmax, norm, norm_F, inv, tr, det, diag, transpose, max and min — have an entry too (their
 spellings, arity and LaTeX); how each module computes them is its own, since it depends on the
 shapes it keeps (numbers, arrays, draws, SymPy matrices)."""
 
@@ -64,7 +64,10 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("max", ("maximum",), latex=("max",), shown=r"\max", arity=None),
     Function("min", ("minimum",), latex=("min",), shown=r"\min", arity=None),
     Function("softmax", shown=r"\operatorname{softmax}"),  # of a vector: a vector of the same shape
-    Function("norm", shown=r"\operatorname{norm}"),  # of a vector: its length ‖x‖₂
+    # ‖x‖, ‖x‖₂: a vector's length, a matrix's largest singular value; ‖X‖_F: the root of the
+    # sum of squares (a vector's length too)
+    Function("norm", shown=r"\operatorname{norm}"),
+    Function("norm_F", ("normF",), shown=r"\operatorname{norm_F}"),
     Function("inv"),
     Function("tr", ("Tr", "trace"), latex=("tr", "trace"), shown=r"\operatorname{tr}"),
     Function("det", latex=("det",), shown=r"\det"),

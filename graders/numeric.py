@@ -371,11 +371,15 @@ def _call(func: str, args: list[Value]) -> Value:
             raise AnswerError(entry.outside)
         result = entry.numpy(x)
         return _checked(result if isinstance(x, np.ndarray) else float(result))
-    if func in ("softmax", "norm"):
+    if func in ("norm", "norm_F"):
+        if not _is_number(x) and x.ndim > 2:
+            raise AnswerError(f"{func}() is taken of a vector or a matrix, not {_describe(x)}")
+        if func == "norm" and not _is_number(x) and x.ndim == 2 and 1 not in x.shape:
+            return _checked(float(np.linalg.norm(x, ord=2)))  # a matrix's largest singular value
+        return _checked(float(np.sqrt(np.sum(np.square(x)))))
+    if func == "softmax":
         if _is_number(x) or (x.ndim == 2 and 1 not in x.shape) or x.ndim > 2:
             raise AnswerError(f"{func}() is taken of a vector, not {_describe(x)}")
-        if func == "norm":
-            return _checked(float(np.sqrt(np.sum(np.square(x)))))
         shifted = np.exp(x - np.max(x))  # the same softmax, without overflow
         return _checked(shifted / shifted.sum())
     if func == "inv":

@@ -203,12 +203,12 @@ class _AnswerPostLex(PostLex):
     Stateless: one instance serves every parse, from any thread.
     """
 
-    always_accept = ("LATEX_CMD", "QUALNAME", "GREEK", "HATTED", "ROOT", "WS")
+    always_accept = ("LATEX_CMD", "QUALNAME", "GREEK", "HATTED", "ROOT", "WS", "NORM_BAR", "ABS_BAR")
 
     def process(self, stream):
         lexemes = _drop_spacing(stream)
         lexemes = _translate(lexemes)
-        lexemes = _assemble(lexemes)
+        lexemes = _mark_bars(_assemble(lexemes))
         _mark_functions(lexemes)
         _mark_indicators(lexemes)
         for lexeme in _separate_entries(lexemes):
@@ -371,6 +371,40 @@ def _apply_font(command: _Lexeme, argument: _Lexeme, end: int) -> _Lexeme:
     return _Lexeme(kind, value, command.start, end, command.space)
 
 
+_BARS = {"NORM_BAR": ("_NORM_OPEN", "NORM_CLOSE"), "ABS_BAR": ("_ABS_OPEN", "_ABS_CLOSE")}
+# A norm's subscript, typed on its closing bar: `‖x‖_2`, `‖X‖_F`, `‖X‖_{F}`.
+_NORM_SUBSCRIPTS = {"_2": "2", "_F": "F", "_fro": "F"}
+
+
+def _mark_bars(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+    """A bar opens, unless the innermost open bar is of its kind and an operand just ended:
+    then it closes (`|a| |b|`, `\\|A|x|\\|`, `\\|x\\|^2`). The same character both opens and closes,
+    so the grammar alone could not tell."""
+    if not any(lexeme.type in _BARS for lexeme in lexemes):
+        return lexemes
+    out: list[_Lexeme] = []
+    open_bars: list[_Lexeme] = []
+    for lexeme in lexemes:
+        if lexeme.type in _BARS:
+            opening, closing = _BARS[lexeme.type]
+            if open_bars and open_bars[-1].type == opening and out and out[-1].type in _ENDS_OPERAND:
+                open_bars.pop()
+                lexeme = _with(lexeme, type=closing, value="")
+            else:
+                lexeme = _with(lexeme, type=opening)
+                open_bars.append(lexeme)
+        elif out and out[-1].type == "NORM_CLOSE" and lexeme.type == "NAME" and not lexeme.space \
+                and lexeme.value in _NORM_SUBSCRIPTS:
+            out[-1] = _with(out[-1], value=_NORM_SUBSCRIPTS[lexeme.value], end=lexeme.end)
+            continue
+        out.append(lexeme)
+    if open_bars:
+        bar = open_bars[-1]
+        raise _Refusal(f"'{bar.value}' is never closed: write a norm as \\|x\\| (or ‖x‖) and an "
+                       "absolute value as |x|", bar.start)
+    return out
+
+
 def _mark_indicators(lexemes: list[_Lexeme]) -> None:
     """`1[z > 0]` (also `\\mathbb{1}[…]`): a 1 touching a bracket that holds a comparison is the
     indicator, not the number 1 times a list."""
@@ -416,12 +450,12 @@ def _mark_functions(lexemes: list[_Lexeme]) -> None:
 # Which tokens can end an operand and which can start one: MATLAB's whitespace rule applies
 # only between the two.
 _ENDS_OPERAND = {"NUMBER", "NAME", "_RPAR", "_RSQB", "_RBRACE", "_ESC_RBRACE", "END_ENV",
-                 "_PRIME", "_DOT_T", "_SUP_T", "SUPERSCRIPT", "_TOP"}
+                 "_PRIME", "_DOT_T", "_SUP_T", "SUPERSCRIPT", "_TOP", "NORM_CLOSE", "_ABS_CLOSE"}
 _STARTS_OPERAND = {"NUMBER", "NAME", "FUNC", "LATEX_FUNC", "ARRAY_CTOR", "_FRAC", "_LPAR",
-                   "_LSQB", "_LBRACE", "_ESC_LBRACE", "BEGIN_ENV"}
+                   "_LSQB", "_LBRACE", "_ESC_LBRACE", "BEGIN_ENV", "_NORM_OPEN", "_ABS_OPEN"}
 _OPENER_KINDS = {"_LPAR": "(", "_LSQB": "[", "_LBRACE": "{", "_ESC_LBRACE": "{",
-                 "BEGIN_ENV": "env", "_ROOT_INDEX": "index"}
-_CLOSER_TYPES = {"_RPAR", "_RSQB", "_RBRACE", "_ESC_RBRACE", "END_ENV"}
+                 "BEGIN_ENV": "env", "_ROOT_INDEX": "index", "_NORM_OPEN": "‖", "_ABS_OPEN": "|"}
+_CLOSER_TYPES = {"_RPAR", "_RSQB", "_RBRACE", "_ESC_RBRACE", "END_ENV", "NORM_CLOSE", "_ABS_CLOSE"}
 
 
 def _separate_entries(lexemes: list[_Lexeme]) -> list[_Lexeme]:
@@ -577,6 +611,13 @@ class _ToTree(Transformer):
 
     def call(self, func, *args):
         return _call(func, args)
+
+    def norm_of(self, inner, closing):
+        # ‖X‖ and ‖X‖₂ are the 2-norm (a vector's length, a matrix's largest singular value).
+        return Call("norm_F" if str(closing) == "F" else "norm", (inner,))
+
+    def abs_of(self, inner):
+        return Call("abs", (inner,))
 
     def latex_call(self, func, argument):
         # `\max(a, b)` without FUNC cannot happen (a `(` makes FUNC), but `\max \{a, b\}`...

@@ -200,6 +200,8 @@ def to_latex(node) -> str:
             return rf"{_wrap_latex(left, _PRODUCT)} \oslash {_wrap_latex(right, _POWER)}"
         case Call("norm", (argument,)):
             return rf"\left\lVert {to_latex(argument)} \right\rVert"
+        case Call("norm_F", (argument,)):
+            return rf"\left\lVert {to_latex(argument)} \right\rVert_F"
         case Call("inv", (argument,)):
             return _wrap_latex(argument, _ATOM) + "^{-1}"
         case Call(func, args):

@@ -426,6 +426,32 @@ _ITEMS = [
     (EV, "E[g^2] (1-beta2)^t", "incorrect", "wrong"),
     (SIG, r"(W_2^T \frac{\partial L}{\partial z_2}) ⊙ σ(z_1) ⊙ (1 - σ(z_1))", "correct", "correct"),
     (SIG, r"(W_2^T \frac{\partial L}{\partial z_1}) ⊙ σ(z_1) ⊙ (1 - σ(z_1))", "invalid", "unknown-symbol"),
+    # ---- norms and absolute values: ε* = ‖g‖² / (gᵀHg) --------------------------------------
+    (EPS, r"\|g\|^2 / (g^T H g)", "correct", "correct"),
+    (EPS, r"\|g\|_2^2/(g^T H g)", "correct", "correct"),
+    (EPS, "‖g‖^2 / (g^T H g)", "correct", "correct"),
+    (EPS, "‖g‖² / (gᵀ H g)", "correct", "correct"),
+    (EPS, r"\frac{\|g\|^2}{g^T H g}", "correct", "correct"),
+    (EPS, r"\|g\|_F^2 / (g^T H g)", "correct", "correct"),
+    (EPS, r"\|g\|_{2}^{2} / (g^T H g)", "correct", "correct"),
+    (EPS, "norm(g)^2 / (g^T H g)", "correct", "correct"),
+    (EPS, r"\|g\|^2 (g^T H g)^{-1}", "correct", "correct"),
+    (EPS, r"\|g g^T\|_F / (g^T H g)", "correct", "correct"),
+    (EPS, r"\|g g^T\| / (g^T H g)", "correct", "correct"),  # a rank-one matrix's 2-norm is ‖g‖²
+    (EPS, r"|g^T g| / (g^T H g)", "correct", "correct"),
+    (EPS, r"\|g\|^2 / (g^T H g) + \|g - g\|", "correct", "correct"),
+    (EPS, r"\|g\| / (g^T H g)", "incorrect", "wrong"),  # the norm without its square
+    (EPS, r"\|g\|^2 / \|H g\|", "incorrect", "wrong"),
+    (EPS, r"\|g\|^2 / (g^T H g)^2", "incorrect", "wrong"),
+    (EPS, r"(g^T H g) / \|g\|^2", "incorrect", "mistake"),  # the part's own "upside down"
+    (EPS, r"\|g\|^2 / \|H\|", "incorrect", "wrong"),
+    (EPS, r"\|g\|^2 / \|H\|_F", "incorrect", "wrong"),
+    (EPS, r"\|g\|^2 / (g^T |H| g)", "incorrect", "wrong"),
+    (EPS, r"\|g\|^2 / (\|g\|^2 \|H\|)", "incorrect", "wrong"),
+    (EPS, r"\|g\|^2 / (g^T H g", "invalid", "syntax"),
+    (EPS, r"\|g^2 / (g^T H g)", "invalid", "syntax"),
+    (EPS, r"\|h\|^2 / (g^T H g)", "invalid", "unknown-symbol"),
+    (EPS, r"\|g\|^2 - (g^T H g)", "incorrect", "wrong"),
 ]
 
 CORPUS = [

@@ -53,13 +53,17 @@ def test_softmax_and_norm_are_of_vectors():
     np.testing.assert_allclose(evaluate(parse("softmax([1, 2, 3])")), np.exp([1, 2, 3]) / np.exp([1, 2, 3]).sum())
     assert evaluate(parse("norm([3, 4])")) == 5.0
     assert evaluate(parse("norm([3, 4])^2")) == pytest.approx(25.0)
-    with pytest.raises(AnswerError, match=r"norm\(\) is taken of a vector"):
-        evaluate(parse("norm([[1, 2], [3, 4]])"))
+    # A matrix's norm is its 2-norm, the largest singular value (‖W‖_F is the other one).
+    matrix = np.array([[1.0, 2.0], [3.0, 4.0]])
+    assert evaluate(parse("norm([[1, 2], [3, 4]])")) == pytest.approx(np.linalg.svd(matrix, compute_uv=False)[0])
+    with pytest.raises(AnswerError, match=r"softmax\(\) is taken of a vector"):
+        evaluate(parse("softmax([[1, 2], [3, 4]])"))
     z = Symbol("z", "n", 1)
     assert read_expression("softmax(z)", (z,)).shape == ("n", 1)
     assert read_expression("norm(z)^2", (z,)).shape == (1, 1)
-    with pytest.raises(ShapeError, match="for a matrix write sqrt"):
-        read_expression("norm(W)", (Symbol("W", "m", "n"),))
+    assert read_expression("norm(W)", (Symbol("W", "m", "n"),)).shape == (1, 1)
+    with pytest.raises(ShapeError, match=r"softmax\(\) is taken of a vector"):
+        read_expression("softmax(W)", (Symbol("W", "m", "n"),))
     assert to_latex(parse("norm(x)")) == r"\left\lVert x \right\rVert"
 
 

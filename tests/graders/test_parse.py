@@ -454,7 +454,7 @@ def test_tuples_sets_and_plus_minus(text, tree):
          "\\begin{bmatrix} ... \\end{bmatrix}"),
         ("[\\frac{1}{2} (3) ^]", "unexpected ']'"),
         ("5!", "unexpected character '!'"),
-        ("|x|", "unexpected character '|': write abs(x) for |x| and det(A) for |A|"),
+        ("|x", "'|' is never closed: write a norm as \\|x\\| (or ‖x‖) and an absolute value as |x|"),
         ("+".join(["1"] * 1000),
          "the expression is too long to check: it nests more than 250 operations; simplify it"),
     ],

@@ -110,7 +110,8 @@ def test_anonymous_uploads_are_refused_before_a_byte_is_held(server):
 
     with Watch(server) as watch, ThreadPoolExecutor(20) as pool:
         outcomes = list(pool.map(attack, range(60)))
-    assert {status for status, _ in outcomes} <= {401, 404, 0}, outcomes
+    # 408: on a loaded machine a head can take longer than this module's 1 s limit — refused too.
+    assert {status for status, _ in outcomes} <= {401, 404, 408, 0}, outcomes
     assert any(status == 401 for status, _ in outcomes) and any(status == 404 for status, _ in outcomes)
     assert max(seconds for _, seconds in outcomes) < 10 * BOUND
     assert not watch.failures and watch.slowest < 2 * BOUND, (watch.failures[:3], watch.slowest)
