@@ -193,6 +193,10 @@ No ReLU input is $0$, so every derivative exists.
 2. Backward pass: $\partial J/\partial \hat y$ and $\partial J/\partial z_2$ (one entry per
    example), $\partial J/\partial W_2$, $\partial J/\partial b_2$, $\partial J/\partial W_1$
    and $\partial J/\partial b_1$.
+3. In vector form, for one example's loss $L$ with the number $\delta_2 = \partial L/\partial z_2$:
+   write $\partial L/\partial z_1$ (a column) as an expression in $W_2$, $\delta_2$ and $z_1$;
+   then, with the column $\delta_1 = \partial L/\partial z_1$, write $\partial L/\partial W_1$
+   as an expression in $\delta_1$ and $x$.
 
 """ + LAYOUT + r"""
 
@@ -242,6 +246,32 @@ Give numeric answers to at least 2 decimal places.
             ),
         ),
         Part("dJ_db1", "vector", "∂J/∂b1 (2 entries)", layout="row", derivative_of=("J", "b1")),
+        Part(
+            "dL_dz1_expr",
+            "expression",
+            "∂L/∂z₁ for one example, in W₂, δ₂ and z₁ (a column)",
+            symbols={"W_2": "1×n", "delta_2": "scalar; ∂L/∂z_2", "z_1": "n×1"},
+            # ReLU′(z₁) is the indicator of z₁ > 0, entry by entry
+            formula=lambda W_2, delta_2, z_1: (W_2.T * delta_2) * (z_1 > 0),
+            answer=r"(W_2^\top \delta_2) \odot 1[z_1 > 0]",
+            mistakes=(
+                Mistake(lambda W_2, delta_2: W_2.T * delta_2,
+                        "ReLU's derivative is missing from the chain: multiply W₂ᵀδ₂ entry by entry "
+                        "by 1[z₁ > 0]."),
+                Mistake(lambda W_2, delta_2, z_1: W_2.T * delta_2 * relu(z_1),
+                        "That multiplies by ReLU(z₁); the chain rule needs its derivative, the "
+                        "indicator 1[z₁ > 0]."),
+            ),
+        ),
+        Part(
+            "dL_dW1_expr",
+            "expression",
+            "∂L/∂W₁ for one example, in δ₁ (a column) and x (Da×Dx)",
+            symbols={"delta_1": "n×1; ∂L/∂z_1", "x": "d×1"},
+            # z₁ = W₁x + b₁: each row i of W₁ meets x through δ₁ᵢ, an outer product
+            formula=lambda delta_1, x: delta_1 @ x.T,
+            answer=r"\delta_1 x^\top",
+        ),
     ),
     default=TWO_LAYER_DEFAULT,
     steps=dict(

@@ -282,6 +282,8 @@ Give numeric answers to at least 2 decimal places.
 5. The gradient $\nabla_z L$ for any $K$, as an expression in the column vectors $\hat y$
    (type `yhat` or `\hat{y}`) and $y$.
 6. The same gradient as an expression in the logits $z$ and $y$ alone.
+7. The Hessian $\nabla_z^2 L = \partial \hat y/\partial z$ for any $K$ ($K \times K$), as an
+   expression in the column vector $\hat y$.
 """,
     parts=(
         Part("y_hat", "vector", "ŷ = softmax(z) (3 entries)"),
@@ -330,6 +332,23 @@ Give numeric answers to at least 2 decimal places.
             answer="softmax(z) - y",
             mistakes=(Mistake(lambda z, y: z - y, "The gradient compares the probabilities softmax(z) "
                                                   "with y, not the logits z themselves."),),
+        ),
+        Part(
+            "hessian_z_expr",
+            "expression",
+            "∇²_z L = ∂ŷ/∂z as an expression in the column vector yhat (K×K)",
+            symbols={"yhat": "K×1"},
+            # ∂ŷ_i/∂z_j = ŷ_i(δ_ij − ŷ_j)
+            formula=lambda yhat: np.diagflat(yhat) - yhat @ yhat.T,
+            answer="diag(yhat) - yhat yhat^T",
+            mistakes=(
+                Mistake(lambda yhat: np.diagflat(yhat * (1 - yhat)),
+                        "The diagonal ŷᵢ(1 − ŷᵢ) is right, but ∂ŷᵢ/∂zⱼ = −ŷᵢŷⱼ for i ≠ j is not zero: "
+                        "the off-diagonal entries are −ŷŷᵀ's."),
+                Mistake(lambda yhat: np.diagflat(yhat),
+                        "diag(ŷ) is only the i = j half of ∂ŷᵢ/∂zⱼ = ŷᵢ(δᵢⱼ − ŷⱼ): the −ŷᵢŷⱼ term "
+                        "is missing."),
+            ),
         ),
     ),
     default=dict(z=[2, 1, 0.1], y=[0, 1, 0]),

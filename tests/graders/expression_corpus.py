@@ -21,6 +21,8 @@ RF = ("receptive-field", "rf_expr")
 CONV = ("conv-output-size", "output_size_expr")
 SIG = ("sigmoid-mlp-backprop", "dL_dz1_expr")
 SMZ = ("softmax-ce-gradient", "grad_z_of_logits")
+SMH = ("softmax-ce-gradient", "hessian_z_expr")
+RLZ, RLW = ("mlp-bce-backprop", "dL_dz1_expr"), ("mlp-bce-backprop", "dL_dW1_expr")
 
 _ITEMS = [
     # ---- softmax of the logits: ∇_z L = softmax(z) − y ----------------------------------------
@@ -452,6 +454,47 @@ _ITEMS = [
     (EPS, r"\|g^2 / (g^T H g)", "invalid", "syntax"),
     (EPS, r"\|h\|^2 / (g^T H g)", "invalid", "unknown-symbol"),
     (EPS, r"\|g\|^2 - (g^T H g)", "incorrect", "wrong"),
+    # ---- the softmax Jacobian diag(ŷ) − ŷŷᵀ -------------------------------------------------
+    (SMH, "diag(yhat) - yhat yhat^T", "correct", "correct"),
+    (SMH, r"\operatorname{diag}(\hat{y}) - \hat{y}\hat{y}^T", "correct", "correct"),
+    (SMH, "diag(ŷ) − ŷ ŷᵀ", "correct", "correct"),
+    (SMH, "-yhat yhat^T + diag(yhat)", "correct", "correct"),
+    (SMH, "diag(yhat) - yhat @ yhat.T", "correct", "correct"),
+    (SMH, "(diag(yhat) - yhat yhat^T)^T", "correct", "correct"),  # symmetric
+    (SMH, "diag(yhat) (I - ones yhat^T)", "invalid", "unknown-symbol"),
+    (SMH, "diag(yhat) - diag(yhat) yhat yhat^T diag(yhat)", "incorrect", "wrong"),
+    (SMH, "diag(yhat)", "incorrect", "mistake"),
+    (SMH, "diag(yhat .* (1 - yhat))", "incorrect", "mistake"),
+    (SMH, "diag(yhat ⊙ (1 - yhat))", "incorrect", "mistake"),
+    (SMH, "yhat yhat^T - diag(yhat)", "incorrect", "sign"),
+    (SMH, "diag(yhat) - yhat^T yhat", "incorrect", "shape"),
+    (SMH, "diag(yhat) - yhat ⊙ yhat", "incorrect", "shape"),
+    (SMH, "2 (diag(yhat) - yhat yhat^T)", "incorrect", "multiple"),
+    (SMH, "diag(yhat) + yhat yhat^T", "incorrect", "wrong"),
+    (SMH, "yhat - yhat yhat^T", "incorrect", "shape"),
+    # ---- ReLU backprop in vector form: (W₂ᵀδ₂) ⊙ 1[z₁ > 0], then δ₁xᵀ --------------------------
+    (RLZ, r"(W_2^\top \delta_2) \odot 1[z_1 > 0]", "correct", "correct"),
+    (RLZ, "W_2^T delta_2 .* (z_1 > 0)", "correct", "correct"),
+    (RLZ, r"\delta_2 W_2^T \odot \mathbb{1}[z_1 > 0]", "correct", "correct"),
+    (RLZ, r"(W_2^T \frac{\partial L}{\partial z_2}) ⊙ 1[z_1 > 0]", "correct", "correct"),
+    (RLZ, "(z_1 > 0) ⊙ W_2' δ_2", "correct", "correct"),
+    (RLZ, "W_2^T delta_2", "incorrect", "mistake"),
+    (RLZ, "W_2^T delta_2 .* relu(z_1)", "incorrect", "mistake"),
+    (RLZ, "W_2 delta_2 .* (z_1 > 0)", "incorrect", "shape"),  # Wδ for Wᵀδ
+    (RLZ, "W_2^T delta_2 .* (z_1 < 0)", "incorrect", "wrong"),
+    (RLZ, "W_2^T delta_2 .* σ(z_1) .* (1 - σ(z_1))", "incorrect", "wrong"),
+    (RLZ, "(W_2^T delta_2) (z_1 > 0)", "incorrect", "shape"),  # a matrix product where ⊙ was meant
+    (RLW, r"\delta_1 x^\top", "correct", "correct"),
+    (RLW, "delta_1 x^T", "correct", "correct"),
+    (RLW, "δ_1 xᵀ", "correct", "correct"),
+    (RLW, r"\frac{\partial L}{\partial z_1} x^T", "correct", "correct"),
+    (RLW, "delta_1 @ x.T", "correct", "correct"),
+    (RLW, "(x delta_1^T)^T", "correct", "correct"),
+    (RLW, r"x \delta_1^T", "partial", "transpose"),
+    (RLW, r"\delta_1^T x", "incorrect", "shape"),
+    (RLW, r"\delta_1 x", "incorrect", "shape"),
+    (RLW, r"2 \delta_1 x^T", "incorrect", "multiple"),
+    (RLW, r"\frac{\partial L}{\partial W_1}", "invalid", "unknown-symbol"),
 ]
 
 CORPUS = [
