@@ -33,6 +33,7 @@ for the comparison to judge; nothing a student types is ever run as code.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -192,6 +193,8 @@ class _Names:
         """The pieces of a typed name, longest first; UnknownSymbol naming the first piece that
         is no symbol. Dynamic programming from the end, so no name is too long to split."""
         key = normalise(typed)
+        if self.identity and key not in self.by_key and re.fullmatch(r"I_\{?[A-Za-z0-9]{1,3}\}?", typed):
+            return ["I"]  # `I_n`, `I_3`: the identity, its size from the shape around it
         if not key:  # `_` alone: nothing of a name survives normalising
             raise UnknownSymbol(f"`{typed[:40]}` is not a symbol here; {self.listing()}")
         if key == "e" and "e" not in self.by_key:

@@ -495,6 +495,13 @@ _ITEMS = [
     (RLW, r"\delta_1 x", "incorrect", "shape"),
     (RLW, r"2 \delta_1 x^T", "incorrect", "multiple"),
     (RLW, r"\frac{\partial L}{\partial W_1}", "invalid", "unknown-symbol"),
+    # ---- the identity with its size: I_n ------------------------------------------------------
+    (INV, "-A^{-1} dA A^{-1} I_n", "correct", "correct"),
+    (INV, "-(I_n A)^{-1} dA A^{-1}", "correct", "correct"),
+    (INV, "-A^{-1} dA (A^{-1} + I_{n}) + A^{-1} dA", "correct", "correct"),  # the A⁻¹dA terms cancel
+    (INV, "-A^{-1} dA (A^{-1} + I_{n})", "incorrect", "wrong"),
+    (Q, "x^T (A + A^T) I_n", "correct", "correct"),
+    (Q, "x^T (A + A^T + I_n)", "incorrect", "wrong"),
 ]
 
 CORPUS = [
