@@ -1,4 +1,7 @@
-"""Grade a submission and keep it: the one place routes and the CLI come to for grading."""
+"""Grade a submission and keep its `gradings` row: practice grading (POST /api/grade, the web
+form) and the pieces course submissions share (service/courses/submissions.py: the quick-or-
+threaded grading, the row insert, the stored answers). Batches (service/batch/), regrades and the
+CLI's offline `grade` call the grader themselves: they keep their own records, or none."""
 
 from __future__ import annotations
 

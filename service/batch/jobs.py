@@ -157,7 +157,8 @@ def list_jobs(session: Session, instructor: Instructor, data_dir: Path) -> list[
 
 
 def wait(job_id: str, timeout: float | None = None) -> None:
-    """Block until the job's thread is done (tests and the CLI)."""
+    """Block until this process's thread for the job is done (tests use it; a job run by
+    another worker or replica has no thread here, and this returns at once)."""
     with _lock:
         thread = _running.get(job_id)
     if thread is not None:

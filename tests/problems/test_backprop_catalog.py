@@ -13,7 +13,7 @@ from graders.grade import grade
 from problems import backprop
 from problems.core import params_for, solution
 from problems.statement import render
-from spellings import fraction, perturbed, text, typed
+from spellings import perturbed, typed
 
 SEEDS = range(25)
 VARIANTS = ["default", *SEEDS]

@@ -5,10 +5,10 @@ own steps. Then every part through the grader: the reference typed in several sy
 
 import itertools
 import math
-from fractions import Fraction
 
 import numpy as np
 import pytest
+from spellings import perturbed, typed
 
 from graders.grade import grade
 from problems.core import params_for, run_steps, solution
@@ -62,54 +62,7 @@ def eigenvalues_2x2(H):
     return sorted([half_trace - root, half_trace + root])
 
 
-# --- answers in the syntaxes students type ---------------------------------------------------
-
-def text(x) -> str:
-    return f"{float(x):.15g}"
-
-
-def latex_fraction(x) -> str:
-    f = Fraction(float(x)).limit_denominator(10**7)
-    sign = "-" if f < 0 else ""
-    return f"{sign}\\frac{{{abs(f.numerator)}}}{{{f.denominator}}}"
-
-
-def spellings(part, ref):
-    """The reference as a student could type it: at least two syntaxes per kind."""
-    if part.kind == "boolean":
-        return ["true" if ref else "false", "yes" if ref else "no", bool(ref)]
-    ref = np.asarray(ref, dtype=float)
-    if part.kind == "number":
-        return [text(ref), latex_fraction(ref), [text(ref)]]
-    if part.kind == "set":
-        values = [text(v) for v in ref]
-        return ["{" + ", ".join(values) + "}", values[::-1]]
-    if part.kind == "vector":
-        separator = "; " if part.layout == "column" else " "
-        latex_separator = r" \\ " if part.layout == "column" else " & "
-        return [
-            "[" + separator.join(text(v) for v in ref) + "]",
-            [text(v) for v in ref],
-            r"\begin{bmatrix} " + latex_separator.join(latex_fraction(v) for v in ref)
-            + r" \end{bmatrix}",
-        ]
-    rows = [[text(v) for v in row] for row in ref]
-    return [
-        "[" + "; ".join(" ".join(row) for row in rows) + "]",
-        rows,
-        r"\begin{bmatrix} " + r" \\ ".join(" & ".join(row) for row in rows) + r" \end{bmatrix}",
-        "np.array([" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "])",
-    ]
-
-
-def perturbed(part, ref):
-    if part.kind == "boolean":
-        return not ref
-    ref = np.array(ref, dtype=float)
-    delta = 0.05 * abs(ref.flat[0]) + 0.05
-    ref.flat[0] += delta
-    return ref.tolist()
-
+# --- answers in the syntaxes students type: tests/problems/spellings.py ------------------
 
 def graded(problem, variant, part_id, answer):
     result = grade(problem, variant, {part_id: answer})
@@ -122,7 +75,7 @@ def assert_every_part_graded(problem, variant):
         if part.kind in ("property", "expression"):
             continue
         ref = values[part.id]
-        for answer in spellings(part, ref):
+        for answer in typed(part, ref):
             result = graded(problem, variant, part.id, answer)
             assert result.status == "correct", (part.id, answer, result.feedback)
         wrong = graded(problem, variant, part.id, perturbed(part, ref))

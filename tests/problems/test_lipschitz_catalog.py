@@ -12,7 +12,7 @@ from graders.grade import grade
 from problems import lipschitz
 from problems.core import as_arrays, params_for, run_steps, solution
 from problems.statement import render
-from spellings import fraction, perturbed, text, typed
+from spellings import perturbed, typed
 
 SEEDS = range(25)
 VARIANTS = ["default", *SEEDS]

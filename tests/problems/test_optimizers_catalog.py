@@ -5,10 +5,10 @@ own steps. Then every part through the grader: the reference typed in several sy
 "correct", a perturbed one does not."""
 
 import math
-from fractions import Fraction
 
 import numpy as np
 import pytest
+from spellings import perturbed, typed
 
 from graders.grade import grade
 from problems import registry
@@ -29,40 +29,7 @@ PROBLEMS = [adam_steps, adamax_steps, gd_quadratic_convergence, backtracking_lin
             taylor_optimal_step, newton_method]
 
 
-# --- answers in the syntaxes students type ---------------------------------------------------
-
-def text(x) -> str:
-    return f"{float(x):.15g}"
-
-
-def latex_fraction(x) -> str:
-    f = Fraction(float(x)).limit_denominator(10**7)
-    sign = "-" if f < 0 else ""
-    return f"{sign}\\frac{{{abs(f.numerator)}}}{{{f.denominator}}}"
-
-
-def spellings(part, ref):
-    """The reference as a student could type it: at least two syntaxes per kind."""
-    ref = np.asarray(ref, dtype=float)
-    if part.kind == "number":
-        return [text(ref), latex_fraction(ref), [text(ref)]]
-    if part.kind == "set":
-        values = [text(v) for v in ref]
-        return ["{" + ", ".join(values) + "}", values[::-1]]
-    if part.kind == "vector":
-        return [
-            "[" + " ".join(text(v) for v in ref) + "]",
-            [text(v) for v in ref],
-            r"\begin{bmatrix} " + " & ".join(latex_fraction(v) for v in ref) + r" \end{bmatrix}",
-        ]
-    rows = [[text(v) for v in row] for row in ref]
-    return [
-        "[" + "; ".join(" ".join(row) for row in rows) + "]",
-        rows,
-        r"\begin{bmatrix} " + r" \\ ".join(" & ".join(row) for row in rows) + r" \end{bmatrix}",
-        "np.array([" + ", ".join("[" + ", ".join(row) + "]" for row in rows) + "])",
-    ]
-
+# --- answers in the syntaxes students type: tests/problems/spellings.py ------------------
 
 def rounded(part, ref, values):
     """The reference rounded as the statement asks: it must still be right."""
@@ -74,12 +41,6 @@ def rounded(part, ref, values):
         return np.vectorize(lambda v: float(f"{v:.{tol.sigfigs}g}"))(ref).tolist()
     if tol.decimals:
         return np.round(ref, tol.decimals).tolist()
-    return ref.tolist()
-
-
-def perturbed(part, ref):
-    ref = np.array(ref, dtype=float)
-    ref.flat[0] += 0.05 * abs(ref.flat[0]) + 0.05
     return ref.tolist()
 
 
@@ -96,7 +57,7 @@ def test_reference_in_several_syntaxes_is_correct_and_a_perturbed_one_is_not(pro
         if part.kind in ("property", "expression"):
             continue
         ref = values[part.id]
-        for answer in [*spellings(part, ref), rounded(part, ref, values)]:
+        for answer in [*typed(part, ref), rounded(part, ref, values)]:
             result = graded(problem, variant, part.id, answer)
             assert result.status == "correct", (part.id, answer, result.feedback)
         wrong = graded(problem, variant, part.id, perturbed(part, ref))
