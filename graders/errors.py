@@ -31,3 +31,15 @@ class UnknownSymbol(AnswerError):
     """A name, derivative or expectation that is no symbol of the part."""
 
     kind = "unknown-symbol"
+
+
+class ShapeError(AnswerError):
+    """Shapes that do not fit: a product of n×1 by n×1, a sum of m×n and n×m."""
+
+    kind = "shape"
+
+
+class LimitError(AnswerError):
+    """Too large, too deep or too slow to check: a limit of ours, not a wrong answer."""
+
+    kind = "limit"

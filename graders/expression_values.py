@@ -12,7 +12,7 @@ works on a batch of random draws at once.
 - `LimitError`     an exponent beyond ±MAX_EXPONENT on a symbol or matrix, a constant too large
 - ParseError       from graders.parse (length, nesting, syntax, with a caret)
 
-Names. A typed name is split into declared symbols, longest first: with symbols A, x, Jx,
+Names (graders/symbol_names.py). A typed name is split into declared symbols, longest first: with symbols A, x, Jx,
 `Ax` is A·x, `Jx` is Jx, `xJx` is x·Jx; underscores do not count (`J_x` is Jx, `beta_2` is
 beta2). `pi` is π and, when no symbol is called so, `e` is e and — where some symbol is a
 matrix — `I` is the identity, whose size the shapes around it decide.
@@ -33,18 +33,18 @@ for the comparison to judge; nothing a student types is ever run as code.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from graders.errors import AnswerError, UnknownSymbol
+from graders.errors import AnswerError, LimitError, ShapeError, UnknownSymbol
 from graders.functions import COMPARISONS, ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
 from graders.parse import parse
 from graders.render import Identity, to_text
 from graders.stands_for import substitute
-from graders.symbols import Dim, Symbol, listing, normalise
+from graders.symbol_names import Names
+from graders.symbols import Dim, Symbol
 from graders.tree import (
     Add,
     Bracket,
@@ -66,8 +66,6 @@ from graders.tree import (
 )
 
 MAX_EXPONENT = 64
-# `xxxx...` is split into symbols one by one; past this it is no answer anyone types.
-MAX_NAME_PIECES = 40
 # Beyond this an inverse is numerically meaningless: the point counts as undefined.
 MAX_INVERSE_CONDITION = 1e10
 
@@ -76,14 +74,6 @@ SCALAR: Shape = (1, 1)
 UNIFORM = "I"            # the shape of the identity: any square size, decided by context
 
 Env = Mapping[str, np.ndarray]
-
-
-class ShapeError(AnswerError):
-    kind = "shape"
-
-
-class LimitError(AnswerError):
-    kind = "limit"
 
 
 def shape_text(shape) -> str:
@@ -173,69 +163,6 @@ def read_tree(node, symbols: tuple[Symbol, ...], text: str) -> Reading:
     return Reading(text, term.node, term.shape, used, term.fn)
 
 
-# ---- Names --------------------------------------------------------------------------------
-
-
-class _Names:
-    """Typed names -> declared symbols, constants and the identity."""
-
-    def __init__(self, symbols: tuple[Symbol, ...]):
-        self.symbols = symbols
-        self.by_key = {s.key: s for s in symbols}
-        self.identity = "I" not in self.by_key and any(not s.scalar for s in symbols)
-        pieces = set(self.by_key) | {"pi"} | ({"I"} if self.identity else set())
-        self.pieces = sorted(pieces, key=len, reverse=True)
-
-    def listing(self) -> str:
-        return listing(self.symbols)
-
-    def split(self, typed: str) -> list[str]:
-        """The pieces of a typed name, longest first; UnknownSymbol naming the first piece that
-        is no symbol. Dynamic programming from the end, so no name is too long to split."""
-        key = normalise(typed)
-        if self.identity and key not in self.by_key and re.fullmatch(r"I_\{?[A-Za-z0-9]{1,3}\}?", typed):
-            return ["I"]  # `I_n`, `I_3`: the identity, its size from the shape around it
-        if not key:  # `_` alone: nothing of a name survives normalising
-            raise UnknownSymbol(f"`{typed[:40]}` is not a symbol here; {self.listing()}")
-        if key == "e" and "e" not in self.by_key:
-            return ["e"]
-        n = len(key)
-        choice: list[str | None] = [None] * (n + 1)
-        splits = [False] * (n + 1)
-        splits[n] = True
-        for i in range(n - 1, -1, -1):
-            for piece in self.pieces:                      # longest first
-                if splits[min(i + len(piece), n)] and key.startswith(piece, i):
-                    choice[i], splits[i] = piece, True
-                    break
-        if splits[0]:
-            pieces, i = [], 0
-            while i < n:
-                pieces.append(choice[i])
-                i += len(choice[i])
-            if len(pieces) > MAX_NAME_PIECES:
-                raise LimitError(f"`{typed[:40]}` is too long a run of symbols; use spaces or *")
-            return pieces
-        # Name the part after the longest prefix that does split.
-        prefix = [True] + [False] * n
-        for j in range(1, n + 1):
-            prefix[j] = any(len(p) <= j and prefix[j - len(p)] and key.startswith(p, j - len(p))
-                            for p in self.pieces)
-        start = max(j for j in range(n + 1) if prefix[j])
-        unknown = key[start:] or key
-        where = f" (in `{typed}`)" if unknown != typed else ""
-        raise UnknownSymbol(f"`{unknown}` is not a symbol here{where}; {self.listing()}")
-
-    def node(self, piece: str):
-        if piece == "pi":
-            return Num(math.pi, "pi")
-        if piece == "e":
-            return Num(math.e, "e")
-        if piece == "I" and self.identity:
-            return Identity()
-        return Name(self.by_key[piece].name)
-
-
 # ---- The compiler --------------------------------------------------------------------------
 
 
@@ -313,7 +240,7 @@ _SCALAR_FUNCTIONS: dict[str, Callable] = {name: f.numpy for name, f in ELEMENTWI
 
 class _Compiler:
     def __init__(self, symbols: tuple[Symbol, ...]):
-        self.names = _Names(symbols)
+        self.names = Names(symbols)
         self.by_name = {s.name: s for s in symbols}
 
     # One Python frame per tree level: the parser bounds the depth at 250.
