@@ -12,9 +12,9 @@ works on a batch of random draws at once.
 - `LimitError`     an exponent beyond ±MAX_EXPONENT on a symbol or matrix, a constant too large
 - ParseError       from graders.parse (length, nesting, syntax, with a caret)
 
-Names (graders/symbol_names.py). A typed name is split into declared symbols, longest first: with symbols A, x, Jx,
-`Ax` is A·x, `Jx` is Jx, `xJx` is x·Jx; underscores do not count (`J_x` is Jx, `beta_2` is
-beta2). `pi` is π and, when no symbol is called so, `e` is e and — where some symbol is a
+Names (graders/symbol_names.py). A typed name is split into declared symbols, longest first:
+with symbols A, x, Jx, `Ax` is A·x, `Jx` is Jx, `xJx` is x·Jx; underscores do not count (`J_x`
+is Jx, `beta_2` is beta2). `pi` is π and, when no symbol is called so, `e` is e and — where some symbol is a
 matrix — `I` is the identity, whose size the shapes around it decide.
 
 Products. `*`, `·`, `\\cdot`, `@` and juxtaposition are the matrix product where the shapes
