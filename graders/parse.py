@@ -370,7 +370,14 @@ def _quote(typed: str) -> str:
     return f'"{typed}"' if "'" in typed else f"'{typed}'"
 
 
+# No character makes more than this many nodes (`\sqrt[3]{x}`: 11 characters, 5 nodes), so a
+# text this short cannot nest MAX_TREE_DEPTH deep and needs no walk (a tenth of a parse).
+_NODES_PER_CHARACTER = 3
+
+
 def _check_tree_depth(root: Node, text: str) -> None:
+    if len(text) * _NODES_PER_CHARACTER <= MAX_TREE_DEPTH:
+        return
     stack = [(root, 1)]
     while stack:
         node, depth = stack.pop()
