@@ -21,6 +21,9 @@ from graders.symbols import Symbol
 from graders.tree import Call, Num, Pow
 
 Values = Callable[[object], np.ndarray]  # a batch -> (count, rows, cols)
+# The expected values on a changed batch, by what was changed (("roll", "t"), ("at", "t", 1.0)):
+# they do not depend on the answer, so the part keeps them for every wrong answer after.
+ExpectedAt = Callable[[tuple, object], np.ndarray]
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -39,17 +42,17 @@ def _names(names: Sequence[str]) -> str:
 class Difference:
     """One wrong answer against the expected values on one batch of draws."""
 
-    def __init__(self, answer: Values, expected: Values, batch, symbols: tuple[Symbol, ...],
+    def __init__(self, answer: Values, expected_at: ExpectedAt, batch, symbols: tuple[Symbol, ...],
                  used: Sequence[str]):
-        self.answer, self.expected, self.batch = answer, expected, batch
+        self.answer, self.expected_at, self.batch = answer, expected_at, batch
         self.symbols = [s for s in symbols if s.name in used]
-        self.a, self.r = answer(batch), expected(batch)
+        self.a, self.r = answer(batch), expected_at((), batch)
 
     def _with(self, name: str, values: np.ndarray):
         return replace(self.batch, env={**self.batch.env, name: values})
 
-    def _both(self, batch) -> tuple[np.ndarray, np.ndarray]:
-        return self.answer(batch), self.expected(batch)
+    def _both(self, key: tuple, batch) -> tuple[np.ndarray, np.ndarray]:
+        return self.answer(batch), self.expected_at(key, batch)
 
     def explain(self) -> str:
         a, r = self.a, self.r
@@ -79,7 +82,7 @@ class Difference:
             for delta, words in ((-1.0, "− 1"), (1.0, "+ 1")):
                 values = self.batch.env[symbol.name] + delta
                 with np.errstate(all="ignore"):
-                    r = self.expected(self._with(symbol.name, values))
+                    r = self.expected_at(("shift", symbol.name, delta), self._with(symbol.name, values))
                 if np.isfinite(r).all() and _close(self.a, r):
                     return (f"It is the expected expression with {symbol.name} {words} in place of "
                             f"{symbol.name}: check where {symbol.name} appears (an exponent or index off by one?).")
@@ -93,7 +96,7 @@ class Difference:
             return True  # cannot tell: say nothing about it
         with np.errstate(all="ignore"):
             before = of(self.a, self.r)
-            after = of(*self._both(self._with(name, rolled)))
+            after = of(*self._both(("roll", name), self._with(name, rolled)))
         return not (np.isfinite(after).all() and _close(before, after))
 
     def _factor_in_one_symbol(self) -> str:
@@ -114,7 +117,8 @@ class Difference:
                 continue
             for value in (0.0, 1.0):
                 with np.errstate(all="ignore"):
-                    a, r = self._both(self._with(symbol.name, np.full_like(self.batch.env[symbol.name], value)))
+                    a, r = self._both(("at", symbol.name, value),
+                                      self._with(symbol.name, np.full_like(self.batch.env[symbol.name], value)))
                 # Equal where both vanish (a common factor Eg2 = 0) says nothing.
                 if np.isfinite(a).all() and np.isfinite(r).all() and _close(a, r) and np.abs(r).max() > 1e-9:
                     found.append((symbol.name, _number(value)))

@@ -160,6 +160,7 @@ class Expected:
         if not any(np.isfinite(v).all(axis=(-2, -1)).any() for v in self.values):
             raise ValueError(f"the expected expression {answer!r} is undefined on every draw")
         self._symmetric: dict[frozenset, tuple[list[Batch], list[np.ndarray]]] = {}
+        self._changed: dict[tuple, np.ndarray] = {}
 
     def _values(self, batch: Batch) -> np.ndarray:
         if self.formula is not None:
@@ -171,6 +172,15 @@ class Expected:
     def mistake_values(self) -> list[list[np.ndarray]]:
         return [[formula_values(m.value, self.symbols, b) for b in self.batches]
                 for m in self.mistakes]
+
+    def expected_at(self, change: tuple, batch: Batch) -> np.ndarray:
+        """The expected values on a batch changed as `change` says (() for the first batch as
+        drawn), kept: the same for every wrong answer. The answer key's reading evaluates all
+        draws at once, where the part's formula (checked equal to it) goes draw by draw."""
+        if change not in self._changed:
+            self._changed[change] = materialise(self.reading, self.reading.evaluate(batch.env, batch.count),
+                                                batch, self.shape)
+        return self._changed[change]
 
     def symmetric(self, names: frozenset[str]) -> tuple[list[Batch], list[np.ndarray]]:
         if names not in self._symmetric:
@@ -364,12 +374,8 @@ class _Judge:
         def answer(batch: Batch) -> np.ndarray:
             return materialise(self.reading, self.reading.evaluate(batch.env, batch.count), batch, e.shape)
 
-        def expected(batch: Batch) -> np.ndarray:
-            # The answer key's reading, all draws at once: the part's formula (checked equal to it
-            # by check-problem) is called draw by draw, ten times slower.
-            return materialise(e.reading, e.reading.evaluate(batch.env, batch.count), batch, e.shape)
-
-        return Difference(answer, expected, e.batches[0], e.symbols, [s.name for s in e.symbols if s.name in used]).explain()
+        return Difference(answer, e.expected_at, e.batches[0], e.symbols,
+                          [s.name for s in e.symbols if s.name in used]).explain()
 
     def symbol_hint(self) -> str:
         expected, given = set(self.expected.reading.symbols), set(self.reading.symbols)
