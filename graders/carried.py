@@ -146,7 +146,11 @@ def carry_forward(
             continue
         if verdicts[part.id].status == "correct":
             value = _read_shaped(part, answers[part.id], values[part.id])
-            if value is not None and not np.array_equal(value, np.asarray(values[part.id], dtype=float)):
+            # Our value to six figures (pasted at full precision, or a fraction like 1234567/89)
+            # changes nothing a tolerance can see downstream: only a value rounded as students
+            # round (2 decimals, 3 figures) is worth re-running the steps for.
+            if value is not None and not np.allclose(value, np.asarray(values[part.id], dtype=float),
+                                                     rtol=1e-6, atol=1e-9):
                 usable[part.id] = value
                 rounded.add(part.id)
             continue

@@ -120,6 +120,8 @@ def read(text: str, many: bool) -> Reading:
 
 def label_note(reading: Reading, part_id: str, names: Collection[str]) -> str:
     """Feedback for labels that name another part or step of the problem (empty otherwise)."""
+    if not reading.labels:
+        return ""  # most answers: no label, and no set of names to build
     own = _bare(part_id).lower()
     known = {_bare(name).lower() for name in names}
     others = sorted({label for label in reading.labels
