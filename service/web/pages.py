@@ -19,16 +19,36 @@ from service.web.session import csrf_token, remember_csrf
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-# What each answer kind accepts, shown under its input (README: "Answers students type").
-HINTS = {
-    "number": "A number or an expression: 0.25, 1/4, -1.5e-3, 3 + 3*sqrt(2), pi/2, e^2, ln(2).",
-    "vector": "A list: [0.1, 0.2, 0.7] or [0.1 0.2 0.7]; entries may be expressions like 1/3.",
-    "matrix": "Rows separated by semicolons: [1 2; 3 4], or JSON [[1, 2], [3, 4]], or np.array([[1, 2], [3, 4]]).",
-    "set": "Values in any order: {1, 2}, [1, 2] or 3 ± 3*sqrt(2).",
-    "boolean": "true or false (yes / no).",
-    "expression": "An expression in the problem's symbols: x^T (A + A^T), inv(A), tr(X); * or @ for products, .* or ⊙ element-wise.",
-    "property": "A matrix such as [1 -1; -1 1], or a JSON object for several fields.",
+# What each answer kind accepts, shown under its input (README: "Answers students type"). The
+# examples are syntax only: none may be the answer to any part that shows it, which
+# tests/web/test_hints.py checks by grading every one (a box that said "A matrix such as
+# [1 -1; -1 1]" handed out symmetry-regularizer's answer).
+EXAMPLES = {
+    "number": ("917.3", "-642/7", "40 + 2*sqrt(5)", "-8.5e2", "pi^5", "e^7", "ln(10^9)"),
+    "vector": ("[17.5, -23, 41]", "[17.5 -23 41]", "[53/3, -23, 41]"),
+    "matrix": ("[51 -62; 73 84]", "[[51, -62], [73, 84]]", "np.array([[51, -62], [73, 84]])"),
+    "set": ("{-47, 61}", "[-47, 61]", "50 ± 9*sqrt(3)"),
+    "expression": ("(P + Q^T) v", "inv(P)", "tr(M)"),
+    "property": ("[51 -62; 73 84]",),
 }
+HINTS = {
+    "number": "A number or an expression: {}.",
+    "vector": "A list: {} or {}; entries may be expressions like {}.",
+    "matrix": "Rows separated by semicolons: {}, or JSON {}, or {}.",
+    "set": "Values in any order: {}, {} or {}.",
+    "boolean": "true or false (yes / no).",
+    "expression": "An expression in the problem's symbols, like {}, {}, {}; * or @ for products, .* or ⊙ element-wise.",
+    "property": "A matrix such as {}, or a JSON object for several fields.",
+}
+
+
+def _example_text(kind: str) -> str:
+    """A kind's hint with its examples in place (one slot takes them all, comma-separated)."""
+    template, examples = HINTS.get(kind, ""), EXAMPLES.get(kind, ())
+    if template.count("{}") == 1:
+        return template.format(", ".join(examples))
+    return template.format(*examples)
+
 
 STATUS_WORDS = {
     "correct": "Correct",
@@ -41,7 +61,7 @@ STATUS_MARKS = {"correct": "✓", "partial": "◐", "incorrect": "✗", "invalid
 
 
 def hint(part: Part) -> str:
-    text = HINTS.get(part.kind, "")
+    text = _example_text(part.kind)
     if part.kind == "expression" and part.symbols:
         text += " Symbols: " + ", ".join(_symbol(name, spec) for name, spec in part.symbols.items()) + "."
     return text
