@@ -193,7 +193,8 @@ class SubmissionOut(BaseModel):
     assignment: str
     problem_id: str
     variant: ShownVariant
-    attempt: int | None = Field(description="null: every part was invalid or missing, no attempt used")
+    attempt: int | None = Field(description="null: a part could not be read (or every part was "
+                                "empty): nothing counted and no attempt used; `not_counted` says why")
     submitted_at: datetime
     answers: dict[str, JsonValue]
     parts: list[PartResultOut]
@@ -217,7 +218,8 @@ class OverrideIn(BaseModel):
 class SubmissionReceipt(BaseModel):
     id: int
     assignment: str
-    attempt: int | None = Field(description="null: every part was invalid or missing, no attempt used")
+    attempt: int | None = Field(description="null: a part could not be read (or every part was "
+                                "empty): nothing counted and no attempt used; `not_counted` says why")
     attempts_used: int
     attempts_left: int | None = Field(description="null: unlimited")
     submitted_at: datetime
@@ -225,6 +227,8 @@ class SubmissionReceipt(BaseModel):
     late_days: int
     penalty: float = Field(description="the fraction taken off for lateness")
     final_score: float = Field(description="score after the late penalty")
+    not_counted: str | None = Field(default=None, description="why this submission counts for nothing "
+                                    "and used no attempt (null when it used one)")
 
 
 class StudentGradeResponse(GradeResponse):

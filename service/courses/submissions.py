@@ -61,8 +61,25 @@ def attempts_used(session: Session, student_pk: int, assignment_id: int, problem
 
 
 def uses_an_attempt(result: GradeResult) -> bool:
-    """A submission with nothing readable in it (every part invalid or missing) costs nothing."""
-    return any(part.status not in ("invalid", "missing") for part in result.parts)
+    """Only a submission whose every answer could be read counts. One unreadable part (a typo
+    the preview flagged, Enter pressed in another box) costs no attempt and counts nothing until
+    it is fixed — as PrairieLearn, WeBWorK and STACK never grade invalid input. Nothing but
+    empty parts costs nothing either."""
+    statuses = {part.status for part in result.parts}
+    return "invalid" not in statuses and bool(statuses - {"missing"})
+
+
+def not_counted_because(result: GradeResult) -> str | None:
+    """What the receipt says when a submission used no attempt (None when it did)."""
+    unreadable = [part.id for part in result.parts if part.status == "invalid"]
+    if unreadable:
+        listed = ", ".join(unreadable)
+        return (f"Not counted, and no attempt used: {'part' if len(unreadable) == 1 else 'parts'} "
+                f"{listed} could not be read. Fix {'it' if len(unreadable) == 1 else 'them'} (each "
+                "part's message says what is wrong) and submit again.")
+    if not uses_an_attempt(result):
+        return "Not counted, and no attempt used: every part was empty."
+    return None
 
 
 def out_of_attempts(allowed: int, problem_id: str, slug: str) -> CourseworkError:
@@ -202,6 +219,7 @@ def pending_submission(context: Context, problem: Problem, answers: dict[str, An
         id=0, assignment=assignment.slug, attempt=attempt, attempts_used=used_now,
         attempts_left=None if allowed is None else allowed - used_now, submitted_at=now,
         due_at=deadline.due_at, late_days=late_days, penalty=penalty, final_score=final_score,
+        not_counted=not_counted_because(result),
     )
     graded = result.to_dict()
     body = StudentGradeResponse(**graded, submission=receipt).model_dump(mode="json")

@@ -85,10 +85,22 @@ def test_a_submission_with_nothing_readable_uses_no_attempt(client, course):
     assert len(client.get("/api/me/submissions", headers=course.a).json()) == 4
 
 
-def test_one_readable_part_is_enough_to_use_an_attempt(client, course):
-    course.assignment("hw1", attempts_allowed=3)
-    receipt = submit(client, course.a, {"L": "abc", "singular_values": [1, 2]}).json()["submission"]
-    assert receipt["attempt"] == 1
+def test_one_unreadable_part_counts_nothing_and_uses_no_attempt_until_fixed(client, course):
+    course.assignment("hw1", attempts_allowed=1)
+    right = right_answers(client, course.a)
+    response = submit(client, course.a, {**right, "L": "3 root 5"})
+    assert response.status_code == 200
+    receipt = response.json()["submission"]
+    assert (receipt["attempt"], receipt["attempts_used"], receipt["attempts_left"]) == (None, 0, 1)
+    assert receipt["not_counted"] == ("Not counted, and no attempt used: part L could not be read. Fix it "
+                                      "(each part's message says what is wrong) and submit again.")
+    statuses = {p["id"]: p["status"] for p in response.json()["parts"]}
+    assert statuses["L"] == "invalid" and statuses["singular_values"] == "correct"  # every part read
+    progress = assignments(client, course.a)["hw1"]["problems"][0]
+    assert (progress["attempts_used"], progress["score"]) == (0, None)  # nothing counts yet
+    fixed = submit(client, course.a, right).json()["submission"]
+    assert (fixed["attempt"], fixed["attempts_left"], fixed["not_counted"]) == (1, 0, None)
+    assert assignments(client, course.a)["hw1"]["problems"][0]["score"] > 0
 
 
 def force_a_race(monkeypatch, name: str, racers: int) -> None:

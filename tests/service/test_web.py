@@ -118,6 +118,15 @@ def test_a_student_submits_the_form_and_sees_per_part_feedback(client, hw1):
     assert refused.status_code == 403 and "used all 2 attempts" in refused.text and 'value="9"' in refused.text
 
 
+def test_an_unreadable_part_uses_no_attempt_and_the_page_says_so(client, hw1):
+    sign_in(client, hw1.tokens["s-a"])
+    response, _ = submit(client, {"loss": "7", "h": "[1 2"})
+    page = client.get(response.headers["location"]).text
+    assert "Result of attempt (no attempt used)" in page and "Attempts left: 2." in page
+    assert ('id="not-counted">Not counted, and no attempt used: part h could not be read. Fix it '
+            "(each part&#39;s message says what is wrong) and submit again.</p>") in page
+
+
 def test_a_student_never_sees_another_students_submission(client, hw1):
     sign_in(client, hw1.tokens["s-a"])
     response, _ = submit(client, {"loss": "7"})
