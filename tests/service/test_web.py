@@ -107,6 +107,7 @@ def test_a_student_submits_the_form_and_sees_per_part_feedback(client, hw1):
     assert response.status_code == 303 and "submission=" in response.headers["location"]
     page = client.get(response.headers["location"]).text
     assert 'id="feedback-y_hat"' in page and "✓ Correct" in page and "✗ Incorrect" in page
+    assert '<span class="message">Correct.</span>' not in page  # the status says it once
     assert "Total: <strong>1 / 11</strong>" in page and "Attempts left: 1." in page
     # The same form sent again (a double click) counts once.
     again = client.post("/assignments/hw1/problems/branch-max-network", data=data, follow_redirects=False)
