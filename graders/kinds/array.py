@@ -107,7 +107,9 @@ def grade(part: Part, raw, reference, values) -> Verdict:
     feedback = f"{int(ok.sum())} of {ok.size} entries are right; {word} {_listing(wrong)} {'is' if len(wrong) == 1 else 'are'} off."
     flipped = [p for p in wrong if reference[p] != 0 and within(part.tolerance, -answer[p], reference[p])]
     if flipped:
-        feedback += f" The sign of {_listing(flipped)} is wrong."
+        which = f"sign of entry {_listing(flipped)} is" if len(flipped) == 1 else \
+            f"signs of entries {_listing(flipped)} are"
+        feedback += f" The {which} wrong."
     coarse = diagnose.too_coarse(part, answer, reference)
     if coarse:
         feedback += " " + coarse

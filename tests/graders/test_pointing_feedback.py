@@ -69,3 +69,10 @@ WRONG = "Incorrect: your expression differs from the expected one. "
 ])
 def test_a_wrong_expression_says_how_it_differs(problem, part, typed, feedback):
     assert said(problem, part, typed) == ("incorrect", WRONG + feedback)
+
+
+def test_a_flipped_sign_names_the_entry_not_its_value():
+    assert said("branch-max-network", "dL_dz", "[0.82, 0.93, 0.11]") == (
+        "partial", "2 of 3 entries are right; entry 2 is off. The sign of entry 2 is wrong.")
+    assert said("branch-max-network", "dL_dz", "[-0.82, 0.93, 0.11]") == (
+        "partial", "1 of 3 entries are right; entries 1 and 2 are off. The signs of entries 1 and 2 are wrong.")
