@@ -35,7 +35,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(PageRefused)
     async def page_refused(request: Request, exc: PageRefused):
         return render_page(request, "error.html", exc.principal, status_code=exc.error.status_code,
-                           title="Not possible", message=exc.error.detail)
+                           title="Not possible", message=exc.error.detail, back=exc.back)
 
     @app.exception_handler(FormRefused)
     async def form_refused(request: Request, exc: FormRefused):

@@ -15,17 +15,18 @@ from service.store.models import Course, Instructor, Student
 
 
 class PageRefused(Exception):
-    def __init__(self, error: HTTPException, principal: Instructor | Student | None):
-        self.error, self.principal = error, principal
+    def __init__(self, error: HTTPException, principal: Instructor | Student | None, back: str = "/"):
+        self.error, self.principal, self.back = error, principal, back
 
 
 @contextmanager
-def shown_as_page(principal: Instructor | Student | None) -> Iterator[None]:
-    """A refusal (no such course, a role that does not allow it …) inside becomes the error page."""
+def shown_as_page(principal: Instructor | Student | None, back: str = "/") -> Iterator[None]:
+    """A refusal (no such course, a role that does not allow it …) inside becomes the error page,
+    with a link `back`."""
     try:
         yield
     except CourseworkError as error:
-        raise PageRefused(error, principal) from None
+        raise PageRefused(error, principal, back) from None
 
 
 def staff_course(session: Session, instructor: Instructor, course_id: int, need: Need = Need.VIEW) -> Course:

@@ -9,7 +9,7 @@ import secrets
 from typing import Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from problems import registry
@@ -19,10 +19,11 @@ from service.api.clock import get_now
 from service.api.deps import SessionDep, SettingsDep
 from service.courses import assignments, progress, submissions, variants
 from service.courses.principals import lookup_token
-from service.errors import CourseworkError, problem_or_404
+from service.errors import CourseworkError, problem_or_404, unprocessable
 from service.grading import grade_and_store
 from service.store.models import Grading, Instructor, Student
 from service.web.pages import render_page
+from service.web.refusals import shown_as_page
 from service.web.session import (
     WebPrincipal,
     WebStudent,
@@ -191,7 +192,7 @@ def _practice_variant(raw: str | None):
     try:
         return read_variant(raw)
     except ValueError as error:
-        raise HTTPException(422, str(error)) from None
+        raise unprocessable(str(error)) from None
 
 
 @router.get("/practice", response_class=HTMLResponse)
@@ -212,15 +213,19 @@ def _practice_page(request, principal, problem, variant, *, answers=None, result
 
 @router.get("/practice/{problem_id}", response_class=HTMLResponse)
 def practice_page(request: Request, problem_id: str, principal: WebPrincipal, variant: str | None = None):
-    problem = problem_or_404(problem_id)
-    return _practice_page(request, principal, problem, _practice_variant(variant))
+    with shown_as_page(principal, back="/practice"):  # a page, not JSON, for a wrong link
+        problem = problem_or_404(problem_id)
+        variant = _practice_variant(variant)
+    return _practice_page(request, principal, problem, variant)
 
 
 @router.post("/practice/{problem_id}", response_class=HTMLResponse)
 async def practice_grade(request: Request, problem_id: str, principal: WebPrincipal, session: SessionDep):
-    problem = problem_or_404(problem_id)
+    with shown_as_page(principal, back="/practice"):
+        problem = problem_or_404(problem_id)
     form = await checked_form(request)
-    variant = _practice_variant(str(form.get("variant", "default")))
+    with shown_as_page(principal, back=f"/practice/{problem.id}"):
+        variant = _practice_variant(str(form.get("variant", "default")))
     answers = form_answers(problem, form)
     result = grade_and_store(session, problem, variant, answers).to_dict()  # stored like API practice
     return _practice_page(request, principal, problem, variant, answers=answers, result=result)

@@ -196,6 +196,16 @@ def test_practice_needs_no_sign_in(client):
     assert client.get("/practice/lipschitz-linear?variant=99999999999").status_code == 422
 
 
+@pytest.mark.parametrize(("path", "status", "says"), [
+    ("/practice/no-such-problem", 404, "there is no problem &#39;no-such-problem&#39;"),
+    ("/practice/lipschitz-linear?variant=abc", 422, "variant"),
+])
+def test_a_wrong_practice_link_answers_a_page_with_a_way_back(client, path, status, says):
+    page = client.get(path)
+    assert page.status_code == status and page.headers["content-type"].startswith("text/html")
+    assert says in page.text and '<a href="/practice">Go back</a>' in page.text
+
+
 def test_statements_are_escaped_markdown_with_mathml():
     html = str(render_statement("Let <b>x</b> be **big**:\n\n$$x = \\begin{bmatrix} 1 & 2 \\end{bmatrix}^\\top$$\n\n"
                                 "1. first $a_1$\n   continued\n2. second"))
