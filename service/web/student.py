@@ -130,6 +130,8 @@ def _problem_page(request: Request, session, student: Student, slug: str, proble
         shown.result if shown is not None else None)
     if shown is not None and answers is None:
         answers = shown.answers
+    if answers is None and history:
+        answers = history[-1].answers  # coming back: the boxes hold what was sent last
     results = {p["id"]: p for p in result["parts"]} if result else {}
     return render_page(
         request, "problem.html", student, status_code=status_code,
@@ -137,7 +139,7 @@ def _problem_page(request: Request, session, student: Student, slug: str, proble
         statement=render(problem.statement, params), assignment=summary, progress=mine, item=item,
         answers=answers or {}, result=result, results=results, shown=shown, history=list(reversed(history)),
         error=error, action=f"/assignments/{assignment.slug}/problems/{problem.id}",
-        form_nonce=secrets.token_urlsafe(12), practice=False,
+        form_nonce=secrets.token_urlsafe(12), practice=False, counted_id=mine.counted_submission_id,
     )
 
 

@@ -119,6 +119,18 @@ def test_a_student_submits_the_form_and_sees_per_part_feedback(client, hw1):
     assert refused.status_code == 403 and "used all 2 attempts" in refused.text and 'value="9"' in refused.text
 
 
+def test_coming_back_shows_the_last_answers_and_which_attempt_counts(client, hw1):
+    sign_in(client, hw1.tokens["s-a"])
+    first, _ = submit(client, {"loss": "7"})
+    submit(client, {"loss": "8", "h": "[1 2"})  # no attempt used: it cannot count
+    page = client.get("/assignments/hw1/problems/branch-max-network").text
+    assert 'name="answer-loss" data-part="loss"\n           value="8"' in page  # the last sent
+    counted = first.headers["location"].split("submission=")[1].split("#")[0]
+    assert page.count('<strong class="counts">(counts)</strong>') == 1
+    assert f'<tr class="counted">\n        <td>1 <strong class="counts">(counts)</strong></td>' in page
+    assert f"Show submission {counted}</a>" in page
+
+
 def test_an_unreadable_part_uses_no_attempt_and_the_page_says_so(client, hw1):
     sign_in(client, hw1.tokens["s-a"])
     response, _ = submit(client, {"loss": "7", "h": "[1 2"})
