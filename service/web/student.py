@@ -17,7 +17,7 @@ from problems.core import Problem, params_for, read_variant
 from problems.statement import render
 from service.api.clock import get_now
 from service.api.deps import SessionDep, SettingsDep
-from service.courses import assignments, progress, submissions, variants
+from service.courses import assignments, deadlines, progress, submissions, variants
 from service.courses.principals import lookup_token
 from service.errors import CourseworkError, problem_or_404, unprocessable
 from service.grading import grade_and_store
@@ -121,6 +121,7 @@ def _problem_page(request: Request, session, student: Student, slug: str, proble
                   shown: Grading | None = None, answers: dict[str, Any] | None = None,
                   error: str | None = None, status_code: int = 200) -> HTMLResponse:
     assignment, item = assignments.resolve_assignment(session, student.course, problem.id, slug)
+    standing = _standing(session, assignment, student, get_now(request))
     variant = variants.assignment_variant(assignment, student, problem.id)
     params = params_for(problem, variant)
     summary = next(a for a in progress.progress(session, student) if a.slug == assignment.slug)
@@ -140,7 +141,22 @@ def _problem_page(request: Request, session, student: Student, slug: str, proble
         answers=answers or {}, result=result, results=results, shown=shown, history=list(reversed(history)),
         error=error, action=f"/assignments/{assignment.slug}/problems/{problem.id}",
         form_nonce=secrets.token_urlsafe(12), practice=False, counted_id=mine.counted_submission_id,
+        closed=standing.get("closed"), late=standing.get("late"), out_of_attempts=mine.attempts_left == 0,
     )
+
+
+def _standing(session, assignment, student: Student, now) -> dict[str, str]:
+    """What the page must say before anyone submits, by the very rule submitting applies
+    (service/courses/deadlines.py): {"closed": why} or {"late": what it costs}, or nothing."""
+    deadline = deadlines.deadline_for(session, assignment, student)
+    try:
+        days, penalty = deadlines.late_terms(assignment, deadline, now)
+    except CourseworkError as error:
+        return {"closed": f"{error.detail[:1].upper()}{error.detail[1:]}."}
+    if days:
+        return {"late": f"The deadline has passed: a submission now is {days} day(s) late and loses "
+                        f"{penalty:.0%} of its score."}
+    return {}
 
 
 @router.get("/assignments/{slug}/problems/{problem_id}", response_class=HTMLResponse)

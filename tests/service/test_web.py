@@ -131,6 +131,23 @@ def test_coming_back_shows_the_last_answers_and_which_attempt_counts(client, hw1
     assert f"Show submission {counted}</a>" in page
 
 
+def test_closed_work_looks_closed_and_late_work_says_what_it_costs(client, course, clock):
+    course.assignment("hw1", problems=(("branch-max-network", 10),), randomized=False)
+    course.assignment("hw2", problems=(("branch-max-network", 10),), randomized=False,
+                      late_policy="penalty", penalty_per_day=0.1)
+    sign_in(client, course.tokens["s-a"])
+    open_page = client.get("/assignments/hw1/problems/branch-max-network").text
+    assert 'id="closed"' not in open_page and 'id="late"' not in open_page and "disabled" not in open_page
+    clock.advance(days=8)  # half a day past DUE
+    closed = client.get("/assignments/hw1/problems/branch-max-network").text
+    assert 'id="closed"' in closed and "submissions are closed." in closed
+    assert "0 used, submissions closed" in closed and "unlimited left" not in closed
+    assert '<button type="submit" disabled aria-describedby="closed">Submit</button>' in closed
+    late = client.get("/assignments/hw2/problems/branch-max-network").text
+    assert 'id="late"' in late and "a submission now is 1 day(s) late and loses 10% of its score." in late
+    assert "disabled" not in late
+
+
 def test_an_unreadable_part_uses_no_attempt_and_the_page_says_so(client, hw1):
     sign_in(client, hw1.tokens["s-a"])
     response, _ = submit(client, {"loss": "7", "h": "[1 2"})
