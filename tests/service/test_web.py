@@ -127,7 +127,7 @@ def test_coming_back_shows_the_last_answers_and_which_attempt_counts(client, hw1
     assert 'name="answer-loss" data-part="loss"\n           value="8"' in page  # the last sent
     counted = first.headers["location"].split("submission=")[1].split("#")[0]
     assert page.count('<strong class="counts">(counts)</strong>') == 1
-    assert f'<tr class="counted">\n        <td>1 <strong class="counts">(counts)</strong></td>' in page
+    assert '<tr class="counted">\n        <td>1 <strong class="counts">(counts)</strong></td>' in page
     assert f"Show submission {counted}</a>" in page
 
 
