@@ -142,6 +142,9 @@ def _problem_page(request: Request, session, student: Student, slug: str, proble
         error=error, action=f"/assignments/{assignment.slug}/problems/{problem.id}",
         form_nonce=secrets.token_urlsafe(12), practice=False, counted_id=mine.counted_submission_id,
         closed=standing.get("closed"), late=standing.get("late"), out_of_attempts=mine.attempts_left == 0,
+        # One scale on the page, the assignment's points: the grader's scores (a problem's parts
+        # weigh 1 each) are converted, as the counted score already is.
+        pts=lambda value, max_score: value * item.points / max_score if max_score else value,
     )
 
 
@@ -226,6 +229,7 @@ def _practice_page(request, principal, problem, variant, *, answers=None, result
         problem=problem, statement=render(problem.statement, params), answers=answers or {}, result=result,
         results={p["id"]: p for p in result["parts"]} if result else {}, history=[], error=None,
         action=f"/practice/{problem.id}", practice=True, variant=variant, form_nonce=None,
+        pts=lambda value, max_score: value,  # practice has no points: the grader's own scale
     )
 
 

@@ -108,7 +108,9 @@ def test_a_student_submits_the_form_and_sees_per_part_feedback(client, hw1):
     page = client.get(response.headers["location"]).text
     assert 'id="feedback-y_hat"' in page and "✓ Correct" in page and "✗ Incorrect" in page
     assert '<span class="message">Correct.</span>' not in page  # the status says it once
-    assert "Total: <strong>1 / 11</strong>" in page and "Attempts left: 1." in page
+    # One scale, the assignment's 10 points: 1 of the grader's 11 part-points is 0.91 of them.
+    assert "Total: <strong>0.91 / 10</strong>" in page and "Attempts left: 1." in page
+    assert "(0.91 / 0.91)" in page and "Counted score</dt><dd>0.91 / 10" in page
     # The same form sent again (a double click) counts once.
     again = client.post("/assignments/hw1/problems/branch-max-network", data=data, follow_redirects=False)
     assert again.headers["location"] == response.headers["location"]

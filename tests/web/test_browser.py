@@ -166,7 +166,7 @@ def test_student_submits_and_instructor_sees_it(browser, server, axe_source):
         assert loss_box.locator(".message").count() == 0
     else:
         assert loss_box.locator(".message").inner_text() == feedback["loss"]["feedback"]
-    assert "Total: 1 / 11" in page.locator("#result .total").inner_text()
+    assert "Total: 0.91 / 10" in page.locator("#result .total").inner_text()  # the 10 points, not the grader's 11
     assert "Attempts left: 2." in page.locator("#result .total").inner_text()
     assert page.locator("#attempts").inner_text() == "1 used, 2 left"
     assert page.get_by_role("link", name=f"Show submission {stored[0]['id']}").count() == 1
