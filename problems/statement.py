@@ -14,7 +14,11 @@ def latex_number(x: float | int) -> str:
         return r"\text{true}" if x else r"\text{false}"
     if float(x).is_integer() and abs(x) < 1e15:
         return str(int(x))
-    return f"{x:.6g}".replace("e-0", "e-").replace("e+0", "e")
+    text = f"{x:.6g}"
+    if "e" in text:  # 1e-08 is read as 1e − 8 (a product with e): write 1 \times 10^{-8}
+        mantissa, exponent = text.split("e")
+        return rf"{mantissa} \times 10^{{{int(exponent)}}}"
+    return text
 
 
 def latex(value: Any) -> str:

@@ -164,3 +164,12 @@ def test_no_mistake_is_the_right_answer(problem):
                 assert right is not None and wrong.shape == right.shape, (part.id, mistake.feedback)
                 same = np.allclose(wrong, right, rtol=1e-6, atol=1e-9)
                 assert not same, (variant, mistake.feedback)
+
+
+def test_a_small_param_is_written_as_a_power_of_ten_not_as_e():
+    from problems.statement import latex_number
+
+    # "1e-08" reads as 1·e − 8 in a rendered formula.
+    assert latex_number(1e-8) == r"1 \times 10^{-8}"
+    assert latex_number(2.5e-5) == r"2.5 \times 10^{-5}"
+    assert latex_number(0.001) == "0.001"
