@@ -208,6 +208,12 @@ def to_latex(node) -> str:
             name = _LATEX_FUNCTIONS.get(func, rf"\operatorname{{{func}}}")
             return rf"{name}\left({', '.join(map(to_latex, args))}\right)"
         case Bracket(rows=rows):
+            # JSON / NumPy rows ([[1, 2], [3, 4]]) are one row of one-row brackets: shown as the
+            # grid they mean, as MATLAB's [1 2; 3 4] is.
+            if (len(rows) == 1 and len(rows[0]) > 1
+                    and all(isinstance(e, Bracket) and len(e.rows) == 1 for e in rows[0])
+                    and len({len(e.rows[0]) for e in rows[0]}) == 1):
+                rows = tuple(e.rows[0] for e in rows[0])
             body = r" \\ ".join(" & ".join(map(to_latex, row)) for row in rows)
             return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
         case Tuple(items):

@@ -567,3 +567,11 @@ LATEX_PIECES = ["\\frac", "\\sqrt", "\\left(", "\\right)", "\\begin{bmatrix}",
 @given(st.lists(st.sampled_from(LATEX_PIECES), max_size=30).map("".join))
 def test_latex_like_text_parses_or_raises_parse_error(text):
     parses_or_refuses(text)
+
+
+@pytest.mark.parametrize("typed", ["[[1, 2], [3, 4]]", "np.array([[1, 2], [3, 4]])", "[1 2; 3 4]",
+                                   r"\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}"])
+def test_every_matrix_syntax_is_shown_as_the_same_grid(typed):
+    from graders.render import to_latex
+
+    assert to_latex(parse(typed)) == r"\begin{bmatrix} 1 & 2 \\ 3 & 4 \end{bmatrix}"
