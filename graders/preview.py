@@ -19,6 +19,7 @@ from graders.expression_values import (
     read_expression,
     shape_text,
 )
+from graders.kinds.array import ShapeMismatch, fit_shape
 from graders.kinds.boolean import read_boolean
 from graders.parse import parse
 from graders.read import shape_name
@@ -37,11 +38,19 @@ CANONICAL_MAX_TERMS = 64
 _CAP = 10**9
 
 
-def preview(part: Part, typed: str) -> dict[str, Any]:
+def preview(part: Part, typed: str, reference: Any = None) -> dict[str, Any]:
+    """`reference`, when given (the part's answer in the student's variant), lets a vector or
+    matrix be checked against the shape grading expects — a flat list of 6 for a 3×2 is told
+    now, not after an attempt."""
     # `$a^T$`, `L = 3√5`, `7.24, -1.24`, `∂f/∂x = a^T`: read as grading reads them, with an
     # error's position still in what was typed
     text = worked_notation.prepare(typed, part.kind).text
     out = _read(part, text)
+    if out["ok"] and reference is not None and part.kind in ("vector", "matrix"):
+        try:
+            fit_shape(part, np.asarray(out["value"], dtype=float), np.asarray(reference, dtype=float))
+        except (ShapeMismatch, AnswerError) as error:  # graded incorrect or invalid: say it now
+            out = out | {"ok": False, "error": {"kind": "shape", "message": error.message, "position": None}}
     error = out["error"]
     if error and error["position"] is not None and text != typed and text in typed:
         out["error"] = error | {"position": error["position"] + typed.rindex(text)}

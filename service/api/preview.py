@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from graders.preview import preview
+from problems.core import read_variant, solution
 from service.errors import problem_or_404
 
 router = APIRouter(prefix="/api", tags=["grading"])
@@ -20,6 +21,9 @@ class PreviewRequest(BaseModel):
     # Longer than any answer may be (2,000 characters): a longer text gets the answer
     # language's own "too long" message, a far longer body is a 422.
     text: str = Field(max_length=100_000, examples=["x^T (A + A^T)"])
+    variant: str | None = Field(default=None, max_length=40, description="the variant whose answer "
+                                "shape a vector or matrix is checked against ('default' or a seed); "
+                                "none given, the shape is not checked")
 
 
 class PreviewError(BaseModel):
@@ -53,4 +57,11 @@ def preview_answer(request: PreviewRequest) -> dict[str, Any]:
         raise HTTPException(status.HTTP_404_NOT_FOUND,
                             f"{problem.id} has no part {request.part_id[:100]!r}; its parts are "
                             f"{known}") from None
-    return {"problem_id": problem.id, "part_id": part.id, **preview(part, request.text)}
+    reference = None
+    if part.kind in ("vector", "matrix") and request.variant is not None:  # shapes vary by variant
+        try:
+            variant = read_variant(request.variant)
+        except ValueError as error:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
+        reference = solution(problem, variant).get(part.id)
+    return {"problem_id": problem.id, "part_id": part.id, **preview(part, request.text, reference)}

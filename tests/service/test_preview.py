@@ -108,3 +108,20 @@ def test_openapi_documents_expression_parts(client):
     answers = schema["components"]["schemas"]["TraceGradientAnswers"]["properties"]["df_dX"]
     assert answers["x-symbols"] == {"X": "m×n", "A": "n×n"}
     assert "/api/preview" in schema["paths"]
+
+
+def test_a_matrix_of_the_wrong_shape_is_told_before_it_costs_an_attempt(client):
+    """A flat list of 6 for branch-max-network's 3×2 ∂L/∂W21 is graded incorrect: the preview,
+    given the variant, says so first; without one it only reads the value."""
+    flat = {"problem_id": "branch-max-network", "part_id": "dL_dW21", "text": "[1, 2, 3, 4, 5, 6]"}
+    told = client.post("/api/preview", json={**flat, "variant": "default"}).json()
+    assert told["ok"] is False and told["error"] == {
+        "kind": "shape", "position": None,
+        "message": "Expected a 3×2 matrix, got a flat list of 6 numbers: give it row by row, e.g. [[1, 2], [3, 4]]."}
+    graded = client.post("/api/grade/branch-max-network", json={"answers": {"dL_dW21": flat["text"]}}).json()
+    part = next(p for p in graded["parts"] if p["id"] == "dL_dW21")
+    assert part["feedback"] == told["error"]["message"]
+    assert client.post("/api/preview", json=flat).json()["ok"] is True
+    square = client.post("/api/preview", json={**flat, "text": "[[1, 2], [3, 4]]", "variant": "default"}).json()
+    assert square["error"]["message"] == "Expected a 3×2 matrix, got 2×2."
+    assert client.post("/api/preview", json={**flat, "variant": "abc"}).status_code == 422

@@ -5,6 +5,9 @@
   var form = document.querySelector("form.answers[data-problem]");
   if (!form || !window.fetch) return;
   var problem = form.getAttribute("data-problem");
+  // Practice pages name their (public) variant, so shapes are checked; an assignment page does
+  // not give away the student's own variant, and its shapes are checked when graded.
+  var variant = form.getAttribute("data-variant");
   var timers = {};
   var latest = {};
 
@@ -47,7 +50,8 @@
     fetch("/api/preview", {
       method: "POST", credentials: "omit",
       headers: {"Content-Type": "application/json"},
-      body: JSON.stringify({problem_id: problem, part_id: part, text: text})
+      body: JSON.stringify(variant ? {problem_id: problem, part_id: part, text: text, variant: variant}
+                                   : {problem_id: problem, part_id: part, text: text})
     }).then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (latest[part] === ticket) show(output, data); })
       .catch(function () { /* no preview: the form still works */ });
