@@ -20,7 +20,7 @@ from service.courses.staff import Need, allowed, course_for, make_owner, visible
 from service.errors import CourseworkError
 from service.exports import cells
 from service.ops.limits import BodyTooLarge
-from service.store.models import Grading
+from service.store.models import AssignmentProblem, Grading
 from service.web.pages import render_page
 from service.web.refusals import refuse, shown_as_page, staff_course
 from service.web.session import WebInstructor, checked_form
@@ -174,11 +174,23 @@ def student_page(request: Request, course_id: int, student_id: str, instructor: 
         course = course_for(session, instructor, course_id)
         student = roster.get_student(session, course, student_id)
     rows = progress.list_submissions(session, course, student_id=student.student_id)
+
+    def pts(row: Grading, value: float) -> float:
+        """A grader's score in the points its assignment gives the problem (one scale a page)."""
+        worth = _points_of(session, row)
+        return value * worth / row.max_score if worth is not None and row.max_score else value
+
     return render_page(
         request, "student_detail.html", instructor, title=f"{student.name} ({student.student_id})",
         course=course, student=student, progress=progress.progress(session, student),
         submissions=list(reversed(rows)), overridden=overridden, can=allowed(session, instructor, course),
+        pts=pts, worth=lambda row: _points_of(session, row),
     )
+
+
+def _points_of(session, row: Grading) -> float | None:
+    item = session.get(AssignmentProblem, (row.assignment_id, row.problem_id)) if row.assignment_id else None
+    return item.points if item is not None else None
 
 
 @router.post("/submissions/{submission_id}/override", response_class=HTMLResponse)
@@ -194,8 +206,12 @@ async def override(request: Request, submission_id: int, instructor: WebInstruct
         score = float(str(form.get("score", "")))
     except ValueError:
         score = float("nan")
-    if not (score >= 0) or not comment:
-        raise refuse(instructor, 422, "An override needs a score (a number from 0 to the problem's maximum) and a comment.")
+    worth = _points_of(session, row)
+    if not (score >= 0) or not comment or (worth is not None and score > worth):
+        raise refuse(instructor, 422, "An override needs a score (a number of points from 0 to what the "
+                                      "problem is worth) and a comment.")
+    if worth:  # the form speaks in the assignment's points; the record keeps the grader's scale
+        score = score * row.max_score / worth
     with shown_as_page(instructor):
         progress.override(session, instructor, submission_id, score, comment, get_now(request))
     return RedirectResponse(f"{back}?overridden={submission_id}#submission-{submission_id}",

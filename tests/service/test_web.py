@@ -184,9 +184,14 @@ def test_instructor_pages_and_student_pages_are_apart(client, hw1):
     assert gradebook.text.splitlines()[0] == "student_id,name,section,hw1 (of 10),total"
     detail = client.get(f"/instructor/courses/{hw1.id}/students/s-a").text
     sid = re.search(r'id="submission-(\d+)"', detail).group(1)
+    # The override box speaks the assignment's points (10 for this problem), not the grader's 11.
+    assert "New score in points (0 to 10)" in detail and "— score 0 / 10." in detail
+    too_much = client.post(f"/instructor/submissions/{sid}/override",
+                           data={"csrf_token": csrf_of(detail), "score": "11", "comment": "regraded"})
+    assert too_much.status_code == 422 and "from 0 to what the problem is worth" in too_much.text
     done = client.post(f"/instructor/submissions/{sid}/override",
-                       data={"csrf_token": csrf_of(detail), "score": "11", "comment": "regraded"})
-    assert done.status_code == 200 and "overridden to 11" in done.text
+                       data={"csrf_token": csrf_of(detail), "score": "10", "comment": "regraded"})
+    assert done.status_code == 200 and "overridden to 10" in done.text
     assert "s-a,Ada,101,10.0,10.0" in client.get(f"/instructor/courses/{hw1.id}/gradebook.csv").text
 
 
