@@ -12,8 +12,9 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from graders.preview import preview
 from problems import registry
-from problems.core import Problem, params_for, read_variant
+from problems.core import Problem, params_for, read_variant, solution
 from problems.statement import render
 from service.api.clock import get_now
 from service.api.deps import SessionDep, SettingsDep
@@ -117,9 +118,18 @@ def my_assignments(request: Request, student: WebStudent, session: SessionDep):
                        now=get_now(request))
 
 
+def _readings(session, student: Student, slug: str, problem: Problem, answers: dict[str, Any]) -> dict:
+    """WeBWorK's "Preview My Answers" without JavaScript: each typed answer as the preview reads
+    it, its shape checked against the student's own variant (on the server, never shown)."""
+    assignment, _ = assignments.resolve_assignment(session, student.course, problem.id, slug)
+    values = solution(problem, variants.assignment_variant(assignment, student, problem.id))
+    return {part.id: preview(part, answers[part.id], values.get(part.id) if part.kind in ("vector", "matrix") else None)
+            for part in problem.parts if isinstance(answers.get(part.id), str) and answers[part.id].strip()}
+
+
 def _problem_page(request: Request, session, student: Student, slug: str, problem: Problem, *,
                   shown: Grading | None = None, answers: dict[str, Any] | None = None,
-                  error: str | None = None, status_code: int = 200) -> HTMLResponse:
+                  error: str | None = None, status_code: int = 200, checked: dict | None = None) -> HTMLResponse:
     assignment, item = assignments.resolve_assignment(session, student.course, problem.id, slug)
     standing = _standing(session, assignment, student, get_now(request))
     variant = variants.assignment_variant(assignment, student, problem.id)
@@ -145,6 +155,7 @@ def _problem_page(request: Request, session, student: Student, slug: str, proble
         # One scale on the page, the assignment's points: the grader's scores (a problem's parts
         # weigh 1 each) are converted, as the counted score already is.
         pts=lambda value, max_score: value * item.points / max_score if max_score else value,
+        checked=checked or {},
     )
 
 
@@ -183,6 +194,13 @@ async def submit_problem(request: Request, slug: str, problem_id: str, student: 
     problem = problem_or_404(problem_id)
     form = await checked_form(request)
     answers = form_answers(problem, form)
+    if form.get("check"):  # "Check my answers": how each was read, graded nothing, no attempt
+        try:
+            return _problem_page(request, session, student, slug, problem, answers=answers,
+                                 checked=_readings(session, student, slug, problem, answers))
+        except CourseworkError as error:
+            return render_page(request, "error.html", student, status_code=error.status_code,
+                               title="Not found", message=error.detail)
     # The same form sent twice with the same answers (a double click, a reload) counts once;
     # changed answers are a new submission.
     nonce = str(form.get("form_nonce", ""))[:100]
@@ -230,6 +248,7 @@ def _practice_page(request, principal, problem, variant, *, answers=None, result
         results={p["id"]: p for p in result["parts"]} if result else {}, history=[], error=None,
         action=f"/practice/{problem.id}", practice=True, variant=variant, form_nonce=None,
         pts=lambda value, max_score: value,  # practice has no points: the grader's own scale
+        checked={},
     )
 
 

@@ -150,6 +150,21 @@ def test_closed_work_looks_closed_and_late_work_says_what_it_costs(client, cours
     assert "disabled" not in late
 
 
+def test_check_my_answers_without_javascript_reads_them_and_uses_no_attempt(client, hw1):
+    sign_in(client, hw1.tokens["s-a"])
+    page = client.get("/assignments/hw1/problems/branch-max-network")
+    nonce = re.search(r'name="form_nonce" value="([^"]+)"', page.text).group(1)
+    checked = client.post("/assignments/hw1/problems/branch-max-network", data={
+        "csrf_token": csrf_of(page.text), "form_nonce": nonce, "check": "1",
+        "answer-loss": "3 root 5", "answer-dL_dW21": "[1, 2, 3, 4, 5, 6]", "answer-h": "[1, 2]"})
+    assert checked.status_code == 200
+    assert '<span class="error">Cannot read this yet: ' in checked.text  # loss: 'root'
+    assert "Expected a 3×2 matrix, got a flat list of 6 numbers" in checked.text  # the variant's shape
+    assert re.search(r'id="preview-h"[^>]*>Read as: <math', checked.text)
+    assert 'value="3 root 5"' in checked.text  # the answers stay in their boxes
+    assert client.get("/api/me/submissions", headers=hw1.a).json() == []  # nothing submitted
+
+
 def test_an_unreadable_part_uses_no_attempt_and_the_page_says_so(client, hw1):
     sign_in(client, hw1.tokens["s-a"])
     response, _ = submit(client, {"loss": "7", "h": "[1 2"})
