@@ -60,8 +60,28 @@ def list_courses(session: Session) -> list[Course]:
     return list(session.scalars(select(Course).order_by(Course.id)))
 
 
-def parse_roster_csv(text: str) -> list[RosterEntry]:
-    """A roster CSV with a header row: student_id, name, and optionally email, section."""
+ROSTER_COLUMNS = ("student_id", "name", "email", "section")
+_FIELD_WORDS = {"student_id": "the student id", "name": "the name", "email": "the email",
+                "section": "the section"}
+
+
+def _plain(error: dict) -> str:
+    """A validator's complaint about one roster cell, in words an instructor uses."""
+    field = _FIELD_WORDS.get(str(error["loc"][0]) if error["loc"] else "", "a cell")
+    kind = error["type"]
+    if kind in ("string_too_short", "too_short", "missing"):
+        return f"{field} is empty"
+    if kind == "string_too_long":
+        return f"{field} is too long ({error['ctx']['max_length']} characters at most)"
+    if kind == "value_error":
+        return f"{field}: {error['ctx']['error']}"
+    return f"{field}: {error['msg']}"
+
+
+def parse_roster_csv(text: str, warnings: list[str] | None = None) -> list[RosterEntry]:
+    """A roster CSV with a header row: student_id, name, and optionally email, section. Every bad
+    row is reported by its line, all at once; other columns are ignored, with a warning added
+    to `warnings` when it is given."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     headers = [(h or "").strip().lower() for h in reader.fieldnames or []]
     missing = [h for h in ("student_id", "name") if h not in headers]
@@ -70,18 +90,24 @@ def parse_roster_csv(text: str) -> list[RosterEntry]:
             f"the roster CSV needs a header row with student_id and name (and optionally email, section); "
             f"missing: {', '.join(missing)}"
         )
+    unknown = [h for h in headers if h and h not in ROSTER_COLUMNS]
+    if unknown and warnings is not None:
+        warnings.append(f"Ignored the column{'s' if len(unknown) > 1 else ''} {', '.join(unknown)}: "
+                        f"a roster has {', '.join(ROSTER_COLUMNS)}.")
     reader.fieldnames = headers
-    entries = []
+    entries, problems = [], []
     for line, row in enumerate(reader, start=2):
         if not any((value or "").strip() for key, value in row.items() if key is not None):
             continue  # blank line
-        fields = {k: v for k, v in row.items() if k in ("student_id", "name", "email", "section")}
+        fields = {k: v for k, v in row.items() if k in ROSTER_COLUMNS}
         try:
             entries.append(RosterEntry.model_validate(fields))
         except ValidationError as error:
-            problem = error.errors()[0]
-            where = ".".join(map(str, problem["loc"]))
-            raise unprocessable(f"roster line {line}: {where}: {problem['msg']}") from None
+            problems.append(f"line {line}: " + "; ".join(_plain(e) for e in error.errors()))
+    if problems:
+        shown = problems[:20] + ([f"and {len(problems) - 20} more lines"] if len(problems) > 20 else [])
+        raise unprocessable(f"{len(problems)} roster line{'s' if len(problems) > 1 else ''} could not be "
+                            f"read, so nothing was imported — {'; '.join(shown)}")
     return entries
 
 

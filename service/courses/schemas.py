@@ -3,6 +3,7 @@ overrides, a student's own progress). The answer forms of the problems stay in s
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -83,6 +84,15 @@ class RosterEntry(BaseModel):
     def _blank_is_none(cls, value: Any) -> Any:
         # An empty CSV cell means "not given", not an empty email address.
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("email")
+    @classmethod
+    def _an_address(cls, value: str | None) -> str | None:
+        # Only the shape of an address (one @, a dot in the domain): tokens are what sign in, so
+        # the email is contact data, and a typo like `ada.example.org` should not pass silently.
+        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError(f"{value[:80]!r} is not an email address")
+        return value
 
 
 class RosterStudentOut(BaseModel):

@@ -55,7 +55,7 @@ async def create_course(request: Request, instructor: WebInstructor, session: Se
 
 
 def course_page_for(request, instructor, session, course, *, roster_result=None, roster_error=None,
-                    extension=None, status_code=200):
+                    roster_warnings=(), extension=None, status_code=200):
     """The course page; also what a roster upload or an extension (assignment_pages.py) shows."""
     submissions = progress.list_submissions(session, course)
     return render_page(
@@ -63,6 +63,7 @@ def course_page_for(request, instructor, session, course, *, roster_result=None,
         students=roster.list_students(session, course),
         assignments=assignments.list_assignments(session, course),
         recent=list(reversed(submissions))[:25], roster_result=roster_result, roster_error=roster_error,
+        roster_warnings=list(roster_warnings),
         can=allowed(session, instructor, course), extension=extension or {"values": {}, "errors": {}},
         saved=request.query_params.get("saved"),
     )
@@ -99,13 +100,15 @@ async def upload_roster(request: Request, course_id: int, instructor: WebInstruc
     if not text.strip():
         return course_page_for(request, instructor, session, course, status_code=422,
                             roster_error="Choose a CSV file or paste the roster.")
+    warnings: list[str] = []
     try:
-        entries = roster.parse_roster_csv(text)
+        entries = roster.parse_roster_csv(text, warnings)
         outcomes = roster.import_roster(session, course, entries, rotate=form.get("rotate") == "yes")
     except CourseworkError as error:
         return course_page_for(request, instructor, session, course, status_code=error.status_code,
-                            roster_error=error.detail)
-    return course_page_for(request, instructor, session, course, roster_result=[o.out() for o in outcomes])
+                            roster_error=error.detail, roster_warnings=warnings)
+    return course_page_for(request, instructor, session, course, roster_result=[o.out() for o in outcomes],
+                           roster_warnings=warnings)
 
 
 def _normalized(value) -> str:

@@ -96,7 +96,11 @@ def test_roster_as_csv(client, course, instructor):
 @pytest.mark.parametrize(("body", "content_type", "status", "detail"), [
     ("id,name\n1,A\n", "text/csv", 422, "the roster CSV needs a header row with student_id and name (and "
      "optionally email, section); missing: student_id"),
-    ("student_id,name\n1,\n", "text/csv", 422, "roster line 2: name: String should have at least 1 character"),
+    ("student_id,name\n1,\n", "text/csv", 422,
+     "1 roster line could not be read, so nothing was imported — line 2: the name is empty"),
+    ("student_id,name,email\n1,A,a@x.org\n,B,\n3,C,not-an-email\n", "text/csv", 422,
+     "2 roster lines could not be read, so nothing was imported — line 3: the student id is empty; "
+     "line 4: the email: 'not-an-email' is not an email address"),
     ('[{"student_id": "x", "name": "A"}, {"student_id": "x", "name": "B"}]', "application/json", 422,
      "the roster lists a student twice: x"),
     ("[{", "application/json", 422, None),

@@ -210,6 +210,20 @@ def test_instructor_pages_and_student_pages_are_apart(client, hw1):
     assert "s-a,Ada,101,10.0,10.0" in client.get(f"/instructor/courses/{hw1.id}/gradebook.csv").text
 
 
+def test_a_roster_upload_names_every_bad_line_and_warns_of_unknown_columns(client, hw1):
+    sign_in(client, "instructor-test-token")
+    page = client.get(f"/instructor/courses/{hw1.id}").text
+    bad = client.post(f"/instructor/courses/{hw1.id}/roster", data={
+        "csrf_token": csrf_of(page), "roster_text": "student_id,name,email,phone\ns-c,Cy,cy@x.org,1\n,Dee,,2\ns-e,Eve,eve-at-x,3\n"})
+    assert bad.status_code == 422
+    assert ("2 roster lines could not be read, so nothing was imported — line 3: the student id is empty; "
+            "line 4: the email: &#39;eve-at-x&#39; is not an email address") in bad.text
+    assert "Ignored the column phone: a roster has student_id, name, email, section." in bad.text
+    good = client.post(f"/instructor/courses/{hw1.id}/roster", data={
+        "csrf_token": csrf_of(page), "roster_text": "student_id,name,phone\ns-c,Cy,1\n"})
+    assert good.status_code == 200 and "Ignored the column phone" in good.text and "<code>hws_" in good.text
+
+
 def test_roster_upload_shows_new_tokens_once(client, hw1):
     sign_in(client, "instructor-test-token")
     page = client.get(f"/instructor/courses/{hw1.id}").text
