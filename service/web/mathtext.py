@@ -84,5 +84,8 @@ def render_statement(source: str) -> Markup:
     text = _MATH.sub(keep, source)
     body = "\n".join(_blocks(text))
     # A paragraph that is only display math is a block, not a <p> around a block.
-    body = re.sub(r"<p>((?:\x00\d+\x00\s*)+)</p>", r'<div class="display-math">\1</div>', body)
+    # It scrolls sideways on a narrow screen: focusable (tabindex) so a keyboard can scroll it too,
+    # and a named region so a screen reader says what it is.
+    body = re.sub(r"<p>((?:\x00\d+\x00\s*)+)</p>",
+                  r'<div class="display-math" tabindex="0" role="region" aria-label="formula">\1</div>', body)
     return Markup(_SLOT.sub(lambda m: spans[int(m.group(1))], body))

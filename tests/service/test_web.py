@@ -275,7 +275,7 @@ def test_statements_are_escaped_markdown_with_mathml():
     html = str(render_statement("Let <b>x</b> be **big**:\n\n$$x = \\begin{bmatrix} 1 & 2 \\end{bmatrix}^\\top$$\n\n"
                                 "1. first $a_1$\n   continued\n2. second"))
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "<strong>big</strong>" in html
-    assert '<div class="display-math"><math' in html and 'display="block"' in html
+    assert '<div class="display-math" tabindex="0" role="region" aria-label="formula"><math' in html and 'display="block"' in html
     assert "<ol><li>first <math" in html and "continued</li><li>second</li></ol>" in html
     assert "<msup><mrow><mo>&#x0005B;</mo><mtable>" in html  # the transpose on the whole matrix
 

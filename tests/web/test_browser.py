@@ -358,3 +358,22 @@ def test_the_api_docs_work_with_every_outside_request_blocked(browser, server):
     refused_by_policy = [e for e in errors if "violates the following Content Security Policy" in e]
     assert blocked == [] and errors == refused_by_policy, (blocked, errors)
     context.close()
+
+
+def test_on_a_phone_nothing_is_clipped_and_axe_finds_nothing_serious(browser, server, axe_source):
+    """Issue 24: at 390 px display math was clipped with no sign it scrolls (axe: serious
+    scrollable-region-focusable) and the tables made the page 504–592 px wide."""
+    context = browser.new_context(base_url=server["base"], viewport={"width": 390, "height": 844},
+                                  is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    _sign_in(page, server["tokens"]["s-b"], "/assignments")
+    pages = [("16-phone-assignments", "/assignments"),
+             ("17-phone-problem", "/assignments/hw1/problems/branch-max-network"),
+             ("18-phone-practice", "/practice/adam-steps")]
+    for name, path in pages:
+        page.goto(path)
+        check_page(page, name, axe_source)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width} px wide on a 390 px screen"
+    context.close()
