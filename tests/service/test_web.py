@@ -222,6 +222,9 @@ def test_a_roster_upload_names_every_bad_line_and_warns_of_unknown_columns(clien
     good = client.post(f"/instructor/courses/{hw1.id}/roster", data={
         "csrf_token": csrf_of(page), "roster_text": "student_id,name,phone\ns-c,Cy,1\n"})
     assert good.status_code == 200 and "Ignored the column phone" in good.text and "<code>hws_" in good.text
+    # The outcome comes first: the page returns at its top, where the once-only tokens are.
+    assert good.text.index('id="roster-outcome"') < good.text.index('id="recent-heading"')
+    assert good.text.index("<code>hws_") < good.text.index('id="recent-heading"')
 
 
 def test_roster_upload_shows_new_tokens_once(client, hw1):
