@@ -34,6 +34,15 @@ from problems.core import Part, Problem, Recurrence, Values, recurrence_row, run
 
 CARRIED_KINDS = ("number", "vector", "matrix")
 
+# How every carried verdict's feedback opens (`_carried_verdict`): what lets a page reading
+# stored results mark carried credit without grading again.
+CARRIED_OPENINGS = ("Correct for your rounded ", "Correct given ", "Judged against ")
+
+
+def was_carried(feedback: str) -> bool:
+    """The verdict was reached against the student's own earlier answers."""
+    return feedback.startswith(CARRIED_OPENINGS)
+
 
 @lru_cache(maxsize=4096)
 def display_name(part: Part) -> str:

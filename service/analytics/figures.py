@@ -1,10 +1,14 @@
 """Per problem and part: attempts, share correct, the most common wrong answers (normalized,
-with counts), a score histogram, and answer-sharing flags — a student whose answer equals the
+with counts), the most common diagnosed mistakes (the feedback a wrong answer got: the sign, the
+transpose, a known mistake … — what still means something when variants differ), how many were
+credited by error carried forward, a score histogram, and answer-sharing flags — a student whose answer equals the
 reference of another student's variant but not their own. Fed one graded record at a time, by a
 batch (service/batch/run.py) or from stored submissions (service/analytics/recorded.py); written as
 JSON, CSV and a hand-written SVG histogram per problem.
 
-What is kept in memory is bounded by the catalog: counters per part and a histogram per problem.
+What is kept in memory is bounded by the catalog: counters per part, a histogram per problem,
+and the diagnoses (distinct feedback texts, which the graders compose from a fixed set of phrases
+and the problem's own parts).
 What grows with the class — the count of each distinct wrong answer, the reference of each
 variant seen, and each wrong answer that could match one — goes to a scratch SQLite file
 (service/store/scratch.py), and the sharing flags are streamed from a join at the end, so neither the
@@ -20,6 +24,7 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
+from graders.carried import was_carried
 from service.analytics.charts import BINS, bin_of, counted_bins, histogram_svg
 from service.exports import cells
 from service.store.scratch import FLUSH, Scratch, clean
@@ -44,6 +49,10 @@ class Analytics:
         self.statuses: dict[tuple[str, str], Counter] = defaultdict(Counter)
         self.histogram: dict[str, list[int]] = {}
         self.problem_rows: Counter = Counter()
+        self.carried: Counter = Counter()  # (problem, part)
+        self.diagnoses: dict[tuple[str, str], Counter] = defaultdict(Counter)
+        self.first_variant: dict[str, str] = {}
+        self.mixed_variants: set[str] = set()  # problems whose records come from several variants
         self.errors = 0
         # Written in batches: counts merge by upsert, references are deduplicated first.
         self._wrong: Counter = Counter()
@@ -55,6 +64,8 @@ class Analytics:
             return
         problem, variant = record["problem_id"], str(record["variant"])
         self.problem_rows[problem] += 1
+        if self.first_variant.setdefault(problem, variant) != variant:
+            self.mixed_variants.add(problem)
         share = record["score"] / record["max_score"] if record["max_score"] else 0.0
         self.histogram.setdefault(problem, [0] * BINS)[bin_of(share)] += 1
         for part in record["parts"]:
@@ -62,6 +73,11 @@ class Analytics:
             self.statuses[key][part["status"]] += 1
             if part["status"] != "missing":
                 self.attempts[key] += 1
+            feedback = part.get("feedback") or ""
+            if part["status"] in ("correct", "partial", "incorrect") and was_carried(feedback):
+                self.carried[key] += 1
+            if part["status"] in ("incorrect", "partial"):
+                self.diagnoses[key][feedback] += 1
             reference, answer = part["reference"], part["normalized"]
             if reference is not None:
                 self._refs.add((problem, part["id"], reference, variant))
@@ -103,6 +119,7 @@ class Analytics:
         problems: dict[str, Any] = {}
         for (problem, part), statuses in self.statuses.items():
             entry = problems.setdefault(problem, {"rows": self.problem_rows[problem],
+                                                  "variants": "several" if problem in self.mixed_variants else "one",
                                                   "histogram": {"bins": [i / BINS for i in range(BINS + 1)],
                                                                 "counts": self.histogram[problem]},
                                                   "parts": {}})
@@ -113,6 +130,10 @@ class Analytics:
                 "share_correct": round(statuses["correct"] / attempts, 6) if attempts else 0.0,
                 "statuses": dict(sorted(statuses.items())),
                 "common_wrong_answers": self.common_wrong_answers(problem, part),
+                "carried_forward": self.carried[(problem, part)],
+                "diagnosed_mistakes": [{"feedback": text, "count": count} for text, count in
+                                       sorted(self.diagnoses[(problem, part)].items(),
+                                              key=lambda item: (-item[1], item[0]))[:TOP]],
             }
         return problems
 

@@ -4,21 +4,20 @@ submissions with score overrides."""
 
 from __future__ import annotations
 
-import io
-import json
-from collections import Counter, defaultdict
+from collections import defaultdict
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from problems import registry
 from service.analytics.charts import histogram_svg, score_bins
+from service.analytics.recorded import assignment_analytics
 from service.api.clock import get_now
 from service.api.deps import SessionDep
 from service.courses import assignments, progress, roster
 from service.courses.staff import Need, allowed, course_for, make_owner, visible_courses
 from service.errors import CourseworkError
-from service.exports import cells
+from service.exports.course_gradebook import gradebook, gradebook_csv
 from service.ops.limits import BodyTooLarge
 from service.store.models import AssignmentProblem, Grading
 from service.web.pages import render_page
@@ -111,14 +110,11 @@ async def upload_roster(request: Request, course_id: int, instructor: WebInstruc
                            roster_warnings=warnings)
 
 
-def _normalized(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value)
-    return " ".join(text.split())
-
-
 @router.get("/courses/{course_id}/assignments/{slug}/problems/{problem_id}", response_class=HTMLResponse)
 def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, instructor: WebInstructor,
                   session: SessionDep):
+    """One student, one counted submission: the histogram and every part's figures (the API's
+    analytics, service/analytics/recorded.py) describe the same submissions."""
     with shown_as_page(instructor):
         course = course_for(session, instructor, course_id)
         assignment, item = assignments.resolve_assignment(session, course, problem_id, slug)
@@ -130,43 +126,36 @@ def problem_stats(request: Request, course_id: int, slug: str, problem_id: str, 
     counted = [c for c in (progress.counted(r, assignment.counts) for r in by_student.values()) if c]
     shares = [c.counted_score / c.max_score if c.max_score else 0.0 for c in counted]
     bins = score_bins(shares)
-    parts = []
-    for part in problem.parts:
-        statuses: Counter[str] = Counter()
-        wrong: Counter[str] = Counter()
-        for row in rows:
-            result = next((p for p in row.result["parts"] if p["id"] == part.id), None)
-            if result is None:
-                continue
-            statuses[result["status"]] += 1
-            if result["status"] in ("incorrect", "partial") and part.id in row.answers:
-                wrong[_normalized(row.answers[part.id])] += 1
-        parts.append({"part": part, "statuses": statuses, "wrong": wrong.most_common(5)})
+    stats = assignment_analytics(session, course, assignment.slug, only=problem_id)
+    try:
+        figures = stats.problems().get(problem_id, {"parts": {}, "variants": "one"})
+    finally:
+        stats.close()
+    parts = [{"part": part, **figures["parts"].get(part.id, {})} for part in problem.parts]
     mean = sum(shares) / len(shares) if shares else None
     return render_page(
         request, "problem_stats.html", instructor, title=f"{problem.title} — {assignment.title}", course=course,
         assignment=assignment, problem=problem, item=item, submissions=len(rows), students=len(counted),
-        mean=mean, bins=bins,
+        mean=mean, bins=bins, one_variant=figures["variants"] == "one",
         histogram=histogram_svg(bins, f"Counted scores of {len(counted)} students on {problem.title}"),
         parts=parts,
     )
 
 
+@router.get("/courses/{course_id}/gradebook", response_class=HTMLResponse)
+def gradebook_page(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
+    """The gradebook on screen: what gradebook.csv downloads."""
+    course = staff_course(session, instructor, course_id)
+    return render_page(request, "gradebook.html", instructor, title=f"Gradebook — {course.name}", course=course,
+                       book=gradebook(session, course))
+
+
 @router.get("/courses/{course_id}/gradebook.csv")
-def gradebook(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
+def gradebook_download(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
     """Points per student per assignment (counted attempts, overrides and late penalties applied)."""
     course = staff_course(session, instructor, course_id)
-    homework = assignments.list_assignments(session, course)
-    out = io.StringIO()
-    writer = cells.writer(out)
-    writer.writerow(["student_id", "name", "section",
-                     *(f"{a.slug} (of {sum(p.points for p in a.problems):g})" for a in homework), "total"])
-    for student in roster.list_students(session, course):
-        scores = {p.slug: p.score for p in progress.progress(session, student)}
-        row = [round(scores.get(a.slug, 0.0), 4) for a in homework]
-        writer.writerow([student.student_id, student.name, student.section or "", *row, round(sum(row), 4)])
     filename = f"gradebook-course-{course.id}.csv"
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+    return Response(gradebook_csv(gradebook(session, course)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -183,9 +172,11 @@ def student_page(request: Request, course_id: int, student_id: str, instructor: 
         worth = _points_of(session, row)
         return value * worth / row.max_score if worth is not None and row.max_score else value
 
+    standing = progress.progress(session, student)
+    counting = {p.counted_submission_id for a in standing for p in a.problems} - {None}
     return render_page(
         request, "student_detail.html", instructor, title=f"{student.name} ({student.student_id})",
-        course=course, student=student, progress=progress.progress(session, student),
+        course=course, student=student, progress=standing, counting=counting,
         submissions=list(reversed(rows)), overridden=overridden, can=allowed(session, instructor, course),
         pts=pts, worth=lambda row: _points_of(session, row),
     )
@@ -213,6 +204,8 @@ async def override(request: Request, submission_id: int, instructor: WebInstruct
     if not (score >= 0) or not comment or (worth is not None and score > worth):
         raise refuse(instructor, 422, "An override needs a score (a number of points from 0 to what the "
                                       "problem is worth) and a comment.")
+    if form.get("confirm") != "yes":  # a score replaced by a slip of the keyboard is a grade changed
+        raise refuse(instructor, 422, "Tick the box that confirms you replace this submission's score.")
     if worth:  # the form speaks in the assignment's points; the record keeps the grader's scale
         score = score * row.max_score / worth
     with shown_as_page(instructor):

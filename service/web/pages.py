@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
+from graders.carried import was_carried
 from problems.core import Part
 from service.store.models import Instructor, Student
 from service.web.mathtext import math_html, render_statement
@@ -90,7 +91,8 @@ def answer_text(value: Any) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-templates.env.filters.update(when=when, points=points, answer_text=answer_text, statement=render_statement)
+templates.env.filters.update(when=when, points=points, answer_text=answer_text, statement=render_statement,
+                             carried=was_carried)
 templates.env.globals.update(hint=hint, STATUS_WORDS=STATUS_WORDS, STATUS_MARKS=STATUS_MARKS, math=math_html)
 
 

@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import pytest
 from typer.testing import CliRunner
@@ -72,13 +73,28 @@ def test_figures_of_a_seeded_class(seeded):
     entry = report["problems"]["lipschitz-linear"]
     assert entry["rows"] == 5
     wrong = sorted([key(L["s-b"] * 2), key(L["s-a"])])
+    # The diagnoses are the feedback each student's counted wrong answer got, once per student.
+    counted = [s for s in course.client.get(f"/api/courses/{course.id}/submissions",
+                                            headers=course.instructor).json() if s["attempt"] is not None]
+    feedback = {}
+    for s in sorted(counted, key=lambda s: s["id"]):  # here the last attempt is the one that counts
+        part = s["parts"][0]
+        if part["status"] == "incorrect":
+            feedback[s["student_id"]] = part["feedback"]
+        else:
+            feedback.pop(s["student_id"], None)
+    assert feedback["s-b"] == "This is twice the expected value: check for a factor of 2."
+    diagnosed = entry["parts"]["L"].pop("diagnosed_mistakes")
+    assert {d["feedback"]: d["count"] for d in diagnosed} == Counter(feedback.values())
+    assert entry["parts"]["L"].pop("carried_forward") == 0
     assert entry["parts"]["L"] == {
         "attempts": 5, "correct": 1, "share_correct": 0.2, "statuses": {"correct": 1, "incorrect": 4},
         "common_wrong_answers": [{"answer": "0.25", "count": 2}, {"answer": wrong[0], "count": 1},
                                  {"answer": wrong[1], "count": 1}],
     }
     assert entry["parts"]["singular_values"] == {"attempts": 0, "correct": 0, "share_correct": 0.0,
-                                                 "statuses": {"missing": 5}, "common_wrong_answers": []}
+                                                 "statuses": {"missing": 5}, "common_wrong_answers": [],
+                                                 "carried_forward": 0, "diagnosed_mistakes": []}
     # s-a's counted submission earned L's share of the problem; the four others nothing.
     share = right["score"] / right["max_score"]
     counts = [0] * 10

@@ -205,7 +205,7 @@ def test_instructor_pages_and_student_pages_are_apart(client, hw1):
                            data={"csrf_token": csrf_of(detail), "score": "11", "comment": "regraded"})
     assert too_much.status_code == 422 and "from 0 to what the problem is worth" in too_much.text
     done = client.post(f"/instructor/submissions/{sid}/override",
-                       data={"csrf_token": csrf_of(detail), "score": "10", "comment": "regraded"})
+                       data={"csrf_token": csrf_of(detail), "score": "10", "comment": "regraded", "confirm": "yes"})
     assert done.status_code == 200 and "overridden to 10" in done.text
     assert "s-a,Ada,101,10.0,10.0" in client.get(f"/instructor/courses/{hw1.id}/gradebook.csv").text
 
