@@ -18,6 +18,7 @@ from service.courses import assignments, progress, roster
 from service.courses.staff import Need, allowed, course_for, make_owner, visible_courses
 from service.errors import CourseworkError
 from service.exports.course_gradebook import gradebook, gradebook_csv
+from service.exports.roster_tokens import as_data_url, tokens_csv
 from service.ops.limits import BodyTooLarge
 from service.store.models import AssignmentProblem, Grading
 from service.web.pages import render_page
@@ -54,7 +55,7 @@ async def create_course(request: Request, instructor: WebInstructor, session: Se
 
 
 def course_page_for(request, instructor, session, course, *, roster_result=None, roster_error=None,
-                    roster_warnings=(), extension=None, status_code=200):
+                    roster_warnings=(), tokens_download=None, extension=None, status_code=200):
     """The course page; also what a roster upload or an extension (assignment_pages.py) shows."""
     submissions = progress.list_submissions(session, course)
     return render_page(
@@ -62,7 +63,7 @@ def course_page_for(request, instructor, session, course, *, roster_result=None,
         students=roster.list_students(session, course),
         assignments=assignments.list_assignments(session, course),
         recent=list(reversed(submissions))[:25], roster_result=roster_result, roster_error=roster_error,
-        roster_warnings=list(roster_warnings),
+        roster_warnings=list(roster_warnings), tokens_download=tokens_download,
         can=allowed(session, instructor, course), extension=extension or {"values": {}, "errors": {}},
         saved=request.query_params.get("saved"),
     )
@@ -106,8 +107,10 @@ async def upload_roster(request: Request, course_id: int, instructor: WebInstruc
     except CourseworkError as error:
         return course_page_for(request, instructor, session, course, status_code=error.status_code,
                             roster_error=error.detail, roster_warnings=warnings)
-    return course_page_for(request, instructor, session, course, roster_result=[o.out() for o in outcomes],
-                           roster_warnings=warnings)
+    result = [o.out() for o in outcomes]
+    tokens = tokens_csv(result)
+    return course_page_for(request, instructor, session, course, roster_result=result, roster_warnings=warnings,
+                           tokens_download=as_data_url(tokens) if tokens else None)
 
 
 @router.get("/courses/{course_id}/assignments/{slug}/problems/{problem_id}", response_class=HTMLResponse)

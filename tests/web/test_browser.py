@@ -267,6 +267,11 @@ def test_an_instructor_makes_an_assignment_a_student_submits_a_ta_overrides(brow
     page.get_by_label("…or paste the CSV").fill("student_id,name\ns-c,Cy Young\n")
     page.get_by_role("button", name="Upload the roster").click()
     student_token = page.locator("code", has_text="hws_").first.inner_text()
+    with page.expect_download() as download:  # the tokens exist only on this page: a file of them
+        page.get_by_role("link", name="Download the new tokens (CSV)").click()
+    assert download.value.suggested_filename.startswith("tokens-course-")
+    assert Path(download.value.path()).read_text().splitlines() == ["student_id,name,email,token",
+                                                                     f"s-c,Cy Young,,{student_token}"]
     page.get_by_role("link", name="Course staff").click()
     page.wait_for_url(f"{course_path}/staff")
     page.get_by_label("Their email", exact=False).fill("tariq@example.edu")
