@@ -44,7 +44,7 @@ from graders.parse import parse
 from graders.render import Identity, to_text
 from graders.stands_for import substitute
 from graders.symbol_names import Names
-from graders.symbols import Dim, Symbol
+from graders.symbols import PRODUCT, Dim, Symbol, dim_product
 from graders.tree import (
     Add,
     Bracket,
@@ -79,7 +79,8 @@ Env = Mapping[str, np.ndarray]
 def shape_text(shape) -> str:
     if shape == UNIFORM:
         return "the identity (any square size)"
-    return f"{shape[0]}×{shape[1]}"
+    rows, cols = (f"({d})" if PRODUCT in str(d) else d for d in shape)  # (n·p)×1, vec of an n×p
+    return f"{rows}×{cols}"
 
 
 def is_scalar(shape) -> bool:
@@ -464,9 +465,17 @@ class _Compiler:
             shape = self._common_shape(out, args)
             pick = np.maximum if func == "max" else np.minimum
             return _lift(out, shape, lambda *vs: _reduce(pick, vs), *args)
+        if func == "kron":
+            return self._kron(out, *args)
         if len(args) != 1:
             raise AnswerError(f"{func}() takes one argument, but {len(args)} were given")
         (a,) = args
+        if func == "vec":  # the columns stacked, as the Matrix Cookbook's vec(AXB) = (Bᵀ ⊗ A) vec(X)
+            if a.shape == UNIFORM:
+                raise ShapeError(f"{to_text(out)}: the size of I is not known here")
+            rows, cols = a.shape
+            return _lift(out, (dim_product(rows, cols), 1),
+                         lambda m: np.reshape(np.swapaxes(m, -1, -2), (*np.shape(m)[:-2], -1, 1)), a)
         if func in _SCALAR_FUNCTIONS:
             # Entry by entry: σ(z) of an n×1 z is n×1, as vectorised deep learning writes it.
             if a.shape == UNIFORM:
@@ -517,6 +526,20 @@ class _Compiler:
             raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)} — "
                              "diag takes a vector or a square matrix")
         raise AnswerError(f"{func}() is not available in an expression here")
+
+    @staticmethod
+    def _kron(out, a: _Term, b: _Term) -> _Term:
+        """A ⊗ B: every entry of A times all of B, an (mp)×(nq) block matrix."""
+        if UNIFORM in (a.shape, b.shape):
+            raise ShapeError(f"{to_text(out)}: the size of I is not known here")
+        (m, n), (p, q) = a.shape, b.shape
+
+        def kron(x, y):
+            x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+            blocks = np.einsum("...ij,...kl->...ikjl", x, y)
+            *draws, i, k, j, l_ = np.shape(blocks)
+            return np.reshape(blocks, (*draws, i * k, j * l_))
+        return _lift(out, (dim_product(m, p), dim_product(n, q)), kron, a, b)
 
     @staticmethod
     def _common_shape(out, args: list[_Term]):

@@ -3,7 +3,7 @@ commands), computed (entry by entry on numbers and arrays, on random draws of sy
 and shown (LaTeX). parse.py, numeric.py, expression_values.py, sympy_bridge.py and render.py read
 from here, so adding a function is one entry here and its tests.
 
-The structural functions — softmax, norm, norm_F, inv, tr, det, diag, transpose, max and min — have an entry too (their
+The structural functions — softmax, norm, norm_F, inv, tr, det, diag, vec, kron, transpose, max and min — have an entry too (their
 spellings, arity and LaTeX); how each module computes them is its own, since it depends on the
 shapes it keeps (numbers, arrays, draws, SymPy matrices)."""
 
@@ -72,6 +72,8 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("tr", ("Tr", "trace"), latex=("tr", "trace"), shown=r"\operatorname{tr}"),
     Function("det", latex=("det",), shown=r"\det"),
     Function("diag", shown=r"\operatorname{diag}"),
+    Function("vec", shown=r"\operatorname{vec}"),  # a matrix's columns stacked: an (mn)×1 vector
+    Function("kron", shown=r"\otimes", arity=2),  # A ⊗ B, the Kronecker product
     Function("transpose"),
 )
 

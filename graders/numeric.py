@@ -362,9 +362,20 @@ def _call(func: str, args: list[Value]) -> Value:
             raise AnswerError(f"a comparison needs equal shapes, not {_describe(a)} and {_describe(b)}")
         held = COMPARISONS[func][2](np.asarray(a, dtype=float), np.asarray(b, dtype=float)).astype(float)
         return held if held.ndim else float(held)
+    if func == "kron":
+        a, b = (np.atleast_2d(np.asarray(v, dtype=float)) for v in args)
+        if a.ndim > 2 or b.ndim > 2:
+            raise AnswerError(f"kron() takes matrices, not {_describe(args[0])} and {_describe(args[1])}")
+        if a.size * b.size > MAX_ENTRIES:
+            raise AnswerError(f"kron() of {_describe(args[0])} and {_describe(args[1])} would be too large")
+        return _checked(np.kron(a, b))
     if len(args) != 1:
         raise AnswerError(f"{func}() takes one argument, but {len(args)} were given")
     (x,) = args
+    if func == "vec":  # the columns stacked into one column
+        if _is_number(x) or x.ndim > 2:
+            raise AnswerError(f"vec() takes a matrix, not {_describe(x)}")
+        return _checked(np.reshape(np.atleast_2d(x), (-1, 1), order="F"))
     if func in ELEMENTWISE:
         entry = ELEMENTWISE[func]
         if entry.domain is not None and not np.all(entry.domain(x)):

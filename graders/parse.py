@@ -15,7 +15,8 @@ Numbers      `0.25`, `.5`, `5.`, `-1.5e-3`, `1.5E3`, `1/4`, `3 + 3*sqrt(2)`, `pi
              Two numbers side by side (`2 3`, `1.2.3`) are refused, never multiplied.
 Operators    `+`; `-`, `−`, `–`; `*`, `·`, `×`, `⋅`, `\\cdot`, `\\times`, `\\ast` -> Mul;
              juxtaposition `2x`, `x^T (A + A^T)` -> Mul(implicit=True), at the level of `*`;
-             `@` -> MatMul; `⊙`, `∘`, `.*`, `\\odot`, `\\circ` -> Hadamard; `/`, `÷`, `\\div`
+             `@` -> MatMul; `⊙`, `∘`, `.*`, `\\odot`, `\\circ` -> Hadamard; `⊗`, `\\otimes`
+             -> Call('kron') (as `kron(A, B)`); `/`, `÷`, `\\div`
              -> Div; `^`, `**` -> Pow (right-associative, signed exponent: `2^-10`, `x^{-1}`);
              `±`, `\\pm`, `+-` -> PlusMinus. Unary minus binds looser than a power.
 Transposes   `x'`, `x.T`, `xᵀ`, `x^T`, `x^{T}`, `x^\\top`, `x^{\\top}`, `x^{\\mathsf T}`,
@@ -146,6 +147,9 @@ class _ToTree(Transformer):
         left, compare, right = children[-3:]
         return Call(INDICATOR_OF[str(compare)], (left, right))
 
+    def kron(self, left, right):
+        return Call("kron", (left, right))
+
     def elementwise_div(self, left, right):
         return Call(ELEMENTWISE_DIVIDE, (left, right))
 
@@ -235,9 +239,10 @@ class _ToTree(Transformer):
 
 def _call(func: Token, args: tuple) -> Node:
     name = str(func)
-    if BY_NAME[name].arity == 1 and len(args) != 1:
-        raise Refusal(f"{name}() takes one argument, but {len(args)} were given",
-                       func.start_pos)
+    arity = BY_NAME[name].arity
+    if arity is not None and len(args) != arity:
+        wanted = "one argument" if arity == 1 else f"{arity} arguments"
+        raise Refusal(f"{name}() takes {wanted}, but {len(args)} were given", func.start_pos)
     if name == "transpose":
         return Transpose(args[0])
     return Call(name, tuple(args))

@@ -81,7 +81,7 @@ _LATEX_COMMANDS: dict[str, tuple[str, str | None]] = {
     "infty": ("NAME", "inf"),
     "cdot": ("_MUL", None), "times": ("_MUL", None), "ast": ("_MUL", None),
     "div": ("_DIV", None),
-    "odot": ("_HADAMARD", None), "circ": ("_HADAMARD", None),
+    "odot": ("_HADAMARD", None), "circ": ("_HADAMARD", None), "otimes": ("_KRON", None),
     "pm": ("_PM", None),
     "top": ("_TOP", None), "intercal": ("_TOP", None),
     "frac": ("_FRAC", None), "dfrac": ("_FRAC", None), "tfrac": ("_FRAC", None),
@@ -122,6 +122,7 @@ class AnswerPostLex(PostLex):
         lexemes = _translate(lexemes)
         lexemes = _mark_bars(_assemble(lexemes))
         _mark_functions(lexemes)
+        lexemes = _norm_orders(lexemes)
         _mark_indicators(lexemes)
         for lexeme in _separate_entries(lexemes):
             # Positional: type, value, start_pos, line, column, end_line, end_column, end_pos.
@@ -357,6 +358,33 @@ def _mark_functions(lexemes: list[_Lexeme]) -> None:
                                lexeme.start)
             if lexeme.type == "QUALFUNC":
                 lexeme.type, lexeme.value = "FUNC", FUNCTIONS[lexeme.value.rsplit(".", 1)[1]]
+
+
+def _norm_orders(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+    """NumPy's and MATLAB's order argument: `norm(X, 'fro')` is ‖X‖_F and `norm(x, 2)` is ‖x‖;
+    other orders are refused by name (only these two norms are graded)."""
+    i = 0
+    while i < len(lexemes):
+        lexeme = lexemes[i]
+        if lexeme.type == "FUNC" and lexeme.value == "norm" and i + 1 < len(lexemes):
+            depth, j = 0, i + 1
+            while j < len(lexemes):
+                depth += {"_LPAR": 1, "_RPAR": -1}.get(lexemes[j].type, 0)
+                if depth == 0:
+                    break
+                j += 1
+            tail = [(t.type, t.value) for t in lexemes[max(i + 2, j - 4):j]]
+            if tail[-4:] in ([("_COMMA", ","), ("_PRIME", "'"), ("NAME", name), ("_PRIME", "'")]
+                             for name in ("fro", "F")):
+                lexeme.value = "norm_F"
+                del lexemes[j - 4:j]
+            elif tail[-2:] == [("_COMMA", ","), ("NUMBER", "2")]:
+                del lexemes[j - 2:j]
+            elif len(tail) >= 2 and tail[-2][0] == "_COMMA" and tail[-1][1] in ("1", "inf", "'nuc'"):
+                raise Refusal(f"norm(…, {tail[-1][1]}) is not graded here: write ‖x‖ (the 2-norm) or "
+                              "‖X‖_F (the Frobenius norm)", lexemes[j - 1].start)
+        i += 1
+    return lexemes
 
 
 # Which tokens can end an operand and which can start one: MATLAB's whitespace rule applies

@@ -42,7 +42,7 @@ def _level(node) -> int:
     match node:
         case Add() | Sub() | PlusMinus():
             return _SUM
-        case Mul() | MatMul() | Hadamard() | Div():
+        case Mul() | MatMul() | Hadamard() | Div() | Call("kron" | "./"):
             return _PRODUCT
         case Neg():
             return _SIGN
@@ -77,7 +77,9 @@ def to_text(node) -> str:
         case PlusMinus(left, right):
             return f"{to_text(left)} ± {_wrap_text(right, _PRODUCT)}"
         case Mul(left, right) | MatMul(left, right):
-            return _juxtapose(_wrap_text(left, _PRODUCT), _wrap_text(right, _POWER))
+            return _juxtapose(_wrap_text(left, _left_of_product(left)), _wrap_text(right, _POWER))
+        case Call("kron", (left, right)):
+            return f"{_wrap_text(left, _PRODUCT)} ⊗ {_wrap_text(right, _POWER)}"
         case Hadamard(left, right):
             return f"{_wrap_text(left, _PRODUCT)} ⊙ {_wrap_text(right, _POWER)}"
         case Div(left, right):
@@ -175,7 +177,8 @@ def to_latex(node) -> str:
         case PlusMinus(left, right):
             return rf"{to_latex(left)} \pm {_wrap_latex(right, _PRODUCT)}"
         case Mul(left, right) | MatMul(left, right):
-            left_tex, right_tex = _wrap_latex(left, _PRODUCT), _wrap_latex(right, _POWER)
+            left_tex = _wrap_latex(left, _left_of_product(left))
+            right_tex = _wrap_latex(right, _POWER)
             if isinstance(right, Num) or (right_tex[0].isdigit() and left_tex[-1].isdigit()):
                 return rf"{left_tex} \cdot {right_tex}"
             return f"{left_tex} {right_tex}"
@@ -198,6 +201,8 @@ def to_latex(node) -> str:
             return rf"\mathbb{{1}}\left[{to_latex(left)} {COMPARISONS[func][1]} {to_latex(right)}\right]"
         case Call("./", (left, right)):
             return rf"{_wrap_latex(left, _PRODUCT)} \oslash {_wrap_latex(right, _POWER)}"
+        case Call("kron", (left, right)):
+            return rf"{_wrap_latex(left, _PRODUCT)} \otimes {_wrap_latex(right, _POWER)}"
         case Call("norm", (argument,)):
             return rf"\left\lVert {to_latex(argument)} \right\rVert"
         case Call("norm_F", (argument,)):
@@ -221,6 +226,12 @@ def to_latex(node) -> str:
         case SetOf(items):
             return r"\left\{" + ", ".join(map(to_latex, items)) + r"\right\}"
     return "?"
+
+
+def _left_of_product(node) -> int:
+    """(Bᵀ ⊗ A) vec(X), (a ./ b) c: an infix product of its own, times anything, keeps its
+    parentheses — the grammar does not need them (one level, left first) but a reader does."""
+    return _SIGN if isinstance(node, Call) and _level(node) == _PRODUCT else _PRODUCT
 
 
 def _wrap_latex(node, level: int) -> str:

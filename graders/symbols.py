@@ -152,7 +152,30 @@ def assignments(symbols: tuple[Symbol, ...]) -> list[dict[str, int]]:
 
 
 def size(dim: Dim, sizes: Mapping[str, int]) -> int:
-    return dim if isinstance(dim, int) else sizes[dim]
+    if isinstance(dim, int):
+        return dim
+    if PRODUCT in dim:  # `m·p`, the rows of A ⊗ B
+        return int(np.prod([size(_dim(factor), sizes) for factor in dim.split(PRODUCT)]))
+    return sizes[dim]
+
+
+# A dimension that is a product of others (vec(X) of an m×n X is m·n × 1; A ⊗ B is m·p × n·q),
+# spelled with its factors in order so that `n·p` and `p·n` are one size.
+PRODUCT = "·"
+
+
+def dim_product(*dims: Dim) -> Dim:
+    number, letters = 1, []
+    for dim in dims:
+        for factor in (str(dim).split(PRODUCT) if isinstance(dim, str) else [dim]):
+            factor = _dim(factor) if isinstance(factor, str) else factor
+            if isinstance(factor, int):
+                number *= factor
+            else:
+                letters.append(factor)
+    if not letters:
+        return number
+    return PRODUCT.join(([str(number)] if number != 1 else []) + sorted(letters))
 
 
 # ---- Random values ------------------------------------------------------------------------

@@ -502,6 +502,19 @@ _ITEMS = [
     (INV, "-A^{-1} dA (A^{-1} + I_{n})", "incorrect", "wrong"),
     (Q, "x^T (A + A^T) I_n", "correct", "correct"),
     (Q, "x^T (A + A^T + I_n)", "incorrect", "wrong"),
+    # ---- vec, ⊗ and NumPy's norm orders: gᵀHg = (gᵀ ⊗ gᵀ) vec(H), as vec(AXB) = (Bᵀ ⊗ A) vec(X) --
+    (EPS, r"\|g\|^2 / ((g^T \otimes g^T) vec(H))", "correct", "correct"),
+    (EPS, "norm(g)^2 / (kron(g, g)^T vec(H))", "correct", "correct"),
+    (EPS, "norm(g)^2 / (vec(H)^T (g ⊗ g))", "correct", "correct"),
+    (EPS, "norm(g)^2 / ((g ⊗ g)^T vec(H^T))", "correct", "correct"),  # H is symmetric
+    (EPS, "vec(g)^T vec(g) / (g^T H g)", "correct", "correct"),
+    (EPS, "norm(g, 2)^2 / (g^T H g)", "correct", "correct"),
+    (EPS, "norm(g, 'fro')^2 / (g^T H g)", "correct", "correct"),  # a vector's Frobenius norm is its length
+    (EPS, "np.linalg.norm(g, 'fro')**2 / (g.T @ H @ g)", "correct", "correct"),
+    (EPS, "norm(g, 'fro') / (g^T H g)", "incorrect", "wrong"),  # the norm without its square
+    (EPS, "norm(g)^2 / (kron(g^T, g) vec(H))", "incorrect", "shape"),  # n×n times n²×1
+    (EPS, "norm(g)^2 / (vec(H)^T kron(g, g) + 1)", "incorrect", "wrong"),
+    (INV, r"-(A^{-T} \otimes A^{-1}) vec(dA)", "incorrect", "shape"),  # the vec form of the answer
 ]
 
 CORPUS = [
