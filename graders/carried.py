@@ -34,9 +34,10 @@ from problems.core import Part, Problem, Recurrence, Values, recurrence_row, run
 
 CARRIED_KINDS = ("number", "vector", "matrix")
 
-# How every carried verdict's feedback opens (`_carried_verdict`): what lets a page reading
-# stored results mark carried credit without grading again.
-CARRIED_OPENINGS = ("Correct for your rounded ", "Correct given ", "Judged against ")
+# How every carried verdict's feedback opens (`_carried_verdict` writes each from these): what
+# lets a page reading stored results mark carried credit without grading again.
+ROUNDED, GIVEN, JUDGED = "Correct for your rounded ", "Correct given ", "Judged against "
+CARRIED_OPENINGS = (ROUNDED, GIVEN, JUDGED)
 
 
 def was_carried(feedback: str) -> bool:
@@ -205,15 +206,15 @@ def _carried_verdict(problem, part, upstream, usable, rounded, answers, values, 
         expected = _expected_table(problem, part, usable[part.id], recomputed) if is_table else recomputed[part.id]
     carried = grade_against(part, answers[part.id], expected)
     if not wrong_upstream and is_table and carried.status == "correct" and _rows_accepted(part, usable[part.id], values[part.id]):
-        return Verdict("correct", carried.credit, "Correct for your rounded earlier steps.")
+        return Verdict("correct", carried.credit, f"{ROUNDED}earlier steps.")
     if not wrong_upstream and not is_table:
         if carried.status != "correct":
             return None  # wrong for our values and for the student's: the plain verdict says why
         names = [display_name(problem.part(u)) for u in own_upstream]
         listed = ", ".join(names[:-1]) + f" and {names[-1]}" if len(names) > 1 else names[0]
-        return Verdict("correct", carried.credit, f"Correct for your rounded {listed}.")
+        return Verdict("correct", carried.credit, f"{ROUNDED}{listed}.")
     credit = carried.credit * problem.carried_credit
     words = _basis(problem.steps[part.id].each if is_table else None, [display_name(problem.part(u)) for u in wrong_upstream])
     if carried.status == "correct":
-        return Verdict("correct" if credit >= 1.0 else "partial", credit, f"Correct given {words}.")
-    return Verdict("partial" if credit > 0 else "incorrect", credit, f"Judged against {words}: {carried.feedback}")
+        return Verdict("correct" if credit >= 1.0 else "partial", credit, f"{GIVEN}{words}.")
+    return Verdict("partial" if credit > 0 else "incorrect", credit, f"{JUDGED}{words}: {carried.feedback}")

@@ -362,28 +362,29 @@ def _mark_functions(lexemes: list[_Lexeme]) -> None:
 
 def _norm_orders(lexemes: list[_Lexeme]) -> list[_Lexeme]:
     """NumPy's and MATLAB's order argument: `norm(X, 'fro')` is ‖X‖_F and `norm(x, 2)` is ‖x‖;
-    other orders are refused by name (only these two norms are graded)."""
-    i = 0
-    while i < len(lexemes):
-        lexeme = lexemes[i]
-        if lexeme.type == "FUNC" and lexeme.value == "norm" and i + 1 < len(lexemes):
-            depth, j = 0, i + 1
-            while j < len(lexemes):
-                depth += {"_LPAR": 1, "_RPAR": -1}.get(lexemes[j].type, 0)
-                if depth == 0:
-                    break
-                j += 1
-            tail = [(t.type, t.value) for t in lexemes[max(i + 2, j - 4):j]]
-            if tail[-4:] in ([("_COMMA", ","), ("_PRIME", "'"), ("NAME", name), ("_PRIME", "'")]
-                             for name in ("fro", "F")):
-                lexeme.value = "norm_F"
-                del lexemes[j - 4:j]
-            elif tail[-2:] == [("_COMMA", ","), ("NUMBER", "2")]:
-                del lexemes[j - 2:j]
-            elif len(tail) >= 2 and tail[-2][0] == "_COMMA" and tail[-1][1] in ("1", "inf", "'nuc'"):
-                raise Refusal(f"norm(…, {tail[-1][1]}) is not graded here: write ‖x‖ (the 2-norm) or "
-                              "‖X‖_F (the Frobenius norm)", lexemes[j - 1].start)
-        i += 1
+    any other order (`1`, `inf`, `'nuc'`) is refused by name (only these two norms are graded)."""
+    for i, lexeme in enumerate(lexemes):
+        if lexeme.type != "FUNC" or lexeme.value != "norm":
+            continue
+        depth, close = 0, i + 1
+        while close < len(lexemes):
+            depth += {"_LPAR": 1, "_RPAR": -1}.get(lexemes[close].type, 0)
+            if depth == 0:
+                break
+            close += 1
+        tail = [(t.type, t.value) for t in lexemes[max(i + 2, close - 4):close]]
+        if len(tail) == 4 and tail[0][0] == "_COMMA" and tail[1][0] == tail[3][0] == "_PRIME":
+            order, cut = tail[2][1], 4  # a quoted order: 'fro'
+        elif len(tail) >= 2 and tail[-2][0] == "_COMMA" and tail[-1][0] in ("NUMBER", "NAME"):
+            order, cut = tail[-1][1], 2  # a bare one: 2, inf
+        else:
+            continue
+        if order not in ("fro", "F", "2"):
+            raise Refusal(f"norm(…, {order}) is not graded here: write ‖x‖ (the 2-norm) or "
+                          "‖X‖_F (the Frobenius norm)", lexemes[close - 1].start)
+        if order != "2":
+            lexeme.value = "norm_F"
+        del lexemes[close - cut:close]
     return lexemes
 
 

@@ -74,7 +74,7 @@ class Analytics:
             if part["status"] != "missing":
                 self.attempts[key] += 1
             feedback = part.get("feedback") or ""
-            if part["status"] in ("correct", "partial", "incorrect") and was_carried(feedback):
+            if was_carried(feedback):
                 self.carried[key] += 1
             if part["status"] in ("incorrect", "partial"):
                 self.diagnoses[key][feedback] += 1

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from graders.equivalence import equivalent
-from graders.errors import ParseError
+from graders.errors import AnswerError, ParseError, ShapeError
 from graders.numeric import evaluate
 from graders.parse import parse
 from graders.render import to_latex, to_text
@@ -65,7 +65,7 @@ def test_near_misses_are_told_apart(a, b):
 def test_shapes_that_are_products_agree_however_they_were_made():
     # (Bᵀ ⊗ A) is (q·m)×(p·n) and vec(X) is (n·p)×1: p·n and n·p are one size.
     assert equivalent(r"(B^T \otimes A) vec(X)", "vec(A X B)", {"A": "m×n", "B": "p×q", "X": "n×p"})
-    with pytest.raises(Exception, match=r"vec\(H\) is \(n·n\)×1 — cannot multiply when n ≠ n·n"):
+    with pytest.raises(ShapeError, match=r"vec\(H\) is \(n·n\)×1 — cannot multiply when n ≠ n·n"):
         equivalent("kron(g^T, g) vec(H)", "g^T H g", {"g": "n×1", "H": "n×n"})
 
 
@@ -85,6 +85,7 @@ def test_shown_as_written_and_read_back_the_same(typed, text, latex):
     ("kron(A, B, C)", "kron() takes 2 arguments, but 3 were given"),
     ("norm(x, 1)", "norm(…, 1) is not graded here: write ‖x‖ (the 2-norm) or ‖X‖_F (the Frobenius norm)"),
     ("norm(x, inf)", "norm(…, inf) is not graded here"),
+    ("norm(X, 'nuc')", "norm(…, nuc) is not graded here"),
 ])
 def test_what_is_not_graded_says_so(typed, message):
     with pytest.raises(ParseError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -93,5 +94,5 @@ def test_what_is_not_graded_says_so(typed, message):
 
 def test_a_kron_too_large_is_refused_before_it_is_built():
     big = "[" + ",".join(["1"] * 300) + "]"  # 300 entries each: 90,000 in the product
-    with pytest.raises(Exception, match="would be too large"):
+    with pytest.raises(AnswerError, match="would be too large"):
         evaluate(parse(f"kron({big}, {big})"))
