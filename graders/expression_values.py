@@ -16,6 +16,7 @@ Names (graders/symbol_names.py). A typed name is split into declared symbols, lo
 with symbols A, x, Jx, `Ax` is A·x, `Jx` is Jx, `xJx` is x·Jx; underscores do not count (`J_x`
 is Jx, `beta_2` is beta2). `pi` is π and, when no symbol is called so, `e` is e and — where some symbol is a
 matrix — `I` is the identity, whose size the shapes around it decide.
+`𝟏_n` (`ones(n)`) is the column of ones of the size n that some symbol has.
 
 Products. `*`, `·`, `\\cdot`, `@` and juxtaposition are the matrix product where the shapes
 conform and a scalar multiple where one side is 1×1 (a 1×1 result such as xᵀy is a scalar
@@ -57,6 +58,7 @@ from graders.tree import (
     Neg,
     Node,
     Num,
+    Ones,
     PlusMinus,
     Pow,
     SetOf,
@@ -230,6 +232,10 @@ def _matrix_power(value, k: int):
     return np.linalg.matrix_power(value, k)
 
 
+def _draws(env: Env) -> int:
+    return next((value.shape[0] for value in env.values() if np.ndim(value) == 3), 1)
+
+
 def _batched_scalar(value):
     """(draws,) -> (draws, 1, 1)."""
     return np.asarray(value)[..., None, None]
@@ -251,6 +257,8 @@ class _Compiler:
                 return _Term(node, SCALAR, const=float(value))
             case Name(name=typed):
                 return self.name(typed)
+            case Ones(size=size):
+                return self.ones(node, size)
             case Neg(operand):
                 t = self.term(operand)
                 return _lift(Neg(t.node), t.shape, np.negative, t)
@@ -270,6 +278,9 @@ class _Compiler:
                 return self.term(self.last_piece(typed, Transpose))
             case Pow(base, exponent):
                 return self.power(self.term(base), exponent)
+            case Transpose(Num(text=text)) if not text.startswith(("pi", "π", "e")):
+                raise AnswerError(f"{text}ᵀ: a number has no transpose; the vector of ones is 𝟏_n "
+                                  "(or ones(n)), with its length")
             case Transpose(operand):
                 t = self.term(operand)
                 return _lift(Transpose(t.node), transposed(t.shape), _swap, t)
@@ -289,6 +300,23 @@ class _Compiler:
         for t in terms[1:]:
             result = self.product(Mul(result.node, t.node, implicit=True), result, t)
         return result
+
+    def ones(self, node: Ones, size: str) -> _Term:
+        """𝟏_n: its length is a dimension letter of the symbols, taken at evaluation from a
+        symbol of that size (no symbol is used by it), or a whole number."""
+        if size.isdigit():
+            length = int(size)
+            return _Term(node, (length, 1), run=lambda env: np.ones((_draws(env), length, 1)))
+        for symbol in self.by_name.values():
+            for axis, dim in ((1, symbol.rows), (2, symbol.cols)):
+                if dim == size:
+                    key = symbol.name
+                    return _Term(node, (size, 1),
+                                 run=lambda env: np.ones((env[key].shape[0], env[key].shape[axis], 1)))
+        letters = sorted({str(d) for s in self.by_name.values() for d in (s.rows, s.cols)
+                          if isinstance(d, str) and PRODUCT not in d})
+        known = f"the sizes here are {', '.join(letters)}" if letters else "every symbol here is a number"
+        raise UnknownSymbol(f"𝟏_{size}: `{size}` is no size of a symbol; {known}")
 
     def several(self, typed: str) -> bool:
         return len(self.names.split(typed)) > 1

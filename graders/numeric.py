@@ -47,6 +47,7 @@ from graders.tree import (
     Neg,
     Node,
     Num,
+    Ones,
     PlusMinus,
     Pow,
     SetOf,
@@ -144,6 +145,11 @@ class _Evaluator:
                 return _checked(float(number))
             case Name(name=name):
                 return _constant(name)
+            case Ones(size=size):
+                if not size.isdigit():
+                    raise AnswerError(f"𝟏_{size}: a number answer has no size {size}; write the length, "
+                                      "like ones(3)")
+                return np.ones((int(size), 1))
             case Neg(operand):
                 return _checked(-self.value(operand))
             case Add(left, right):

@@ -85,6 +85,7 @@ from graders.tree import (
     Neg,
     Node,
     Num,
+    Ones,
     PlusMinus,
     Pow,
     SetOf,
@@ -184,6 +185,9 @@ class _ToTree(Transformer):
 
     def name(self, token):
         return Name(str(token))
+
+    def ones(self, token):
+        return Ones(str(token))
 
     def tuple(self, *items):
         return Tuple(items)

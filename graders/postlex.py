@@ -63,6 +63,7 @@ GREEK_COMMANDS = {
 _FONTS = {"mathbf", "boldsymbol", "bm", "mathrm", "mathit", "mathsf", "mathtt", "mathbb",
           "mathcal", "vec", "text", "textrm", "textbf", "textit", "operatorname"}
 _OPERATOR_FONTS = {"operatorname", "mathrm", "text", "textrm"}
+_BOLD_FONTS = {"mathbf", "boldsymbol", "bm"}
 _ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar",
             "tilde": "tilde", "widetilde": "tilde"}
 
@@ -115,12 +116,13 @@ class AnswerPostLex(PostLex):
     Stateless: one instance serves every parse, from any thread.
     """
 
-    always_accept = ("LATEX_CMD", "QUALNAME", "GREEK", "HATTED", "ROOT", "WS", "NORM_BAR", "ABS_BAR")
+    always_accept = ("LATEX_CMD", "QUALNAME", "GREEK", "HATTED", "ROOT", "WS", "NORM_BAR", "ABS_BAR",
+                     "BOLD_ONE")
 
     def process(self, stream):
         lexemes = _drop_spacing(stream)
         lexemes = _translate(lexemes)
-        lexemes = _mark_bars(_assemble(lexemes))
+        lexemes = _mark_ones(_mark_bars(_assemble(lexemes)))
         _mark_functions(lexemes)
         lexemes = _norm_orders(lexemes)
         _mark_indicators(lexemes)
@@ -201,6 +203,8 @@ def _translate_qualified(lexeme: _Lexeme) -> _Lexeme:
     attribute = lexeme.value.rsplit(".", 1)[1]
     if attribute in _NUMPY_CONSTANTS:
         return _with(lexeme, type="NAME", value=attribute)
+    if attribute == "ones":
+        return lexeme                                # np.ones(n): the ones vector, see _mark_ones
     if attribute in _NUMPY_ARRAYS:
         return _with(lexeme, type="ARRAY_CTOR")
     if attribute in FUNCTIONS:
@@ -255,6 +259,11 @@ def _reduce_tail(out: list[_Lexeme]) -> bool:
             and out[-1].value.startswith("_") and not out[-1].space):
         out[-2:] = [_with(out[-2], value=out[-2].value + out[-1].value, end=out[-1].end)]
         return True                                                       # \beta_2
+    if (len(out) >= 2 and (out[-2].type == "BOLD_ONE" or out[-2].value == "1" and out[-2].type == "NUMBER")
+            and out[-1].type == "NAME" and not out[-1].space and _ONES_SIZE.fullmatch(out[-1].value)
+            and (out[-2].type == "BOLD_ONE" or not out[-1].value[1].isdigit())):
+        out[-2:] = [_with(out[-2], type="ONES", value=out[-1].value[1:], end=out[-1].end)]
+        return True                                                       # 𝟏_n, 1_n
     if (len(out) >= 4 and out[-4].type in ("NAME", "LATEX_FUNC")
             and out[-4].value.endswith("_") and out[-3].type == "_LBRACE"
             and out[-1].type == "_RBRACE" and _is_subscript(out[-2])):
@@ -279,9 +288,60 @@ def _apply_font(command: _Lexeme, argument: _Lexeme, end: int) -> _Lexeme:
     elif (command.value in _OPERATOR_FONTS and argument.type == "NAME"
           and argument.value in FUNCTIONS):
         value, kind = argument.value, "LATEX_FUNC"                        # \operatorname{tr}
+    elif command.value in _BOLD_FONTS and argument.type == "NUMBER" and argument.value == "1":
+        value, kind = "𝟏", "BOLD_ONE"                                   # \mathbf{1}: the ones vector
     else:
         value, kind = argument.value, argument.type
     return _Lexeme(kind, value, command.start, end, command.space)
+
+
+# The size of a ones vector: a dimension letter (n, d_in is too long a name for one) or a number.
+_ONES_SIZE = re.compile(r"_(?:[A-Za-z][A-Za-z0-9]{0,3}|[1-9][0-9]{0,2})")
+# `ones(n)`, `ones(n, 1)`, `np.ones((n, 1))`, `np.ones(n)`: the token types and values, in order
+# (None: any value), after which the size is the NAME or NUMBER at index 2 or 3.
+_ONES_CALLS = (
+    ("(", "size", ")"),
+    ("(", "size", ",", "1", ")"),
+    ("(", "(", "size", ",", "1", ")", ")"),
+    ("(", "(", "size", ",", ")", ")"),
+)
+_PUNCTUATION = {"_LPAR": "(", "_RPAR": ")", "_COMMA": ","}
+
+
+def _mark_ones(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+    """`ones(n)` and NumPy's spellings become the ones vector 𝟏_n; a bold 1 without its size is
+    refused (𝟏ᵀx is a sum only when the length of 𝟏 is known)."""
+    out: list[_Lexeme] = []
+    i = 0
+    while i < len(lexemes):
+        lexeme = lexemes[i]
+        if lexeme.type in ("NAME", "QUALNAME") and lexeme.value.rsplit(".", 1)[-1] == "ones":
+            for pattern in _ONES_CALLS:
+                window = lexemes[i + 1:i + 1 + len(pattern)]
+                if len(window) == len(pattern) and all(_ones_piece(w, p) for w, p in zip(window, pattern)):
+                    size = window[pattern.index("size")].value
+                    out.append(_with(lexeme, type="ONES", value=size, end=window[-1].end))
+                    i += 1 + len(pattern)
+                    break
+            else:
+                out.append(lexeme)
+                i += 1
+            continue
+        if lexeme.type == "BOLD_ONE":
+            raise Refusal("write the vector of ones with its length, like 𝟏_n, \\mathbf{1}_n or ones(n)",
+                          lexeme.start)
+        out.append(lexeme)
+        i += 1
+    return out
+
+
+def _ones_piece(lexeme: _Lexeme, wanted: str) -> bool:
+    if wanted == "size":
+        return (lexeme.type == "NAME" and _ONES_SIZE.fullmatch("_" + lexeme.value) is not None
+                or lexeme.type == "NUMBER" and _ONES_SIZE.fullmatch("_" + lexeme.value) is not None)
+    if wanted == "1":
+        return lexeme.type == "NUMBER" and lexeme.value == "1"
+    return _PUNCTUATION.get(lexeme.type) == wanted
 
 
 _BARS = {"NORM_BAR": ("_NORM_OPEN", "NORM_CLOSE"), "ABS_BAR": ("_ABS_OPEN", "_ABS_CLOSE")}

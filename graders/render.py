@@ -20,6 +20,7 @@ from graders.tree import (
     Name,
     Neg,
     Num,
+    Ones,
     PlusMinus,
     Pow,
     SetOf,
@@ -68,6 +69,8 @@ def to_text(node) -> str:
             return name
         case Identity():
             return "I"
+        case Ones(size=size):
+            return f"𝟏_{size}"
         case Neg(operand):
             return "-" + _wrap_text(operand, _POWER if isinstance(operand, Num) else _SIGN)
         case Add(left, right):
@@ -168,6 +171,8 @@ def to_latex(node) -> str:
             return latex_name(name)
         case Identity():
             return "I"
+        case Ones(size=size):
+            return rf"\mathbf{{1}}_{{{latex_name(size) if not size.isdigit() else size}}}"
         case Neg(operand):
             return "-" + _wrap_latex(operand, _POWER if isinstance(operand, Num) else _SIGN)
         case Add(left, right):

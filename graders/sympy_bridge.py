@@ -15,6 +15,7 @@ from sympy import (
     Inverse,
     MatrixExpr,
     MatrixSymbol,
+    OneMatrix,
     Trace,
     ZeroMatrix,
 )
@@ -28,7 +29,7 @@ from sympy import (
 from graders.functions import ELEMENTWISE
 from graders.render import Identity
 from graders.symbols import Symbol
-from graders.tree import Add, Call, Div, Hadamard, MatMul, Mul, Name, Neg, Num, Pow, Sub, Transpose
+from graders.tree import Add, Call, Div, Hadamard, MatMul, Mul, Name, Neg, Num, Ones, Pow, Sub, Transpose
 
 
 class _Uniform:
@@ -97,6 +98,8 @@ def _convert(node, table):
             return table[name]
         case Identity():
             return _Uniform(sympy.Integer(1))
+        case Ones(size=size):
+            return OneMatrix(_dim(int(size) if size.isdigit() else size), 1)
         case Neg(operand):
             x = _convert(operand, table)
             return _Uniform(-x.scale) if isinstance(x, _Uniform) else -x

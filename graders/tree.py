@@ -26,6 +26,14 @@ class Name:
 
 
 @dataclass(frozen=True)
+class Ones:
+    """`𝟏_n`, `\\mathbf{1}_n`, `1_n`, `ones(n)`, `np.ones((n, 1))`: the column of ones of length
+    `size` (a dimension letter such as n, or a whole number)."""
+
+    size: str
+
+
+@dataclass(frozen=True)
 class Neg:
     operand: Node
 
@@ -139,6 +147,6 @@ class PlusMinus:
 
 
 Node = (
-    Num | Name | Neg | Add | Sub | Mul | MatMul | Hadamard | Div | Pow | Transpose | Call
+    Num | Name | Ones | Neg | Add | Sub | Mul | MatMul | Hadamard | Div | Pow | Transpose | Call
     | Bracket | Tuple | SetOf | PlusMinus
 )

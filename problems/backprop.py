@@ -567,6 +567,9 @@ $$x = {{x}}, \qquad \gamma = {{gamma}}, \qquad \beta = {{beta}}, \qquad
 4. A worked solution simplified the backward pass by normalizing with $\hat x_i = x_i - \mu$
    only, which gives $\gamma\,(g - \mathrm{mean}(g))$. Compute this mean-only value too, to
    compare.
+5. The same $\partial L/\partial x$ for any batch, as one vectorized expression in $g$, $\hat x$
+   (columns of length $n$), $\gamma$, $N = n$ and $s = \sqrt{\sigma^2 + \varepsilon}$; the column
+   of ones is $\mathbf{1}_n$ (type `1_n` or `ones(n)`).
 
 """ + LAYOUT + r"""
 
@@ -595,6 +598,29 @@ Give numeric answers to at least 2 decimal places.
             ),
         ),
         Part("dL_dx_mean_only", "vector", "the mean-only simplification γ(g − mean(g)) (4 entries)", layout="row"),
+        Part(
+            "dL_dx_expr",
+            "expression",
+            "∂L/∂x for any batch, in g, x̂, γ, N and s (a column)",
+            symbols={"g": "n×1; ∂L/∂y", "xhat": "n×1", "gamma": "scalar", "N": "positive",
+                     "s": "positive"},
+            # the three paths of part 3: directly, through μ (the mean 𝟏𝟏ᵀg/N) and through σ²
+            formula=lambda g, xhat, gamma, N, s: gamma / s * (g - g.sum() / N - xhat * (xhat.T @ g) / N),
+            answer=r"\frac{\gamma}{s} \left(g - \frac{1}{N} \mathbf{1}_n \mathbf{1}_n^\top g - \frac{1}{N} \hat x \hat x^\top g\right)",
+            mistakes=(
+                Mistake(lambda g, gamma, N, s: gamma / s * (g - g.sum() / N),
+                        "This follows the paths through μ only: the path through σ² adds "
+                        "−x̂ (x̂ᵀ g)/N inside the bracket."),
+                Mistake(lambda g, gamma, N: gamma * (g - g.sum() / N),
+                        "That is the mean-only simplification γ(g − 𝟏𝟏ᵀg/N); the full pass also "
+                        "divides by s = √(σ² + ε) and follows the path through σ²."),
+                Mistake(lambda g, xhat, gamma, N, s: gamma / s * (g - g.sum() / N + xhat * (xhat.T @ g) / N),
+                        "Sign: the path through σ² subtracts x̂ (x̂ᵀ g)/N."),
+                Mistake(lambda g, xhat, gamma, N, s: gamma / s * (g - g.sum() / N - (xhat.T @ xhat) * g / N),
+                        "x̂ᵀx̂ g only rescales g: the path through σ² is the projection onto x̂, "
+                        "x̂ (x̂ᵀ g)/N."),
+            ),
+        ),
     ),
     default=dict(x=[1, 2, 4, 5], gamma=2, beta=0.5, eps=1e-5, g=[0.1, -0.2, 0.3, 0.4]),
     steps=dict(

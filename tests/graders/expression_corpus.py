@@ -23,6 +23,7 @@ SIG = ("sigmoid-mlp-backprop", "dL_dz1_expr")
 SMZ = ("softmax-ce-gradient", "grad_z_of_logits")
 SMH = ("softmax-ce-gradient", "hessian_z_expr")
 RLZ, RLW = ("mlp-bce-backprop", "dL_dz1_expr"), ("mlp-bce-backprop", "dL_dW1_expr")
+BN = ("batchnorm-backward", "dL_dx_expr")
 
 _ITEMS = [
     # ---- softmax of the logits: ∇_z L = softmax(z) − y ----------------------------------------
@@ -502,6 +503,36 @@ _ITEMS = [
     (INV, "-A^{-1} dA (A^{-1} + I_{n})", "incorrect", "wrong"),
     (Q, "x^T (A + A^T) I_n", "correct", "correct"),
     (Q, "x^T (A + A^T + I_n)", "incorrect", "wrong"),
+    # ---- the ones vector 𝟏_n: vectorized batch norm, ∂L/∂x = (γ/s)(g − 𝟏𝟏ᵀg/N − x̂x̂ᵀg/N) --------
+    (BN, r"\frac{\gamma}{s}\left(g - \frac{1}{N}\mathbf{1}_n\mathbf{1}_n^\top g - \frac{1}{N}\hat{x}\hat{x}^\top g\right)",
+     "correct", "correct"),
+    (BN, "gamma/(N s) (N g - ones(n) ones(n)^T g - xhat (xhat^T g))", "correct", "correct"),
+    (BN, "γ/s (g − 𝟏_n 𝟏_nᵀ g / N − x̂ (x̂ᵀ g)/N)", "correct", "correct"),
+    (BN, "gamma/s (g - (1_n^T g)/N 1_n - (xhat^T g)/N xhat)", "correct", "correct"),
+    (BN, "gamma/s (I - 1_n 1_n^T/N - xhat xhat^T/N) g", "correct", "correct"),
+    (BN, "gamma/s (g - 1/N 1_n 1_n^T (xhat ⊙ g) ⊙ xhat - 1/N 1_{n} 1_{n}^T g)", "correct", "correct"),
+    (BN, "gamma/s * (g - np.ones((n, 1)) @ np.ones((n, 1)).T @ g / N - xhat @ xhat.T @ g / N)",
+     "correct", "correct"),
+    (BN, "(gamma g - gamma/N 1_n 1_n^T g - gamma/N xhat xhat^T g)/s", "correct", "correct"),
+    (BN, r"\frac{\gamma}{N s}\left(N g - \boldsymbol{1}_n (\boldsymbol{1}_n^T g) - \hat x (\hat x^T g)\right)",
+     "correct", "correct"),
+    (BN, "gamma/s (g - 1/N 1_n 1_n^T g)", "incorrect", "mistake"),
+    (BN, "gamma (g - 1/N 1_n 1_n^T g)", "incorrect", "mistake"),
+    (BN, "gamma/s (g - 1/N 1_n 1_n^T g + 1/N xhat xhat^T g)", "incorrect", "mistake"),
+    (BN, "gamma/s (g - 1/N 1_n 1_n^T g - 1/N xhat^T xhat g)", "incorrect", "mistake"),
+    (BN, "-gamma/s (g - 1/N 1_n 1_n^T g - 1/N xhat xhat^T g)", "incorrect", "sign"),
+    (BN, "gamma/s (g - 1_n 1_n^T g - xhat xhat^T g)", "incorrect", "wrong"),  # the 1/N forgotten
+    (BN, "gamma/s (g - 1/N 1_n^T 1_n g - 1/N xhat xhat^T g)", "incorrect", "wrong"),  # 𝟏ᵀ𝟏 = n, not 𝟏𝟏ᵀ
+    (BN, "gamma/s (g - 1/N 1_n^T g - 1/N xhat xhat^T g)", "incorrect", "shape"),
+    (BN, "gamma/s (g - 1/N 1_n 1_n g - 1/N xhat xhat^T g)", "incorrect", "shape"),
+    (BN, r"gamma/s (g - 1/N \mathbf{1}\mathbf{1}^T g - 1/N xhat xhat^T g)", "invalid", "syntax"),
+    (BN, "gamma/s (g - 1/N 1^T g - 1/N xhat xhat^T g)", "invalid", "invalid"),
+    (BN, "gamma/s (g - 1/N 1_p 1_p^T g - 1/N xhat xhat^T g)", "invalid", "unknown-symbol"),
+    (BN, "(gamma/s (g - 1/N 1_n 1_n^T g - 1/N xhat xhat^T g))^T", "partial", "transpose"),
+    # the softmax Jacobian with 𝟏: (ŷ𝟏ᵀ) ⊙ (I − 𝟏ŷᵀ) has entries ŷ_i(δ_ij − ŷ_j)
+    (SMH, "(yhat 1_K^T) ⊙ (I - 1_K yhat^T)", "correct", "correct"),
+    (SMH, "diag(yhat) - (yhat 1_K^T) ⊙ (1_K yhat^T)", "correct", "correct"),
+    (SMH, "(yhat 1_K^T) ⊙ (I - yhat 1_K^T)", "incorrect", "wrong"),  # ŷ_i(δ_ij − ŷ_i): the J is symmetric
     # ---- vec, ⊗ and NumPy's norm orders: gᵀHg = (gᵀ ⊗ gᵀ) vec(H), as vec(AXB) = (Bᵀ ⊗ A) vec(X) --
     (EPS, r"\|g\|^2 / ((g^T \otimes g^T) vec(H))", "correct", "correct"),
     (EPS, "norm(g)^2 / (kron(g, g)^T vec(H))", "correct", "correct"),

@@ -66,7 +66,7 @@ def _product(a, b):
 def _rewrite(rule: int, node):
     """One value-preserving rewrite of `node`, or None where the rule does not apply."""
     match rule, node:
-        case 0, _:
+        case 0, _ if not isinstance(node, Num):  # `1ᵀ` is refused as a mistyped 𝟏_n
             return Transpose(Transpose(node))                           # (Xᵀ)ᵀ
         case 1, Add(left, right):
             return Add(right, left)                                     # a + b = b + a
