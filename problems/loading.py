@@ -195,11 +195,29 @@ def _family_of(module: ModuleType | None, file: str | None) -> str:
     return Path(file).stem if file else "course"
 
 
+def _builtin(family: ModuleType) -> Iterable[tuple[list[Any], Source, str, ModuleType]]:
+    """A built-in family's problems, each with the file that defines it: the family's module, or
+    in a family package (problems/backprop/) the problem's own module."""
+    root = Path(family.__file__).parent if not hasattr(family, "__path__") else Path(family.__file__).parent.parent
+    for problem in family.PROBLEMS:
+        file = _home(family, problem)
+        yield [problem], Source("built-in", Path(file).relative_to(root).as_posix()), file, family
+
+
+def _home(family: ModuleType, problem: Any) -> str:
+    if hasattr(family, "__path__"):
+        prefix = family.__name__ + "."
+        for name, module in list(sys.modules.items()):
+            if name.startswith(prefix) and any(value is problem for value in vars(module).values()):
+                return module.__file__
+    return family.__file__
+
+
 def load(builtin: Iterable[ModuleType], paths: str | None = None) -> tuple[dict[str, Problem], dict[str, Source]]:
     """Every problem by id, and where each came from. `paths` defaults to HWCHECK_PROBLEM_PATHS."""
     problems: dict[str, Problem] = {}
     sources: dict[str, Source] = {}
-    groups = [(list(m.PROBLEMS), Source("built-in", Path(m.__file__).name), m.__file__, m) for m in builtin]
+    groups = [group for family in builtin for group in _builtin(family)]
     if paths is None:
         paths = os.environ.get(PROBLEM_PATHS, "")
     for group, source, file, module in [*groups, *_course_problems(paths)]:

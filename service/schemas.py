@@ -92,9 +92,9 @@ class ProblemSummary(BaseModel):
     title: str
     family: str
     parts: list[PartSummary]
-    source: str = Field(description="where it is defined: `built-in: gradients.py`, or a course's "
+    source: str = Field(description="where it is defined: `built-in: gradients/beale_hessian.py`, or a course's "
                                     "`path: /…/file.py`, `module: name`, `entry point: name = module`",
-                        examples=["built-in: gradients.py"])
+                        examples=["built-in: gradients/beale_hessian.py"])
 
 
 class ProblemDetail(BaseModel):

@@ -38,7 +38,7 @@ def test_a_folder_file_and_module_are_loaded_with_their_source(tmp_path, monkeyp
     assert str(sources["demo-grad"]) == f"path: {tmp_path / 'folder' / 'demo_grad.py'}"
     assert str(sources["one-file"]) == f"path: {tmp_path / 'one.py'}"
     assert str(sources["one-module"]) == "module: course_mod"
-    assert str(sources["lipschitz-linear"]) == "built-in: lipschitz.py"
+    assert str(sources["lipschitz-linear"]) == "built-in: lipschitz/lipschitz_linear.py"
 
 
 def test_an_installed_course_package_is_found_by_its_entry_point(tmp_path, monkeypatch):
@@ -60,7 +60,7 @@ def test_an_id_that_collides_stops_the_loading(tmp_path):
     with pytest.raises(ProblemLoadError) as error:
         load(registry.FAMILIES, paths=str(tmp_path))
     assert str(error.value) == (f"{tmp_path / 'clash.py'}:5: problem id 'lipschitz-linear' is already "
-                                "defined (built-in: lipschitz.py)")
+                                "defined (built-in: lipschitz/lipschitz_linear.py)")
 
 
 def test_a_module_that_fails_to_import_names_its_line(tmp_path):

@@ -41,7 +41,7 @@ def test_they_are_listed_with_where_they_come_from(served):
     assert set(ids) <= set(listed) and "lipschitz-linear" in listed
     assert listed["demo-grad"]["source"].startswith("path: ") and listed["demo-grad"]["source"].endswith(
         "demo_grad.py")
-    assert listed["lipschitz-linear"]["source"] == "built-in: lipschitz.py"
+    assert listed["lipschitz-linear"]["source"] == "built-in: lipschitz/lipschitz_linear.py"
     paths = httpx.get(f"{server.base}/openapi.json").json()["paths"]
     assert all(f"/api/grade/{pid}" in paths for pid in ids)
 
