@@ -1,7 +1,7 @@
 """Every problem by id, and where each came from. A family (a package with a module per problem,
-or one module) lists its problems in `PROBLEMS`; adding one there is all it takes for the API, the CLI and the tests to see it. A
-course's own problems come from HWCHECK_PROBLEM_PATHS and the `hwcheck.problems` entry points
-(problems/loading.py), loaded here once, exactly as the built-ins."""
+or one module) lists its problems in `PROBLEMS`; adding one there is all it takes for the API,
+the CLI and the tests to see it. A course's own problems come from HWCHECK_PROBLEM_PATHS and the
+`hwcheck.problems` entry points (problems/loading.py), loaded here once, exactly as the built-ins."""
 
 from __future__ import annotations
 
