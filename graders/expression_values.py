@@ -1,6 +1,7 @@
 """A typed expression, read against a part's declared symbols: names resolved, limits checked,
 the shape inferred with dimension letters, and the whole compiled to a NumPy evaluator that
-works on a batch of random draws at once.
+works on a batch of random draws at once (its pieces: graders/terms.py; its functions:
+graders/expression_calls.py).
 
 `read_expression(text, symbols)` returns a `Reading` (the resolved tree, its shape such as
 ('1', 'n'), the symbols it uses, and `evaluate(env)`), or raises an AnswerError:
@@ -34,18 +35,33 @@ for the comparison to judge; nothing a student types is ever run as code.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from graders.errors import AnswerError, LimitError, ShapeError, UnknownSymbol
-from graders.functions import COMPARISONS, ELEMENTWISE, ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER
+from graders.expression_calls import call
 from graders.parse import parse
 from graders.render import Identity, to_text
 from graders.stands_for import substitute
 from graders.symbol_names import Names
-from graders.symbols import PRODUCT, Dim, Symbol, dim_product
+from graders.symbols import PRODUCT, Symbol
+from graders.terms import (
+    SCALAR,
+    UNIFORM,
+    Env,
+    Term,
+    draws,
+    eye_like,
+    is_scalar,
+    is_square,
+    lift,
+    matrix_power,
+    shape_text,
+    swap,
+    transposed,
+)
 from graders.tree import (
     Add,
     Bracket,
@@ -68,51 +84,6 @@ from graders.tree import (
 )
 
 MAX_EXPONENT = 64
-# Beyond this an inverse is numerically meaningless: the point counts as undefined.
-MAX_INVERSE_CONDITION = 1e10
-
-Shape = tuple[Dim, Dim]
-SCALAR: Shape = (1, 1)
-UNIFORM = "I"            # the shape of the identity: any square size, decided by context
-
-Env = Mapping[str, np.ndarray]
-
-
-def shape_text(shape) -> str:
-    if shape == UNIFORM:
-        return "the identity (any square size)"
-    rows, cols = (f"({d})" if PRODUCT in str(d) else d for d in shape)  # (n·p)×1, vec of an n×p
-    return f"{rows}×{cols}"
-
-
-def is_scalar(shape) -> bool:
-    return shape == SCALAR
-
-
-def is_square(shape) -> bool:
-    return shape == UNIFORM or shape[0] == shape[1]
-
-
-def transposed(shape):
-    return shape if shape == UNIFORM else (shape[1], shape[0])
-
-
-@dataclass
-class _Term:
-    """A compiled subexpression: `const` for a constant (folded at compile time), else `run`."""
-
-    node: object
-    shape: object
-    run: Callable[[Env], object] | None = None
-    const: float | None = None
-    symbols: frozenset = field(default_factory=frozenset)
-
-    @property
-    def fn(self) -> Callable[[Env], object]:
-        if self.run is not None:
-            return self.run
-        value = self.const
-        return lambda env: value
 
 
 @dataclass(frozen=True)
@@ -166,83 +137,9 @@ def read_tree(node, symbols: tuple[Symbol, ...], text: str) -> Reading:
     return Reading(text, term.node, term.shape, used, term.fn)
 
 
+
+
 # ---- The compiler --------------------------------------------------------------------------
-
-
-def _fold(fn, *values) -> float:
-    if (fn is np.divide and values[1] == 0) or (fn in (np.reciprocal, _inverse)
-                                                 and values[0] == 0):
-        raise AnswerError("division by zero")
-    with np.errstate(all="ignore"):
-        try:
-            result = float(fn(*(np.float64(v) for v in values)))
-        except (OverflowError, ZeroDivisionError, ValueError):
-            result = math.nan
-    if math.isinf(result):
-        raise LimitError("a number in the expression is too large to evaluate")
-    if math.isnan(result):
-        raise AnswerError("a constant in the expression is undefined (a division by zero, or a "
-                          "root or logarithm of a negative number)")
-    return result
-
-
-def _lift(node, shape, fn, *terms: _Term) -> _Term:
-    """A term computing `fn` of the operands' values, folded when they are all constants."""
-    used = frozenset().union(*(t.symbols for t in terms))
-    if all(t.run is None for t in terms):
-        return _Term(node, shape, const=_fold(fn, *(t.const for t in terms)), symbols=used)
-    if len(terms) == 1:
-        f = terms[0].fn
-        return _Term(node, shape, run=lambda env: fn(f(env)), symbols=used)
-    if len(terms) == 2:
-        f, g = terms[0].fn, terms[1].fn
-        return _Term(node, shape, run=lambda env: fn(f(env), g(env)), symbols=used)
-    fs = [t.fn for t in terms]
-    return _Term(node, shape, run=lambda env: fn(*(f(env) for f in fs)), symbols=used)
-
-
-def _swap(value):
-    return np.swapaxes(value, -1, -2) if np.ndim(value) == 3 else value
-
-
-def _eye_like(matrix: np.ndarray) -> np.ndarray:
-    return np.eye(matrix.shape[-1])
-
-
-def _inverse(value):
-    if np.ndim(value) < 3 or value.shape[-1] == 1:
-        return 1.0 / value
-    condition = np.linalg.cond(value)
-    try:
-        inverse = np.linalg.inv(value)
-    except np.linalg.LinAlgError:
-        inverse = np.full_like(value, np.nan)
-    bad = ~(condition <= MAX_INVERSE_CONDITION)
-    if bad.any():
-        inverse = inverse.copy()
-        inverse[bad] = np.nan
-    return inverse
-
-
-def _matrix_power(value, k: int):
-    if k < 0:
-        value, k = _inverse(value), -k
-    if k == 0:
-        return np.broadcast_to(np.eye(value.shape[-1]), value.shape).copy()
-    return np.linalg.matrix_power(value, k)
-
-
-def _draws(env: Env) -> int:
-    return next((value.shape[0] for value in env.values() if np.ndim(value) == 3), 1)
-
-
-def _batched_scalar(value):
-    """(draws,) -> (draws, 1, 1)."""
-    return np.asarray(value)[..., None, None]
-
-
-# Entry by entry on draws: the same NumPy as on numbers (graders/functions.py).
-_SCALAR_FUNCTIONS: dict[str, Callable] = {name: f.numpy for name, f in ELEMENTWISE.items()}
 
 
 class _Compiler:
@@ -251,17 +148,17 @@ class _Compiler:
         self.by_name = {s.name: s for s in symbols}
 
     # One Python frame per tree level: the parser bounds the depth at 250.
-    def term(self, node: Node) -> _Term:
+    def term(self, node: Node) -> Term:
         match node:
             case Num(value=value):
-                return _Term(node, SCALAR, const=float(value))
+                return Term(node, SCALAR, const=float(value))
             case Name(name=typed):
                 return self.name(typed)
             case Ones(size=size):
                 return self.ones(node, size)
             case Neg(operand):
                 t = self.term(operand)
-                return _lift(Neg(t.node), t.shape, np.negative, t)
+                return lift(Neg(t.node), t.shape, np.negative, t)
             case Add(left, right) | Sub(left, right):
                 return self.sum(node, self.term(left), self.term(right))
             case Mul(implicit=True):
@@ -283,9 +180,9 @@ class _Compiler:
                                   "(or ones(n)), with its length")
             case Transpose(operand):
                 t = self.term(operand)
-                return _lift(Transpose(t.node), transposed(t.shape), _swap, t)
+                return lift(Transpose(t.node), transposed(t.shape), swap, t)
             case Call(func, args):
-                return self.call(func, [self.term(arg) for arg in args])
+                return call(func, [self.term(arg) for arg in args])
             case Bracket() | Tuple() | SetOf():
                 raise AnswerError("this part wants a formula in its symbols, not a list of "
                                   "numbers")
@@ -293,7 +190,7 @@ class _Compiler:
                 raise AnswerError("± gives two values; this part wants one expression")
         raise AnswerError("this cannot be read as an expression")
 
-    def name(self, typed: str) -> _Term:
+    def name(self, typed: str) -> Term:
         pieces = [self.names.node(p) for p in self.names.split(typed)]
         terms = [self.leaf(p) for p in pieces]
         result = terms[0]
@@ -301,17 +198,17 @@ class _Compiler:
             result = self.product(Mul(result.node, t.node, implicit=True), result, t)
         return result
 
-    def ones(self, node: Ones, size: str) -> _Term:
+    def ones(self, node: Ones, size: str) -> Term:
         """𝟏_n: its length is a dimension letter of the symbols, taken at evaluation from a
         symbol of that size (no symbol is used by it), or a whole number."""
         if size.isdigit():
             length = int(size)
-            return _Term(node, (length, 1), run=lambda env: np.ones((_draws(env), length, 1)))
+            return Term(node, (length, 1), run=lambda env: np.ones((draws(env), length, 1)))
         for symbol in self.by_name.values():
             for axis, dim in ((1, symbol.rows), (2, symbol.cols)):
                 if dim == size:
                     key = symbol.name
-                    return _Term(node, (size, 1),
+                    return Term(node, (size, 1),
                                  run=lambda env: np.ones((env[key].shape[0], env[key].shape[axis], 1)))
         letters = sorted({str(d) for s in self.by_name.values() for d in (s.rows, s.cols)
                           if isinstance(d, str) and PRODUCT not in d})
@@ -330,17 +227,17 @@ class _Compiler:
             node = Mul(Name(piece), node, implicit=True)
         return node
 
-    def leaf(self, node) -> _Term:
+    def leaf(self, node) -> Term:
         if isinstance(node, Num):
-            return _Term(node, SCALAR, const=node.value)
+            return Term(node, SCALAR, const=node.value)
         if isinstance(node, Identity):
-            return _Term(node, UNIFORM, const=1.0)
+            return Term(node, UNIFORM, const=1.0)
         symbol = self.by_name[node.name]
         key = symbol.name
-        return _Term(node, (symbol.rows, symbol.cols), run=lambda env: env[key],
+        return Term(node, (symbol.rows, symbol.cols), run=lambda env: env[key],
                      symbols=frozenset([key]))
 
-    def juxtaposition(self, node: Mul) -> _Term:
+    def juxtaposition(self, node: Mul) -> Term:
         """`A x`, `2 x`, `x^T A x`: the factors of a run of juxtaposed operands, left to right.
         `\\mathrm{d}A` and `d A` arrive as two names: when the left one alone is no symbol,
         the two together may be one (dA)."""
@@ -350,7 +247,7 @@ class _Compiler:
             node = node.left
         factors.append(node)
         factors.reverse()
-        terms: list[_Term] = []
+        terms: list[Term] = []
         i = 0
         while i < len(factors):
             factor = factors[i]
@@ -377,43 +274,43 @@ class _Compiler:
 
     # ---- operations --------------------------------------------------------------------
 
-    def sum(self, node, a: _Term, b: _Term) -> _Term:
+    def sum(self, node, a: Term, b: Term) -> Term:
         subtract = isinstance(node, Sub)
         out = (Sub if subtract else Add)(a.node, b.node)
         op = np.subtract if subtract else np.add
         if a.shape == b.shape:
-            return _lift(out, a.shape, op, a, b)
+            return lift(out, a.shape, op, a, b)
         # A number beside a vector or matrix is added to every entry (`1 − σ(z)`), as vectorised
         # deep learning writes it; a scalar *symbol* there is still a shape error.
         for constant, other in ((a, b), (b, a)):
             if constant.const is not None and is_scalar(constant.shape) and other.shape != UNIFORM:
-                return _lift(out, other.shape, op, a, b)
+                return lift(out, other.shape, op, a, b)
         if a.shape == UNIFORM and is_square(b.shape):
-            return _lift(out, b.shape, lambda s, m: op(s * _eye_like(np.asarray(m)), m)
+            return lift(out, b.shape, lambda s, m: op(s * eye_like(np.asarray(m)), m)
                          if np.ndim(m) == 3 else op(s, m), a, b)
         if b.shape == UNIFORM and is_square(a.shape):
-            return _lift(out, a.shape, lambda m, s: op(m, s * _eye_like(np.asarray(m)))
+            return lift(out, a.shape, lambda m, s: op(m, s * eye_like(np.asarray(m)))
                          if np.ndim(m) == 3 else op(m, s), a, b)
         verb = "subtract" if subtract else "add"
         raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
                          f"{to_text(b.node)} is {shape_text(b.shape)} — cannot {verb} "
                          "different shapes" + _transpose_hint(a, b))
 
-    def product(self, node, a: _Term, b: _Term) -> _Term:
+    def product(self, node, a: Term, b: Term) -> Term:
         out = type(node)(a.node, b.node, implicit=True) if isinstance(node, Mul) \
             else MatMul(a.node, b.node)
         if UNIFORM in (a.shape, b.shape) and (is_scalar(a.shape) or is_scalar(b.shape)
                                               or a.shape == b.shape):
-            return _lift(out, UNIFORM, np.multiply, a, b)              # 2I, I·I
+            return lift(out, UNIFORM, np.multiply, a, b)              # 2I, I·I
         if a.shape == UNIFORM:
-            return _lift(out, b.shape, np.multiply, a, b)
+            return lift(out, b.shape, np.multiply, a, b)
         if b.shape == UNIFORM:
-            return _lift(out, a.shape, np.multiply, a, b)
+            return lift(out, a.shape, np.multiply, a, b)
         if is_scalar(a.shape) or is_scalar(b.shape):
             shape = b.shape if is_scalar(a.shape) else a.shape
-            return _lift(out, shape, np.multiply, a, b)
+            return lift(out, shape, np.multiply, a, b)
         if a.shape[1] == b.shape[0]:
-            return _lift(out, (a.shape[0], b.shape[1]), np.matmul, a, b)
+            return lift(out, (a.shape[0], b.shape[1]), np.matmul, a, b)
         inner_a, inner_b = a.shape[1], b.shape[0]
         if isinstance(inner_a, str) and isinstance(inner_b, str):
             why = f"when {inner_a} ≠ {inner_b}"
@@ -424,32 +321,32 @@ class _Compiler:
         raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
                          f"{to_text(b.node)} is {shape_text(b.shape)} — cannot multiply {why}")
 
-    def hadamard(self, a: _Term, b: _Term) -> _Term:
+    def hadamard(self, a: Term, b: Term) -> Term:
         out = Hadamard(a.node, b.node)
         if a.shape == b.shape or is_scalar(a.shape) or is_scalar(b.shape):
             shape = b.shape if is_scalar(a.shape) else a.shape
-            return _lift(out, shape, np.multiply, a, b)
+            return lift(out, shape, np.multiply, a, b)
         if a.shape == UNIFORM and is_square(b.shape):
-            return _lift(out, b.shape, lambda s, m: s * _eye_like(m) * m, a, b)
+            return lift(out, b.shape, lambda s, m: s * eye_like(m) * m, a, b)
         if b.shape == UNIFORM and is_square(a.shape):
-            return _lift(out, a.shape, lambda m, s: s * _eye_like(m) * m, a, b)
+            return lift(out, a.shape, lambda m, s: s * eye_like(m) * m, a, b)
         raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}, "
                          f"{to_text(b.node)} is {shape_text(b.shape)} — an element-wise "
                          "product needs equal shapes" + _transpose_hint(a, b))
 
-    def divide(self, a: _Term, b: _Term) -> _Term:
+    def divide(self, a: Term, b: Term) -> Term:
         out = Div(a.node, b.node)
         if not is_scalar(b.shape):
             raise ShapeError(f"{to_text(out)}: {to_text(b.node)} is {shape_text(b.shape)} — "
                              "only a scalar divides; for a matrix use its inverse")
-        return _lift(out, a.shape, np.divide, a, b)
+        return lift(out, a.shape, np.divide, a, b)
 
-    def power(self, base: _Term, exponent_node: Node) -> _Term:
+    def power(self, base: Term, exponent_node: Node) -> Term:
         # A^{-T}: the inverse, transposed
         if (isinstance(exponent_node, Neg) and exponent_node.operand == Name("T")
                 and "T" not in self.names.by_key and not is_scalar(base.shape)):
-            inverse = self.call("inv", [base])
-            return _lift(Transpose(inverse.node), transposed(inverse.shape), _swap, inverse)
+            inverse = call("inv", [base])
+            return lift(Transpose(inverse.node), transposed(inverse.shape), swap, inverse)
         try:
             exponent = self.term(exponent_node)
         except UnknownSymbol as error:
@@ -466,7 +363,7 @@ class _Compiler:
             raise LimitError(f"{to_text(out)}: the exponent is too large; the limit is "
                              f"±{MAX_EXPONENT}")
         if is_scalar(base.shape):
-            return _lift(out, SCALAR, np.power, base, exponent)
+            return lift(out, SCALAR, np.power, base, exponent)
         if not is_square(base.shape):
             raise ShapeError(f"{to_text(out)}: {to_text(base.node)} is "
                              f"{shape_text(base.shape)} — only a square matrix has powers (an "
@@ -475,130 +372,14 @@ class _Compiler:
             raise ShapeError(f"{to_text(out)}: a matrix power must be a whole number")
         k = int(constant)
         if base.shape == UNIFORM:
-            return _lift(out, UNIFORM, lambda s: np.power(s, k), base)
-        return _lift(out, base.shape, lambda m: _matrix_power(m, k), base)
-
-    def call(self, func: str, args: list[_Term]) -> _Term:
-        out = Call(func, tuple(a.node for a in args))
-        if func in (ELEMENTWISE_DIVIDE, ELEMENTWISE_POWER):  # `a ./ b`, `a .^ k`, a^{∘k}
-            shape = self._common_shape(out, args)
-            op = np.divide if func == ELEMENTWISE_DIVIDE else np.power
-            return _lift(out, shape, op, *args)
-        if func in COMPARISONS:  # the indicator 1[a > b], entry by entry: ReLU's derivative
-            shape = self._common_shape(out, args)
-            test = COMPARISONS[func][2]
-            return _lift(out, shape, lambda a, b: test(a, b).astype(float), *args)
-        if func in ("max", "min"):
-            # Entry by entry, as relu's max(z, 0): scalars broadcast over one shape.
-            shape = self._common_shape(out, args)
-            pick = np.maximum if func == "max" else np.minimum
-            return _lift(out, shape, lambda *vs: _reduce(pick, vs), *args)
-        if func == "kron":
-            return self._kron(out, *args)
-        if len(args) != 1:
-            raise AnswerError(f"{func}() takes one argument, but {len(args)} were given")
-        (a,) = args
-        if func == "vec":  # the columns stacked, as the Matrix Cookbook's vec(AXB) = (Bᵀ ⊗ A) vec(X)
-            if a.shape == UNIFORM:
-                raise ShapeError(f"{to_text(out)}: the size of I is not known here")
-            rows, cols = a.shape
-            return _lift(out, (dim_product(rows, cols), 1),
-                         lambda m: np.reshape(np.swapaxes(m, -1, -2), (*np.shape(m)[:-2], -1, 1)), a)
-        if func in _SCALAR_FUNCTIONS:
-            # Entry by entry: σ(z) of an n×1 z is n×1, as vectorised deep learning writes it.
-            if a.shape == UNIFORM:
-                raise ShapeError(f"{to_text(out)}: the size of I is not known here")
-            return _lift(out, a.shape, _SCALAR_FUNCTIONS[func], a)
-        if func in ("norm", "norm_F"):
-            if a.shape == UNIFORM:
-                raise ShapeError(f"{to_text(out)}: the size of I is not known here")
-            if func == "norm" and 1 not in a.shape:  # a matrix's 2-norm: its largest singular value
-                return _lift(out, SCALAR, lambda v: np.linalg.norm(v, ord=2, axis=(-2, -1))[..., None, None], a)
-            return _lift(out, SCALAR, lambda v: np.sqrt(np.sum(np.square(v), axis=(-2, -1)))[..., None, None], a)
-        if func == "softmax":
-            if a.shape == UNIFORM or 1 not in a.shape:
-                raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)} — "
-                                 f"{func}() is taken of a vector")
-            return _lift(out, a.shape, _softmax, a)
-        if func == "inv":
-            if a.shape == UNIFORM:
-                return _lift(out, UNIFORM, np.reciprocal, a)
-            if not is_square(a.shape):
-                raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}"
-                                 " — only a square matrix has an inverse")
-            return _lift(out, a.shape, _inverse, a)
-        if func in ("tr", "det"):
-            if a.shape == UNIFORM:
-                raise ShapeError(f"{to_text(out)}: the size of I is not known here; write the "
-                                 "trace of a declared matrix")
-            if not is_square(a.shape):
-                raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)}"
-                                 f" — {func} needs a square matrix")
-            if is_scalar(a.shape):
-                return _lift(out, SCALAR, lambda v: v, a)
-            if func == "tr":
-                return _lift(out, SCALAR, lambda m: _batched_scalar(np.trace(m, axis1=-2,
-                                                                             axis2=-1)), a)
-            return _lift(out, SCALAR, lambda m: _batched_scalar(np.linalg.det(m)), a)
-        if func == "diag":
-            if a.shape == UNIFORM:
-                raise ShapeError(f"{to_text(out)}: the size of I is not known here")
-            rows, cols = a.shape
-            if cols == 1 or rows == 1:
-                n = rows if cols == 1 else cols
-                return _lift(out, (n, n), lambda v: np.reshape(v, (*np.shape(v)[:-2], 1, -1))
-                             * np.eye(np.shape(v)[-2] * np.shape(v)[-1]), a)
-            if rows == cols:
-                return _lift(out, (rows, 1),
-                             lambda m: np.diagonal(m, axis1=-2, axis2=-1)[..., None], a)
-            raise ShapeError(f"{to_text(out)}: {to_text(a.node)} is {shape_text(a.shape)} — "
-                             "diag takes a vector or a square matrix")
-        raise AnswerError(f"{func}() is not available in an expression here")
-
-    @staticmethod
-    def _kron(out, a: _Term, b: _Term) -> _Term:
-        """A ⊗ B: every entry of A times all of B, an (mp)×(nq) block matrix."""
-        if UNIFORM in (a.shape, b.shape):
-            raise ShapeError(f"{to_text(out)}: the size of I is not known here")
-        (m, n), (p, q) = a.shape, b.shape
-
-        def kron(x, y):
-            x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
-            blocks = np.einsum("...ij,...kl->...ikjl", x, y)
-            *draws, i, k, j, l_ = np.shape(blocks)
-            return np.reshape(blocks, (*draws, i * k, j * l_))
-        return _lift(out, (dim_product(m, p), dim_product(n, q)), kron, a, b)
-
-    @staticmethod
-    def _common_shape(out, args: list[_Term]):
-        """The one shape of an entry-by-entry function's arguments, scalars aside."""
-        shapes = {a.shape for a in args if not is_scalar(a.shape)}
-        if UNIFORM in shapes:
-            raise ShapeError(f"{to_text(out)}: the size of I is not known here")
-        if len(shapes) > 1:
-            described = ", ".join(f"{to_text(a.node)} is {shape_text(a.shape)}" for a in args
-                                  if not is_scalar(a.shape))
-            what = {ELEMENTWISE_DIVIDE: "an element-wise division", ELEMENTWISE_POWER: "an element-wise power"}
-            raise ShapeError(f"{to_text(out)}: {described} — "
-                             + what.get(out.func, f"{out.func}()") + " of different shapes")
-        return shapes.pop() if shapes else SCALAR
+            return lift(out, UNIFORM, lambda s: np.power(s, k), base)
+        return lift(out, base.shape, lambda m: matrix_power(m, k), base)
 
 
-def _softmax(v):
-    """Softmax over each draw's vector entries (a (draws, n, 1) or (draws, 1, n) array)."""
-    shifted = np.exp(v - np.max(v, axis=(-2, -1), keepdims=True))
-    return shifted / np.sum(shifted, axis=(-2, -1), keepdims=True)
-
-
-def _transpose_hint(a: _Term, b: _Term) -> str:
+def _transpose_hint(a: Term, b: Term) -> str:
     """When one side is the other's shape transposed — backprop's Wδ where Wᵀδ was meant."""
     if a.shape != b.shape and transposed(a.shape) == b.shape and not is_scalar(a.shape):
         return f"; one of them transposed would fit (is it {to_text(Transpose(a.node))}?)"
     return ""
 
 
-def _reduce(pick, values):
-    result = values[0]
-    for value in values[1:]:
-        result = pick(result, value)
-    return result

@@ -71,8 +71,10 @@ from graders.functions import (
     ELEMENTWISE_POWER,
     INDICATOR_OF,
 )
+from graders.lexemes import Refusal
 from graders.literals import plain_literal
-from graders.postlex import AnswerPostLex, Refusal
+from graders.postlex import AnswerPostLex
+from graders.text_checks import CLOSING, OPENING, check_brackets, check_size
 from graders.tree import (
     Add,
     Bracket,
@@ -94,8 +96,6 @@ from graders.tree import (
     Tuple,
 )
 
-MAX_LENGTH = 2000
-MAX_DEPTH = 100
 # Deep enough for any real answer; shallow enough that a recursive pass over the tree (two
 # Python frames per level) stays far from the default recursion limit of 1,000.
 MAX_TREE_DEPTH = 250
@@ -106,8 +106,6 @@ ENDS_EARLY = "the answer ends too early — is an operand or a closing bracket m
 _MATRIX_ENVIRONMENTS = {"matrix", "bmatrix", "pmatrix", "Bmatrix", "smallmatrix"}
 _ENVIRONMENT_NAME = re.compile(r"\{\s*([A-Za-z]+\*?)\s*\}")
 _SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻", "0123456789+-")
-_OPENING = {"(": ")", "[": "]", "{": "}"}
-_CLOSING = {")": "(", "]": "[", "}": "{"}
 
 
 # ---- The transformer: grammar rules -> tree nodes --------------------------------------------
@@ -267,12 +265,12 @@ _PARSER = Lark(
 
 def parse(text: str) -> Node:
     """The tree of a typed answer, or ParseError saying what is wrong and where."""
-    _check_size(text)
+    check_size(text)
     plain = plain_literal(text)  # graders/literals.py: the same tree, without lark's ~0.1–0.5 ms
     if plain is not None:
         return plain
     try:
-        _check_brackets(text)
+        check_brackets(text)
         node = _PARSER.parse(text)
     except Refusal as refusal:
         raise ParseError(refusal.message, text, refusal.position) from None
@@ -293,57 +291,6 @@ def parse(text: str) -> Node:
     return node
 
 
-def _check_size(text: str) -> None:
-    if not isinstance(text, str):
-        raise ParseError("the answer must be text")
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"the answer is too long: {len(text):,} characters; "
-                         f"the limit is {MAX_LENGTH:,}")
-    if not text.strip():
-        raise ParseError("the answer is empty")
-    _check_characters(text)
-
-
-def _check_characters(text: str) -> None:
-    # An unpaired surrogate (JSON "\ud800") is no character at all: no UTF-8 text, file or
-    # database can hold it. A NUL is none a student types. Neither is shown back in the message.
-    if "\x00" in text:
-        raise ParseError("the answer holds a NUL character (U+0000); type the answer as plain text")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ParseError(f"the answer holds an unpaired surrogate (U+{ord(text[error.start]):04X}) at "
-                         f"character {error.start + 1}, which is not text; type the answer as plain text") from None
-
-
-def _check_brackets(text: str) -> None:
-    """Balance and depth of ( [ { (and \\begin), before lark: the clearest messages come from
-    looking at the brackets alone, and a pathological nesting never reaches the parser."""
-    stack: list[int] = []            # positions of the open brackets
-    environments = 0
-    for position, char in enumerate(text):
-        if char == "\\" and text.startswith("begin", position + 1):
-            environments += 1
-        elif char == "\\" and text.startswith("end", position + 1):
-            environments = max(0, environments - 1)
-        elif char in _OPENING:
-            stack.append(position)
-        elif char in _CLOSING:
-            if not stack:
-                raise Refusal(f"unexpected '{char}'", position)
-            opened = stack.pop()
-            if text[opened] != _CLOSING[char]:
-                raise Refusal(f"unbalanced brackets: '{text[opened]}' at position "
-                               f"{opened + 1} is closed by '{char}'", position)
-        if len(stack) + environments > MAX_DEPTH:
-            raise Refusal(f"the brackets are nested too deeply: the limit is {MAX_DEPTH} "
-                           "levels", position)
-    if stack:
-        opened = stack[-1]
-        raise Refusal(f"unbalanced brackets: '{text[opened]}' at position {opened + 1} is "
-                       "never closed", opened)
-
-
 def _unexpected_token(text: str, token: Token) -> ParseError:
     if token.type == "$END":
         return ParseError(ENDS_EARLY, text, len(text.rstrip()))
@@ -356,8 +303,8 @@ def _unexpected_token(text: str, token: Token) -> ParseError:
                           "[1, 2], and numbers without thousands separators", text, position)
     typed = text[position:token.end_pos]
     before = text[:position].rstrip()
-    if typed in _CLOSING and before.endswith(_CLOSING[typed]):
-        return ParseError(f"empty brackets: '{_CLOSING[typed]}{typed}' hold nothing", text,
+    if typed in CLOSING and before.endswith(CLOSING[typed]):
+        return ParseError(f"empty brackets: '{CLOSING[typed]}{typed}' hold nothing", text,
                           position)
     return ParseError(f"unexpected {_quote(typed)}", text, position)
 
@@ -365,7 +312,7 @@ def _unexpected_token(text: str, token: Token) -> ParseError:
 def _depth_at(text: str, position: int) -> int:
     depth = 0
     for char in text[:position]:
-        depth += (char in _OPENING) - (char in _CLOSING)
+        depth += (char in OPENING) - (char in CLOSING)
     return depth
 
 

@@ -3,111 +3,35 @@
 Small passes over the (at most 2,000-token) list, each with one job: whitespace and LaTeX
 spacing dropped, LaTeX commands, Greek letters and `np.` names translated, names assembled
 (`\\mathbf{x}`, `W_{21}`, `\\hat{y}`), bars paired into norms and absolute values, function
-names and indicators marked, MATLAB's whitespace made into entry separators. The vocabulary
-(which commands mean what) is here too; the functions themselves are graders/functions.py's.
+names and indicators marked, MATLAB's whitespace made into entry separators
+(graders/matlab_entries.py). Which commands mean what is graders/latex_vocabulary.py's; the
+tokens and the refusal, graders/lexemes.py's.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from lark import Token
 from lark.lark import PostLex
 
-from graders.functions import ALSO_NAMES, LATEX_COMMANDS, SPELLINGS
-
-
-class Refusal(Exception):
-    """Raised inside the postlexer and transformer, which do not see the text; `parse` turns
-    it into a ParseError with the caret."""
-
-    def __init__(self, message: str, position: int | None):
-        super().__init__(message)
-        self.message = message
-        self.position = position
-
-
-# ---- Vocabulary ---------------------------------------------------------------------------
-
-# A known function name followed by `(` is a call; the value is the canonical name in Call
-# (graders/functions.py: the one table).
-FUNCTIONS = SPELLINGS
-# Function names that are also ordinary names when no `(` follows (σ is also a std. deviation).
-_ALSO_NAMES = ALSO_NAMES
-
-GREEK_LETTERS = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ϵ": "epsilon",
-    "ζ": "zeta", "η": "eta", "θ": "theta", "ϑ": "theta", "ι": "iota", "κ": "kappa",
-    "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "ο": "o", "π": "pi", "ρ": "rho",
-    "σ": "sigma", "ς": "sigma", "τ": "tau", "υ": "upsilon", "φ": "phi", "ϕ": "phi",
-    "χ": "chi", "ψ": "psi", "ω": "omega",
-    "Γ": "Gamma", "Δ": "Delta", "Θ": "Theta", "Λ": "Lambda", "Ξ": "Xi", "Π": "Pi",
-    "Σ": "Sigma", "Φ": "Phi", "Ψ": "Psi", "Ω": "Omega",
-    # Capitals drawn like Latin letters are read as those letters (a pasted "Α" is an A).
-    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
-    "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
-}
-
-GREEK_COMMANDS = {
-    name: name
-    for name in (
-        "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi pi rho "
-        "sigma tau upsilon phi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon "
-        "Phi Psi Omega"
-    ).split()
-} | {"varepsilon": "epsilon", "vartheta": "theta", "varpi": "pi", "varrho": "rho",
-     "varsigma": "sigma", "varphi": "phi"}
-
-# `\mathbf{x}` is just x; with the operator fonts, `\operatorname{tr}` is the function tr.
-_FONTS = {"mathbf", "boldsymbol", "bm", "mathrm", "mathit", "mathsf", "mathtt", "mathbb",
-          "mathcal", "vec", "text", "textrm", "textbf", "textit", "operatorname"}
-_OPERATOR_FONTS = {"operatorname", "mathrm", "text", "textrm"}
-_BOLD_FONTS = {"mathbf", "boldsymbol", "bm"}
-_ACCENTS = {"hat": "hat", "widehat": "hat", "bar": "bar", "overline": "bar",
-            "tilde": "tilde", "widetilde": "tilde"}
-
-_LATEX_FUNCTIONS = LATEX_COMMANDS
-_LATEX_SPACES = {",", ";", ":", "!", " ", "quad", "qquad"}
-# `\left(` is just `(`.
-_LATEX_SIZERS = {"left", "right", "big", "Big", "bigg", "Bigg", "bigl", "bigr", "Bigl", "Bigr",
-                 "biggl", "biggr", "Biggl", "Biggr"}
-
-# command -> (token type, token value); a value of None keeps the typed text.
-_LATEX_COMMANDS: dict[str, tuple[str, str | None]] = {
-    **{cmd: ("NAME", name) for cmd, name in GREEK_COMMANDS.items()},
-    **{cmd: ("LATEX_FUNC", cmd) for cmd in _LATEX_FUNCTIONS},
-    **{cmd: ("FONT", cmd) for cmd in _FONTS},
-    **{cmd: ("ACCENT", cmd) for cmd in _ACCENTS},
-    "infty": ("NAME", "inf"),
-    "cdot": ("_MUL", None), "times": ("_MUL", None), "ast": ("_MUL", None),
-    "div": ("_DIV", None),
-    "odot": ("_HADAMARD", None), "circ": ("_HADAMARD", None), "otimes": ("_KRON", None),
-    "pm": ("_PM", None),
-    "top": ("_TOP", None), "intercal": ("_TOP", None),
-    "frac": ("_FRAC", None), "dfrac": ("_FRAC", None), "tfrac": ("_FRAC", None),
-}
-
-# What `np.<attr>` may be, besides a function of FUNCTIONS.
-_NUMPY_CONSTANTS = {"pi", "e", "inf", "nan"}
-_NUMPY_ARRAYS = {"array", "matrix", "asarray"}
-
-
-
-
+from graders.functions import ALSO_NAMES  # also ordinary names without `(` (σ, a std. deviation)
+from graders.latex_vocabulary import (
+    ACCENTS,
+    BOLD_FONTS,
+    FUNCTIONS,
+    GREEK_LETTERS,
+    LATEX_COMMAND_TOKENS,
+    LATEX_SIZERS,
+    LATEX_SPACES,
+    NUMPY_ARRAYS,
+    NUMPY_CONSTANTS,
+    OPERATOR_FONTS,
+)
+from graders.lexemes import ENDS_OPERAND, Lexeme, Refusal, changed
+from graders.matlab_entries import separate_entries
 
 # ---- The postlexer --------------------------------------------------------------------------
-
-
-@dataclass(slots=True)  # thousands are made per second: slots make them cheaper to make and read
-class _Lexeme:
-    """A token on its way to the parser. `space` is the whitespace typed just before it."""
-
-    type: str
-    value: str
-    start: int
-    end: int
-    space: str = ""
 
 
 class AnswerPostLex(PostLex):
@@ -126,32 +50,32 @@ class AnswerPostLex(PostLex):
         _mark_functions(lexemes)
         lexemes = _norm_orders(lexemes)
         _mark_indicators(lexemes)
-        for lexeme in _separate_entries(lexemes):
+        for lexeme in separate_entries(lexemes):
             # Positional: type, value, start_pos, line, column, end_line, end_column, end_pos.
             yield Token(lexeme.type, lexeme.value, lexeme.start, 1, lexeme.start + 1, 1, lexeme.end + 1,
                         lexeme.end)
 
 
-def _drop_spacing(stream) -> list[_Lexeme]:
+def _drop_spacing(stream) -> list[Lexeme]:
     """Whitespace and `\\,`-style spacing become the `space` of the next token; `\\left` and
     `\\right` vanish (the bracket after them remains)."""
-    lexemes: list[_Lexeme] = []
+    lexemes: list[Lexeme] = []
     space = ""
     for token in stream:
         command = token.value[1:] if token.type == "LATEX_CMD" else None
         if token.type == "WS":
             space += token.value
-        elif command in _LATEX_SPACES:
+        elif command in LATEX_SPACES:
             space += " "
-        elif command not in _LATEX_SIZERS:
-            lexemes.append(_Lexeme(token.type, token.value, token.start_pos, token.end_pos, space))
+        elif command not in LATEX_SIZERS:
+            lexemes.append(Lexeme(token.type, token.value, token.start_pos, token.end_pos, space))
             space = ""
     return lexemes
 
 
-def _translate(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+def _translate(lexemes: list[Lexeme]) -> list[Lexeme]:
     """LaTeX commands, Greek letters, `ŷ`, `√` and `np.` names -> the grammar's tokens."""
-    out: list[_Lexeme] = []
+    out: list[Lexeme] = []
     i = 0
     while i < len(lexemes):
         following = lexemes[i + 1] if i + 1 < len(lexemes) else None
@@ -161,7 +85,7 @@ def _translate(lexemes: list[_Lexeme]) -> list[_Lexeme]:
     return out
 
 
-def _translate_one(lexeme: _Lexeme, following: _Lexeme | None) -> tuple[list[_Lexeme], int]:
+def _translate_one(lexeme: Lexeme, following: Lexeme | None) -> tuple[list[Lexeme], int]:
     """The grammar tokens for `lexeme`, and how many lexemes they stand for (2 when the
     following one was taken in too)."""
     touching = following is not None and not following.space
@@ -171,54 +95,54 @@ def _translate_one(lexeme: _Lexeme, following: _Lexeme | None) -> tuple[list[_Le
         if command in ("frac", "dfrac", "tfrac") and touching_digits \
                 and len(following.value) == 2:
             # `\frac12` is LaTeX for 1/2: each digit is an argument.
-            return [_with(lexeme, type="_FRAC"),
-                    _Lexeme("NUMBER", following.value[0], following.start, following.start + 1),
-                    _Lexeme("NUMBER", following.value[1], following.start + 1, following.end)], 2
+            return [changed(lexeme, type="_FRAC"),
+                    Lexeme("NUMBER", following.value[0], following.start, following.start + 1),
+                    Lexeme("NUMBER", following.value[1], following.start + 1, following.end)], 2
         if command == "sqrt" and touching and following.type == "_LSQB":
             # `\sqrt[3]{x}`: the bracket is a root's index, not an array.
-            return [_with(lexeme, type="LATEX_FUNC", value="sqrt"),
-                    _with(following, type="_ROOT_INDEX")], 2
-        if command not in _LATEX_COMMANDS:
+            return [changed(lexeme, type="LATEX_FUNC", value="sqrt"),
+                    changed(following, type="_ROOT_INDEX")], 2
+        if command not in LATEX_COMMAND_TOKENS:
             raise Refusal(f"unknown LaTeX command '{lexeme.value}'", lexeme.start)
-        kind, value = _LATEX_COMMANDS[command]
-        return [_with(lexeme, type=kind, value=value or lexeme.value)], 1
+        kind, value = LATEX_COMMAND_TOKENS[command]
+        return [changed(lexeme, type=kind, value=value or lexeme.value)], 1
     if lexeme.type == "GREEK":
         name = GREEK_LETTERS[lexeme.value]
         if touching_digits:
             # `β2` is the name beta2, as `beta2` would be.
-            return [_with(lexeme, type="NAME", value=name + following.value,
+            return [changed(lexeme, type="NAME", value=name + following.value,
                           end=following.end)], 2
-        return [_with(lexeme, type="NAME", value=name)], 1
+        return [changed(lexeme, type="NAME", value=name)], 1
     if lexeme.type == "HATTED":
         letter = "y" if lexeme.value == "\u0177" else lexeme.value[0]
-        return [_with(lexeme, type="NAME", value=letter + "hat")], 1
+        return [changed(lexeme, type="NAME", value=letter + "hat")], 1
     if lexeme.type == "ROOT":
-        return [_with(lexeme, type="LATEX_FUNC", value="sqrt")], 1
+        return [changed(lexeme, type="LATEX_FUNC", value="sqrt")], 1
     if lexeme.type == "QUALNAME":
         return [_translate_qualified(lexeme)], 1
     return [lexeme], 1
 
 
-def _translate_qualified(lexeme: _Lexeme) -> _Lexeme:
+def _translate_qualified(lexeme: Lexeme) -> Lexeme:
     attribute = lexeme.value.rsplit(".", 1)[1]
-    if attribute in _NUMPY_CONSTANTS:
-        return _with(lexeme, type="NAME", value=attribute)
+    if attribute in NUMPY_CONSTANTS:
+        return changed(lexeme, type="NAME", value=attribute)
     if attribute == "ones":
         return lexeme                                # np.ones(n): the ones vector, see _mark_ones
-    if attribute in _NUMPY_ARRAYS:
-        return _with(lexeme, type="ARRAY_CTOR")
+    if attribute in NUMPY_ARRAYS:
+        return changed(lexeme, type="ARRAY_CTOR")
     if attribute in FUNCTIONS:
-        return _with(lexeme, type="QUALFUNC")        # canonical name once `(` is seen
+        return changed(lexeme, type="QUALFUNC")        # canonical name once `(` is seen
     raise Refusal(f"unknown name '{lexeme.value}'", lexeme.start)
 
 
-def _assemble(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+def _assemble(lexemes: list[Lexeme]) -> list[Lexeme]:
     """Build names: `\\mathbf{x}` -> x, `\\hat{y}` -> yhat, `W_{21}` -> W_21, `x^TAx` -> x^T Ax.
 
     A shift-reduce pass: each lexeme is pushed, then the tail of the output is reduced while a
     pattern matches, so nested forms (`\\mathbf{\\hat{y}}_{i}`) assemble inside out.
     """
-    out: list[_Lexeme] = []
+    out: list[Lexeme] = []
     for lexeme in lexemes:
         for piece in _split_transpose_exponent(lexeme, out):
             out.append(piece)
@@ -236,17 +160,17 @@ def _assemble(lexemes: list[_Lexeme]) -> list[_Lexeme]:
     return out
 
 
-def _split_transpose_exponent(lexeme: _Lexeme, out: list[_Lexeme]) -> list[_Lexeme]:
+def _split_transpose_exponent(lexeme: Lexeme, out: list[Lexeme]) -> list[Lexeme]:
     """`x^TAx` is xᵀAx as LaTeX would render it: after `^`, a name `T...` touching the caret
     splits into the transpose mark T and the rest (`x^Tx` -> x^T x; `x^T2` is left alone)."""
     if (lexeme.type == "NAME" and out and out[-1].type == "_POW" and not lexeme.space
             and re.match(r"T[A-Za-z]", lexeme.value)):
-        return [_with(lexeme, value="T", end=lexeme.start + 1),
-                _Lexeme("NAME", lexeme.value[1:], lexeme.start + 1, lexeme.end)]
+        return [changed(lexeme, value="T", end=lexeme.start + 1),
+                Lexeme("NAME", lexeme.value[1:], lexeme.start + 1, lexeme.end)]
     return [lexeme]
 
 
-def _reduce_tail(out: list[_Lexeme]) -> bool:
+def _reduce_tail(out: list[Lexeme]) -> bool:
     """Apply one name-building reduction to the end of `out`; False when none applies."""
     if (len(out) >= 4 and out[-4].type in ("FONT", "ACCENT") and out[-3].type == "_LBRACE"
             and out[-1].type == "_RBRACE" and _fits(out[-4], out[-2])):
@@ -257,42 +181,42 @@ def _reduce_tail(out: list[_Lexeme]) -> bool:
         return True
     if (len(out) >= 2 and out[-2].type in ("NAME", "LATEX_FUNC") and out[-1].type == "NAME"
             and out[-1].value.startswith("_") and not out[-1].space):
-        out[-2:] = [_with(out[-2], value=out[-2].value + out[-1].value, end=out[-1].end)]
+        out[-2:] = [changed(out[-2], value=out[-2].value + out[-1].value, end=out[-1].end)]
         return True                                                       # \beta_2
     if (len(out) >= 2 and (out[-2].type == "BOLD_ONE" or out[-2].value == "1" and out[-2].type == "NUMBER")
             and out[-1].type == "NAME" and not out[-1].space and _ONES_SIZE.fullmatch(out[-1].value)
             and (out[-2].type == "BOLD_ONE" or not out[-1].value[1].isdigit())):
-        out[-2:] = [_with(out[-2], type="ONES", value=out[-1].value[1:], end=out[-1].end)]
+        out[-2:] = [changed(out[-2], type="ONES", value=out[-1].value[1:], end=out[-1].end)]
         return True                                                       # 𝟏_n, 1_n
     if (len(out) >= 4 and out[-4].type in ("NAME", "LATEX_FUNC")
             and out[-4].value.endswith("_") and out[-3].type == "_LBRACE"
             and out[-1].type == "_RBRACE" and _is_subscript(out[-2])):
-        out[-4:] = [_with(out[-4], value=out[-4].value + out[-2].value, end=out[-1].end)]
+        out[-4:] = [changed(out[-4], value=out[-4].value + out[-2].value, end=out[-1].end)]
         return True                                                       # W_{21}
     return False
 
 
-def _fits(command: _Lexeme, argument: _Lexeme) -> bool:
+def _fits(command: Lexeme, argument: Lexeme) -> bool:
     if command.type == "ACCENT":
         return argument.type == "NAME"
     return argument.type in ("NAME", "NUMBER", "_TOP", "LATEX_FUNC")
 
 
-def _is_subscript(lexeme: _Lexeme) -> bool:
+def _is_subscript(lexeme: Lexeme) -> bool:
     return lexeme.type == "NAME" or (lexeme.type == "NUMBER" and lexeme.value.isdigit())
 
 
-def _apply_font(command: _Lexeme, argument: _Lexeme, end: int) -> _Lexeme:
+def _apply_font(command: Lexeme, argument: Lexeme, end: int) -> Lexeme:
     if command.type == "ACCENT":
-        value, kind = argument.value + _ACCENTS[command.value], "NAME"
-    elif (command.value in _OPERATOR_FONTS and argument.type == "NAME"
+        value, kind = argument.value + ACCENTS[command.value], "NAME"
+    elif (command.value in OPERATOR_FONTS and argument.type == "NAME"
           and argument.value in FUNCTIONS):
         value, kind = argument.value, "LATEX_FUNC"                        # \operatorname{tr}
-    elif command.value in _BOLD_FONTS and argument.type == "NUMBER" and argument.value == "1":
+    elif command.value in BOLD_FONTS and argument.type == "NUMBER" and argument.value == "1":
         value, kind = "𝟏", "BOLD_ONE"                                   # \mathbf{1}: the ones vector
     else:
         value, kind = argument.value, argument.type
-    return _Lexeme(kind, value, command.start, end, command.space)
+    return Lexeme(kind, value, command.start, end, command.space)
 
 
 # The size of a ones vector: a dimension letter (n, d_in is too long a name for one) or a number.
@@ -308,10 +232,10 @@ _ONES_CALLS = (
 _PUNCTUATION = {"_LPAR": "(", "_RPAR": ")", "_COMMA": ","}
 
 
-def _mark_ones(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+def _mark_ones(lexemes: list[Lexeme]) -> list[Lexeme]:
     """`ones(n)` and NumPy's spellings become the ones vector 𝟏_n; a bold 1 without its size is
     refused (𝟏ᵀx is a sum only when the length of 𝟏 is known)."""
-    out: list[_Lexeme] = []
+    out: list[Lexeme] = []
     i = 0
     while i < len(lexemes):
         lexeme = lexemes[i]
@@ -320,7 +244,7 @@ def _mark_ones(lexemes: list[_Lexeme]) -> list[_Lexeme]:
                 window = lexemes[i + 1:i + 1 + len(pattern)]
                 if len(window) == len(pattern) and all(_ones_piece(w, p) for w, p in zip(window, pattern)):
                     size = window[pattern.index("size")].value
-                    out.append(_with(lexeme, type="ONES", value=size, end=window[-1].end))
+                    out.append(changed(lexeme, type="ONES", value=size, end=window[-1].end))
                     i += 1 + len(pattern)
                     break
             else:
@@ -335,7 +259,7 @@ def _mark_ones(lexemes: list[_Lexeme]) -> list[_Lexeme]:
     return out
 
 
-def _ones_piece(lexeme: _Lexeme, wanted: str) -> bool:
+def _ones_piece(lexeme: Lexeme, wanted: str) -> bool:
     if wanted == "size":
         return (lexeme.type == "NAME" and _ONES_SIZE.fullmatch("_" + lexeme.value) is not None
                 or lexeme.type == "NUMBER" and _ONES_SIZE.fullmatch("_" + lexeme.value) is not None)
@@ -349,26 +273,26 @@ _BARS = {"NORM_BAR": ("_NORM_OPEN", "NORM_CLOSE"), "ABS_BAR": ("_ABS_OPEN", "_AB
 _NORM_SUBSCRIPTS = {"_2": "2", "_F": "F", "_fro": "F"}
 
 
-def _mark_bars(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+def _mark_bars(lexemes: list[Lexeme]) -> list[Lexeme]:
     """A bar opens, unless the innermost open bar is of its kind and an operand just ended:
     then it closes (`|a| |b|`, `\\|A|x|\\|`, `\\|x\\|^2`). The same character both opens and closes,
     so the grammar alone could not tell."""
     if not any(lexeme.type in _BARS for lexeme in lexemes):
         return lexemes
-    out: list[_Lexeme] = []
-    open_bars: list[_Lexeme] = []
+    out: list[Lexeme] = []
+    open_bars: list[Lexeme] = []
     for lexeme in lexemes:
         if lexeme.type in _BARS:
             opening, closing = _BARS[lexeme.type]
-            if open_bars and open_bars[-1].type == opening and out and out[-1].type in _ENDS_OPERAND:
+            if open_bars and open_bars[-1].type == opening and out and out[-1].type in ENDS_OPERAND:
                 open_bars.pop()
-                lexeme = _with(lexeme, type=closing, value="")
+                lexeme = changed(lexeme, type=closing, value="")
             else:
-                lexeme = _with(lexeme, type=opening)
+                lexeme = changed(lexeme, type=opening)
                 open_bars.append(lexeme)
         elif out and out[-1].type == "NORM_CLOSE" and lexeme.type == "NAME" and not lexeme.space \
                 and lexeme.value in _NORM_SUBSCRIPTS:
-            out[-1] = _with(out[-1], value=_NORM_SUBSCRIPTS[lexeme.value], end=lexeme.end)
+            out[-1] = changed(out[-1], value=_NORM_SUBSCRIPTS[lexeme.value], end=lexeme.end)
             continue
         out.append(lexeme)
     if open_bars:
@@ -378,7 +302,7 @@ def _mark_bars(lexemes: list[_Lexeme]) -> list[_Lexeme]:
     return out
 
 
-def _mark_indicators(lexemes: list[_Lexeme]) -> None:
+def _mark_indicators(lexemes: list[Lexeme]) -> None:
     """`1[z > 0]` (also `\\mathbb{1}[…]`): a 1 touching a bracket that holds a comparison is the
     indicator, not the number 1 times a list."""
     for i, lexeme in enumerate(lexemes[:-1]):
@@ -395,7 +319,7 @@ def _mark_indicators(lexemes: list[_Lexeme]) -> None:
                     break
 
 
-def _mark_functions(lexemes: list[_Lexeme]) -> None:
+def _mark_functions(lexemes: list[Lexeme]) -> None:
     """A known function name followed by `(` becomes FUNC with its canonical name; without
     `(` it is refused (`sin x`), except for the LaTeX forms, which may take one atom."""
     for i, lexeme in enumerate(lexemes):
@@ -403,7 +327,7 @@ def _mark_functions(lexemes: list[_Lexeme]) -> None:
         if lexeme.type == "NAME" and lexeme.value in FUNCTIONS:
             if called:
                 lexeme.type, lexeme.value = "FUNC", FUNCTIONS[lexeme.value]
-            elif lexeme.value not in _ALSO_NAMES:
+            elif lexeme.value not in ALSO_NAMES:
                 # `sin x` would otherwise be the product of an unknown name sin and x.
                 raise Refusal(f"'{lexeme.value}' needs its argument in parentheses, like "
                                f"{lexeme.value}(x)", lexeme.start)
@@ -420,7 +344,7 @@ def _mark_functions(lexemes: list[_Lexeme]) -> None:
                 lexeme.type, lexeme.value = "FUNC", FUNCTIONS[lexeme.value.rsplit(".", 1)[1]]
 
 
-def _norm_orders(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+def _norm_orders(lexemes: list[Lexeme]) -> list[Lexeme]:
     """NumPy's and MATLAB's order argument: `norm(X, 'fro')` is ‖X‖_F and `norm(x, 2)` is ‖x‖;
     any other order (`1`, `inf`, `'nuc'`) is refused by name (only these two norms are graded)."""
     for i, lexeme in enumerate(lexemes):
@@ -446,63 +370,3 @@ def _norm_orders(lexemes: list[_Lexeme]) -> list[_Lexeme]:
             lexeme.value = "norm_F"
         del lexemes[close - cut:close]
     return lexemes
-
-
-# Which tokens can end an operand and which can start one: MATLAB's whitespace rule applies
-# only between the two.
-_ENDS_OPERAND = {"NUMBER", "NAME", "_RPAR", "_RSQB", "_RBRACE", "_ESC_RBRACE", "END_ENV",
-                 "_PRIME", "_DOT_T", "_SUP_T", "SUPERSCRIPT", "_TOP", "NORM_CLOSE", "_ABS_CLOSE"}
-_STARTS_OPERAND = {"NUMBER", "NAME", "FUNC", "LATEX_FUNC", "ARRAY_CTOR", "_FRAC", "_LPAR",
-                   "_LSQB", "_LBRACE", "_ESC_LBRACE", "BEGIN_ENV", "_NORM_OPEN", "_ABS_OPEN"}
-_OPENER_KINDS = {"_LPAR": "(", "_LSQB": "[", "_LBRACE": "{", "_ESC_LBRACE": "{",
-                 "BEGIN_ENV": "env", "_ROOT_INDEX": "index", "_NORM_OPEN": "‖", "_ABS_OPEN": "|"}
-_CLOSER_TYPES = {"_RPAR", "_RSQB", "_RBRACE", "_ESC_RBRACE", "END_ENV", "NORM_CLOSE", "_ABS_CLOSE"}
-
-
-def _separate_entries(lexemes: list[_Lexeme]) -> list[_Lexeme]:
-    """MATLAB's rule: directly inside `[ ]`, whitespace between two operands separates entries
-    (a comma, or a row break when the whitespace holds a newline), and so does whitespace
-    before a sign that touches its operand: `[1 -2 3]` is three entries, `[1 - 2]` one.
-
-    Also refuses two numbers side by side (`2 3`, `1.2.3`), which are never a product anyone
-    meant. The inserted separator's value is the whitespace itself, so an error can say so.
-    """
-    out: list[_Lexeme] = []
-    open_kinds: list[str] = []           # innermost last
-    numerator_closed = False             # just after `\frac{..}` or `\frac 1`: more follows
-    for i, lexeme in enumerate(lexemes):
-        previous = out[-1] if out else None
-        numerator_closed = numerator_closed or (len(out) >= 2 and out[-2].type == "_FRAC")
-        if (previous is not None and open_kinds and open_kinds[-1] == "["
-                and lexeme.space and previous.type in _ENDS_OPERAND and not numerator_closed):
-            following = lexemes[i + 1] if i + 1 < len(lexemes) else None
-            signed_entry = (lexeme.type in ("_PLUS", "_MINUS") and following is not None
-                            and not following.space)
-            if lexeme.type in _STARTS_OPERAND or signed_entry:
-                kind = "_SEMI" if "\n" in lexeme.space else "_COMMA"
-                out.append(_Lexeme(kind, lexeme.space, previous.end, lexeme.start))
-                previous = out[-1]
-        if previous is not None and previous.type == "NUMBER" and lexeme.type == "NUMBER" \
-                and not (len(out) >= 2 and out[-2].type == "_FRAC"):
-            if lexeme.space:
-                raise Refusal(f"two numbers side by side ('{previous.value}' and "
-                               f"'{lexeme.value}'): put an operator between them, or write "
-                               f"several values in brackets, like [{previous.value} "
-                               f"{lexeme.value}]", lexeme.start)
-            raise Refusal(f"'{previous.value}{lexeme.value}' is not a number", previous.start)
-        numerator_closed = False
-        if lexeme.type in _OPENER_KINDS:
-            kind = _OPENER_KINDS[lexeme.type]
-            if lexeme.type == "_LBRACE" and previous is not None and previous.type == "_FRAC":
-                kind = "numerator"
-            open_kinds.append(kind)
-        elif lexeme.type in _CLOSER_TYPES and open_kinds:
-            numerator_closed = open_kinds.pop() == "numerator"
-        out.append(lexeme)
-    return out
-
-
-def _with(lexeme: _Lexeme, **changes) -> _Lexeme:
-    fields_now = dict(type=lexeme.type, value=lexeme.value, start=lexeme.start,
-                      end=lexeme.end, space=lexeme.space)
-    return _Lexeme(**(fields_now | changes))

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from graders.functions import COMPARISONS, FUNCTIONS
-from graders.postlex import GREEK_COMMANDS
+from graders.latex_vocabulary import GREEK_COMMANDS
 from graders.tree import (
     Add,
     Bracket,

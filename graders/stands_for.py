@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from graders.errors import UnknownSymbol
-from graders.postlex import GREEK_COMMANDS, GREEK_LETTERS
+from graders.latex_vocabulary import GREEK_COMMANDS, GREEK_LETTERS
 from graders.symbols import Symbol, listing
 
 # The marks of a derivative: ∂ in every spelling, and an upright or plain d (only at the start

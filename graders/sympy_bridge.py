@@ -29,7 +29,21 @@ from sympy import (
 from graders.functions import ELEMENTWISE
 from graders.render import Identity
 from graders.symbols import Symbol
-from graders.tree import Add, Call, Div, Hadamard, MatMul, Mul, Name, Neg, Num, Ones, Pow, Sub, Transpose
+from graders.tree import (
+    Add,
+    Call,
+    Div,
+    Hadamard,
+    MatMul,
+    Mul,
+    Name,
+    Neg,
+    Num,
+    Ones,
+    Pow,
+    Sub,
+    Transpose,
+)
 
 
 class _Uniform:

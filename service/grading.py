@@ -15,8 +15,8 @@ from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from graders.grade import grade
-from graders.parse import MAX_LENGTH
 from graders.result import GradeResult
+from graders.text_checks import MAX_LENGTH
 from problems.core import Problem, Variant
 from service.ops.observability import record_grading
 from service.store.db import JSONText, writing

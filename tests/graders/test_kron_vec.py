@@ -96,3 +96,16 @@ def test_a_kron_too_large_is_refused_before_it_is_built():
     big = "[" + ",".join(["1"] * 300) + "]"  # 300 entries each: 90,000 in the product
     with pytest.raises(AnswerError, match="would be too large"):
         evaluate(parse(f"kron({big}, {big})"))
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("diag(0)", 0.0), ("vec(2)", 2.0), ("kron(2, 3)", 6.0), ("2 ⊗ c", -2.0), ("norm(-3)", 3.0),
+    ("softmax(c)", 1.0), ("diag(c)", -1.0), ("vec(c) + tr(2)", 1.0), ("norm(c)", 1.0),
+])
+def test_the_structural_functions_of_a_number_are_numbers(typed, value):
+    # Found by the fuzz test: diag(0) folded its constant through the array form (IndexError).
+    from graders.expression_values import read_expression
+    from graders.symbols import parse_symbols
+    reading = read_expression(typed, parse_symbols({"c": "scalar", "x": "n×1"}))
+    assert reading.shape == (1, 1)
+    assert np.allclose(reading.evaluate({"c": np.full((3, 1, 1), -1.0), "x": np.ones((3, 2, 1))}, 3), value)

@@ -8,6 +8,7 @@ import pytest
 
 from graders import parse as grammar_module
 from graders.literals import plain_literal
+from graders.text_checks import check_brackets
 from graders.tree import Bracket, Div, Num, SetOf
 
 
@@ -15,7 +16,7 @@ def by_grammar(text: str):
     """The tree the grammar alone builds (what parse() did before the shortcut), or None when
     the grammar refuses the text."""
     try:
-        grammar_module._check_brackets(text)
+        check_brackets(text)
         node = grammar_module._PARSER.parse(text)
         grammar_module._check_tree_depth(node, text)
         return node

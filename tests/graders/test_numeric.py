@@ -11,10 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
-
 from timing import bound
+
 from graders.errors import AnswerError, ParseError
-from graders.numeric import MAX_ENTRIES, TOO_LARGE, TWO_VALUES, evaluate, evaluate_items
+from graders.number_values import MAX_ENTRIES, TOO_LARGE
+from graders.numeric import TWO_VALUES, evaluate, evaluate_items
 from graders.parse import parse
 from graders.tree import Bracket, Neg, Num
 

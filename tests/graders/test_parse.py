@@ -9,10 +9,11 @@ import time
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from timing import bound
+
 from graders.errors import ParseError
-from graders.parse import ENDS_EARLY, MAX_DEPTH, MAX_LENGTH, parse
+from graders.parse import ENDS_EARLY, parse
+from graders.text_checks import MAX_DEPTH, MAX_LENGTH
 from graders.tree import (
     Add,
     Bracket,
