@@ -145,7 +145,7 @@ def write_requests(folder: Path, tokens: list[str]) -> dict[str, Path]:
         # connections, the requests in flight together are different students', as in a class.
         # (Before, one student's two submissions of the same problem were 20 requests apart,
         # so most requests raced another for the same attempt number; the races themselves are
-        # tested in tests/service/test_attempts.py.)
+        # tested in tests/service/courses/test_attempts.py.)
         ordered = [line.replace("{token}", tokens[i % len(tokens)]) for i, line in enumerate(ordered)]
         paths[name] = folder / f"{name}.requests"
         paths[name].write_text("\n".join(ordered) + "\n")

@@ -9,7 +9,7 @@ length — nested and repeated inverses, matrix powers with huge exponents, long
 sums of the part's symbols, deep brackets and minus chains, elementwise functions — each cut
 to 40, 80, 120 and 240 characters (whatever still reads or not: a refusal is timed too), and
 the same split over two expression parts where a problem has two. Numbers: the hostile
-numeric answers of tests/service/test_hostile.py's kind (power towers, minus chains,
+numeric answers of tests/service/ops/test_hostile.py's kind (power towers, minus chains,
 a 2,000-character matrix). Each is one `grade()` of a whole submission, timed in CPU time
 of this process; the figure per group is the worst of its submissions, median over `--runs`.
 """

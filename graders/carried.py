@@ -200,7 +200,8 @@ def _carried_verdict(problem, part, upstream, usable, rounded, answers, values, 
     wrong_upstream = [u for u in own_upstream if u not in rounded]
     # A student's upstream values can send a step out of its domain (log of a negative ŷ, √ of
     # a negative v): the NaN that results matches nothing, which is the right verdict, and
-    # NumPy's RuntimeWarning about it is per-submission noise that costs ~0.1 ms to raise.
+    # NumPy's RuntimeWarning about it is per-submission noise, and costly to raise
+    # (bench/RESULTS-costs.md).
     with np.errstate(all="ignore"):
         recomputed = run_steps(_steps_for(problem, part.id), params, given={u: usable[u] for u in own_upstream})
         expected = _expected_table(problem, part, usable[part.id], recomputed) if is_table else recomputed[part.id]

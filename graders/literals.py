@@ -2,8 +2,8 @@
 sets of plain numbers. `parse` tries this first; None means "not one of these", and the
 grammar reads the text as before.
 
-Why: lexing, postlexing and LALR cost ~0.1 ms for `0.25` and ~0.5 ms for a 3×3 MATLAB matrix,
-and most typed answers are exactly these literals. Each form here gives the very tree
+Why: lexing, postlexing and LALR cost more than the grading of such an answer
+(bench/RESULTS-costs.md), and most typed answers are exactly these literals. Each form here gives the very tree
 graders/answer.lark and parse.py build for it — the same nodes, the same `Num` texts (a
 negated literal is one Num whose text starts with `-`), the same `explicit_rows` — and only a
 strict subset is taken: ASCII `-` touching its digits, numbers separated by `,`, `;` or spaces

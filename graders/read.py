@@ -85,7 +85,7 @@ def _plain_json(raw: Any) -> float | np.ndarray | None:
     equal-length lists of them — or None for anything else.
 
     Most answers arrive like this, and building a tree node per entry to evaluate it again
-    costs ~20× more than `np.array`. The result is the one `numeric.evaluate(to_tree(raw))`
+    costs far more than `np.array` (bench/RESULTS-costs.md). The result is the one `numeric.evaluate(to_tree(raw))`
     gives for these inputs (floats, a vector, a stacked matrix; within MAX_ENTRIES). Anything
     else (a string inside, a bool, NaN, ragged or empty rows, deeper nesting, too many
     entries) returns None and takes the general path, with its messages.

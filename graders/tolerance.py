@@ -65,8 +65,9 @@ def allclose(a: np.ndarray, b: np.ndarray) -> bool:
 
 def _scalar_within(tol: Tolerance, answer: float, reference: float) -> bool:
     """`within` for two numbers, in plain floats: the same IEEE operations as the array code
-    (so the same verdict to the last bit), without NumPy's ~1 µs per operation on 0-d arrays,
-    which made number parts and set matching spend most of their time here."""
+    (so the same verdict to the last bit), without NumPy's overhead per operation on 0-d
+    arrays, which made number parts and set matching spend most of their time here
+    (bench/RESULTS-costs.md)."""
     diff = abs(answer - reference)
     return (
         (tol.absolute is not None and diff <= tol.absolute * _SLACK)

@@ -181,9 +181,10 @@ def step_inputs(fn: Callable[..., Any] | Recurrence) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _argument_names(fn: Callable[..., Any]) -> tuple[str, ...]:
-    # inspect.signature costs ~20 µs and grading asks for the same few hundred step, mistake
-    # and tolerance functions over and over (every carried-forward re-run walks every step);
-    # a function's argument names never change. The catalog has far fewer than 8,192.
+    # inspect.signature is slow (bench/RESULTS-costs.md) and grading asks for the same few
+    # hundred step, mistake and tolerance functions over and over (every carried-forward re-run
+    # walks every step); a function's argument names never change. The catalog has far fewer
+    # than 8,192.
     return tuple(inspect.signature(fn).parameters)
 
 

@@ -32,9 +32,9 @@ from service.web import install as install_web
 def freeze_startup_objects() -> None:
     """Take what start-up built — modules, grammars, models, routes: ~165,000 objects that live
     as long as the process — out of the garbage collector's full passes, once per process.
-    Each full pass scanned them all with the event loop stopped (~85 ms on the bench machine,
-    a few times a minute under load): the p99 latency of every request in flight
-    (bench/RESULTS-http.md). Garbage is collected first, so none of it is kept for good."""
+    Each full pass scanned them all with the event loop stopped, a few times a minute under
+    load: the p99 latency of every request in flight (bench/RESULTS-http.md,
+    bench/RESULTS-costs.md). Garbage is collected first, so none of it is kept for good."""
     gc.collect()
     gc.freeze()
 

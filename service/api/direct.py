@@ -5,12 +5,11 @@ the body size limit, the exception handlers are FastAPI's — but its general pe
 (every dependency and parameter solved in turn, with a sub-response for their headers) cost
 half as much CPU as grading a typical submission (py-spy, under load). Reading the same four
 things here instead — the JSON body validated by the problem's submission model, the bearer
-token, the Idempotency-Key header, the clock — cut a practice request's instructions by 6 % and
-took its throughput from 0.40 to 0.43 of the hello route's, measured side by side
-(bench/RESULTS-http.md).
+token, the Idempotency-Key header, the clock — cut a practice request's instructions and raised
+its throughput, measured side by side (bench/RESULTS-http.md, bench/RESULTS-costs.md).
 
 The answers are FastAPI's own, error for error: the same validation, the same `loc`s, the same
-RequestValidationError for the same handler. tests/service/test_direct_route.py sends a corpus
+RequestValidationError for the same handler. tests/service/api/test_direct_route.py sends a corpus
 of good and bad requests through FastAPI's handler and through this one and requires identical
 responses, so a FastAPI upgrade that changes its behaviour fails there, not in production.
 """

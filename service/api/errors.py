@@ -1,4 +1,4 @@
-"""Two things API fuzzing (tests/service/test_fuzz_api.py) found, fixed for every route at once:
+"""Two things API fuzzing (tests/service/api/test_fuzz_api.py) found, fixed for every route at once:
 
 - A 422 of ours is `{"detail": "a sentence"}`, FastAPI's own is `{"detail": [errors]}`; the
   OpenAPI document described only the list, so our refusals broke their own schema. The

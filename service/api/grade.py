@@ -1,29 +1,24 @@
 """`POST /api/grade/{problem_id}`: one route per problem, each with its own request model, so
 the OpenAPI document shows every problem's answer form. Without a student's token this is
-practice; with one, the submission is for an assignment and is stored (service/courses/submissions.py)."""
+practice; with one, the submission is for an assignment and is stored (service/courses/recording.py)."""
 
 import inspect
-from sqlite3 import SQLITE_BUSY, SQLITE_LOCKED
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Header, Request
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy import Engine
-from sqlalchemy.exc import OperationalError
 
 from problems import registry
 from problems.core import Problem
 from service.api.clock import NowDep
 from service.api.deps import BearerDep
 from service.api.direct import DirectRoute
-from service.courses import submissions
-from service.courses.principals import as_student, principal_for
+from service.courses.principals import as_student
+from service.courses.recording import Submission, record
 from service.courses.schemas import StudentGradeResponse
 from service.errors import no_problem
 from service.grading import grade_and_keep
 from service.schemas import GradeResponse, grade_request_model
-from service.store.models import Student
-from service.store.offload import in_thread
 
 IdempotencyKey = Annotated[
     str | None,
@@ -33,54 +28,6 @@ IdempotencyKey = Annotated[
 ]
 
 router = APIRouter(prefix="/api/grade", tags=["grading"])
-
-
-def _context(engine: Engine, token: str, problem: Problem, slug: str | None, idempotency_key: str | None):
-    # A plain read (no ORM session needed) that ends in COMMIT, not the ROLLBACK of a closed
-    # connection: psycopg forgets a connection's prepared statements at every ROLLBACK, so on
-    # PostgreSQL this six-table query was planned afresh each time (2 ms of planning for 0.3 ms
-    # of executing); kept prepared, it runs on a cached plan. SQLite: no difference.
-    with engine.begin() as connection:
-        return submissions.submission_context(connection, token, problem.id, slug, idempotency_key)
-
-
-def _submit_with_token(state, token: str, problem: Problem, answers: dict, slug: str | None,
-                       idempotency_key: str | None, now) -> submissions.Receipt | None:
-    """A token's submission step by step, in one worker thread and one session: who the token
-    is and, for a student, the submission stored (attempt races, replays, every refusal).
-    None: an instructor's token, graded as practice."""
-    with state.sessionmaker() as session:
-        principal = principal_for(session, state.settings, token)
-        if not isinstance(principal, Student):
-            if slug is not None:
-                as_student(principal)  # 403: an assignment is for students
-            return None
-        return submissions.submit(session, principal, problem, answers, slug=slug,
-                                 idempotency_key=idempotency_key, now=now)
-
-
-async def _submit(state, token: str, problem: Problem, answers: dict, slug: str | None,
-                  idempotency_key: str | None, now) -> submissions.Receipt | None:
-    # The usual case: one query, grading on the event loop, the row by the group-committing
-    # writer. Anything else step by step, in one worker thread.
-    async def read_context():
-        if state.loop_reader is not None:
-            # SQLite: a local read of ~0.3 ms, on the loop like a quick grading. Handed to a
-            # thread, it had to win the GIL back from the loop after each step of SQLite:
-            # p99 12-18 ms at ~300 recorded gradings/s against 1 ms here (bench/RESULTS-http.md).
-            try:
-                return _context(state.loop_reader, token, problem, slug, idempotency_key)
-            except OperationalError as error:
-                # Locked (this reader never waits): wait in a thread. Any other error is raised.
-                if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF not in (SQLITE_BUSY, SQLITE_LOCKED):
-                    raise
-        return await in_thread(_context, state.engine, token, problem, slug, idempotency_key)
-
-    receipt = await submissions.submit_soon(state.writer, read_context, problem, answers,
-                                           idempotency_key=idempotency_key, now=now)
-    if receipt is not None:
-        return receipt
-    return await in_thread(_submit_with_token, state, token, problem, answers, slug, idempotency_key, now)
 
 
 def _route_for(problem: Problem) -> None:
@@ -98,8 +45,8 @@ def _route_for(problem: Problem) -> None:
         answers = submission.answers.model_dump(exclude_unset=True)
         state = request.app.state
         if credentials is not None:
-            receipt = await _submit(state, credentials.credentials, problem, answers, submission.assignment,
-                                    idempotency_key, now)
+            sent = Submission(credentials.credentials, problem, answers, submission.assignment, idempotency_key, now)
+            receipt = await record(state, sent)
             if receipt is not None:
                 # The stored body itself, so a retry gets byte-for-byte what the first try got.
                 return JSONResponse(receipt.body, headers={"Idempotent-Replayed": str(receipt.replayed).lower()})

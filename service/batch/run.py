@@ -31,6 +31,7 @@ from typing import Any
 
 from problems.core import read_variant
 from service.analytics.answers import part_records, reference_keys
+from service.courses.variants import variant_rule
 from service.store.scratch import Scratch
 
 CHUNK = 128
@@ -61,15 +62,7 @@ class Context:
 
     def variant_for(self, student_id: str, problem_id: str, given: Any) -> Any:
         if self.course_secret is not None and student_id in self.roster:
-            if not self.randomized:
-                return "default"
-            from types import SimpleNamespace
-
-            from service.courses.variants import course_variant
-
-            # course_variant reads only the course's id and secret and the student's school id.
-            course = SimpleNamespace(id=self.course_id, secret=self.course_secret)
-            return course_variant(course, SimpleNamespace(student_id=student_id), problem_id)
+            return variant_rule(self.randomized, self.course_id, self.course_secret, student_id, problem_id)
         return read_variant(given)
 
 

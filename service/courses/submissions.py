@@ -30,7 +30,7 @@ from service.courses.schemas import (
     StudentGradeResponse,
     SubmissionReceipt,
 )
-from service.courses.variants import assignment_variant, variant_seed
+from service.courses.variants import assignment_variant, variant_rule
 from service.errors import CourseworkError, closed, conflict, unprocessable
 from service.grading import INSERT_GRADING, grade_soon, insert_grading, stored_answers
 from service.ops.observability import record_grading
@@ -186,9 +186,7 @@ def submission_context(
     if len(rows) != 1:
         return None
     row = rows[0]
-    # assignment_variant's rule, from the columns (the row has no `course` to load).
-    variant = (variant_seed(row.course_id, row.course_secret, row.student_code, problem_id)
-               if row.randomized else "default")
+    variant = variant_rule(row.randomized, row.course_id, row.course_secret, row.student_code, problem_id)
     return Context(row.student_pk, row, deadline_of(row, row.extended_to), variant, row.attempts_used)
 
 

@@ -2,13 +2,13 @@
 step-by-step fallback).
 
 A pool of our own rather than `run_in_threadpool` (anyio's): under 32 concurrent requests its
-hop cost about twice the CPU of `run_in_executor` on a plain pool (66 vs 30 µs a call,
-measured side by side), and a recorded grading makes one on every request. The caller's
+hop cost about twice the CPU of `run_in_executor` on a plain pool (bench/RESULTS-costs.md),
+and a recorded grading makes one on every request. The caller's
 context variables go along (the request id on log lines).
 
 Gradings that may be slow stay on anyio's threads (service/grading.py): on this pool, practice
-at a third of capacity answered in a p50 of 25 ms instead of 10 ms (bench/http.py --think-ms
-100, side by side; throughput the same) — measured, the cause not pinned down."""
+at a third of capacity answered with a higher median latency, the throughput the same
+(bench/RESULTS-costs.md) — measured, the cause not pinned down."""
 
 from __future__ import annotations
 

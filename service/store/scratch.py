@@ -4,8 +4,8 @@ memory does not grow with the class.
 
 Why not Python dicts: a tuple kept per row holds its own copies of the strings unpickled from
 the workers, and those long-lived small objects, scattered among the short-lived ones of every
-chunk, pin the allocator's arenas; the resident memory grew ~2.5× faster than the data kept
-(bench/RESULTS-batch.md). Here rows are buffered a few thousand at a time and written with
+chunk, pin the allocator's arenas; the resident memory grew much faster than the data kept
+(bench/RESULTS-batch.md, bench/RESULTS-costs.md). Here rows are buffered a few thousand at a time and written with
 `executemany`; SQLite's page cache is capped (`CACHE_KIB`) and its sorter spills to disk.
 
 The file lives next to the outputs (or in the temp folder) and is deleted on `close()`.

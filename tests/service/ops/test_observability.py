@@ -125,7 +125,7 @@ def test_redact_scrubs_tokens_and_database_passwords():
 def test_every_setting_is_in_the_readme_table():
     from pathlib import Path
 
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     section = readme.split("## Configuration", 1)[1].split("\n## ", 1)[0]
     documented = set(re.findall(r"`(HWCHECK_[A-Z0-9_]+)`", section))
     missing = sorted(f"HWCHECK_{name.upper()}" for name in Settings.model_fields

@@ -1,5 +1,5 @@
 """Issue 23: unreadable values in every field of every route are refused, never a 5xx. Each API row
-of the authorization matrix (tests/service/test_authorization.py) is sent by a role it succeeds
+of the authorization matrix (tests/service/courses/test_authorization.py) is sent by a role it succeeds
 for, with one field at a time — a body leaf, a query value, a path parameter — replaced by an
 unpaired surrogate, a NUL, NaN, an infinity, or an integer of 401 digits."""
 
@@ -39,7 +39,7 @@ def _replaced(value, path, new):
 def _cases():
     for method, path, body, expected in API:
         if isinstance(body, CSV):
-            continue  # a batch upload's rows: tests/service/test_batch.py reads every kind of bad row
+            continue  # a batch upload's rows: tests/service/batch/test_batch.py reads every kind of bad row
         role = next(r for r, status in zip(ROLES, expected, strict=True) if 200 <= status < 300)
         for leaf in list(_leaves(body)) if body is not None else []:
             yield pytest.param(method, path, body, role, ("body", leaf), id=f"{method} {path} body{list(leaf)}")

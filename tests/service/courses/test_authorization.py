@@ -155,7 +155,7 @@ PAGES = [
     ("POST", "/instructor/courses/{course}/staff/{extra}/remove", {}, _page(303, ta=False, viewer=False)),
 ]
 
-# Not role-gated, or signing in and out itself (tests/service/test_web.py); operations' probes.
+# Not role-gated, or signing in and out itself (tests/service/web/test_web.py); operations' probes.
 NOT_IN_THE_MATRIX = {("POST", "/login"), ("POST", "/logout"), ("GET", "/healthz"), ("GET", "/readyz"),
                      ("GET", "/metrics"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/redoc"),
                      ("GET", "/docs/oauth2-redirect")}

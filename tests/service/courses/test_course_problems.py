@@ -15,7 +15,7 @@ from problems.loading import load
 from service.authoring.template import write_template
 
 pytestmark = pytest.mark.e2e
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "course"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "course"
 AUTH = {"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"}
 
 
