@@ -9,8 +9,7 @@ from typing import Any
 from graders import budget, worked_notation
 from graders.carried import carry_forward
 from graders.errors import AnswerError
-from graders.kinds import array, boolean, expression, number, property
-from graders.kinds import set as set_kind
+from graders.kinds import KINDS
 from graders.read import is_missing
 from graders.result import MISSING, GradeResult, PartResult, Verdict
 from problems.core import (
@@ -25,16 +24,6 @@ from problems.core import (
     solution,
     to_json,
 )
-
-KINDS = {
-    "number": number.grade,
-    "vector": array.grade,
-    "matrix": array.grade,
-    "set": set_kind.grade,
-    "boolean": boolean.grade,
-    "property": property.grade,
-    "expression": expression.grade,
-}
 
 
 class UnknownParts(ValueError):
@@ -53,7 +42,7 @@ def judge(part: Part, raw: Any, reference: Any, values: Values) -> Verdict:
     raw, note = worked_notation.take(raw, part.kind, part.id, values)
     try:
         with budget.part_budget():
-            verdict = KINDS[part.kind](resolved(part, values), raw, reference, values)
+            verdict = KINDS[part.kind].grade(resolved(part, values), raw, reference, values)
     except AnswerError as error:
         return Verdict("invalid", 0.0, error.message)
     return replace(verdict, feedback=verdict.feedback + note) if note else verdict

@@ -19,6 +19,7 @@ from graders.expression_values import (
     read_expression,
     shape_text,
 )
+from graders.kinds import KINDS
 from graders.kinds.array import ShapeMismatch, fit_shape
 from graders.kinds.boolean import read_boolean
 from graders.parse import parse
@@ -46,7 +47,7 @@ def preview(part: Part, typed: str, reference: Any = None) -> dict[str, Any]:
     # error's position still in what was typed
     text = worked_notation.prepare(typed, part.kind).text
     out = _read(part, text)
-    if out["ok"] and reference is not None and part.kind in ("vector", "matrix"):
+    if out["ok"] and reference is not None and KINDS[part.kind].shaped:
         try:
             fit_shape(part, np.asarray(out["value"], dtype=float), np.asarray(reference, dtype=float))
         except (ShapeMismatch, AnswerError) as error:  # graded incorrect or invalid: say it now

@@ -15,6 +15,7 @@ from pydantic import (
     create_model,
 )
 
+from graders.kinds import KINDS
 from problems.core import MAX_SEED, Part, Problem
 
 # Strict: JSON `true` is not seed 1, nor "5" seed 5 (a JSON number, or "default").
@@ -24,32 +25,12 @@ VariantField = Literal["default"] | Seed
 # the course secret), which requests never accept, so it cannot be replayed as practice.
 ShownVariant = Literal["default"] | Annotated[int, Field(ge=0)]
 
-_NUMBER = {"type": "number"}
-_TEXT = {"type": "string", "maxLength": 2000}
-_SCHEMA_BY_KIND: dict[str, dict[str, Any]] = {
-    "number": {"anyOf": [_NUMBER, _TEXT], "examples": [0.25, "1/4", "3*sqrt(5)"]},
-    "vector": {
-        "anyOf": [{"type": "array", "items": {"anyOf": [_NUMBER, _TEXT]}}, _TEXT],
-        "examples": [[0.5, -1], "[0.5 -1]"],
-    },
-    "matrix": {
-        "anyOf": [{"type": "array", "items": {"type": "array", "items": {"anyOf": [_NUMBER, _TEXT]}}}, _TEXT],
-        "examples": [[[1, 2], [3, 4]], "[1 2; 3 4]"],
-    },
-    "set": {
-        "anyOf": [{"type": "array", "items": {"anyOf": [_NUMBER, _TEXT]}}, _TEXT],
-        "examples": [[1, 2], "3 ± 3*sqrt(2)"],
-    },
-    "boolean": {"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false", "yes", "no"]}]},
-    "expression": {"anyOf": [_TEXT, _NUMBER], "examples": ["x^T (A + A^T)", "(1 - beta2^t) Eg2"]},
-    "property": {"anyOf": [{"type": "array"}, {"type": "object"}, _TEXT]},
-}
 
 
 def _answer_field(part: Part) -> tuple[Any, Any]:
     # Validation accepts any JSON: a malformed answer is that part's `invalid`, never a 422.
     # The schema documents what the part expects.
-    schema = {**_SCHEMA_BY_KIND[part.kind], "description": part.prompt}
+    schema = {**KINDS[part.kind].schema, "description": part.prompt}
     if part.kind == "expression" and part.symbols:
         # The symbols and their shapes are what a student needs to write the formula.
         schema["x-symbols"] = dict(part.symbols)

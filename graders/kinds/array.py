@@ -16,10 +16,11 @@ import numpy as np
 
 from graders import diagnose
 from graders.errors import AnswerError
+from graders.kinds.base import NUMBER_SCHEMA, TEXT_SCHEMA, AnswerKind, every_digit
 from graders.read import read_value, shape_name
 from graders.result import Verdict, correct, incorrect, partial
 from graders.tolerance import within
-from problems.core import Part
+from problems.core import Part, to_json
 
 _LAYOUT_WORDS = {
     "row": "a row vector (1×{n}): in this course's layout the derivative of a scalar by a "
@@ -115,3 +116,41 @@ def grade(part: Part, raw, reference, values) -> Verdict:
         feedback += " " + coarse
     credit = ok.mean() * (part.layout_credit if layout_remark else 1.0)
     return partial(credit, feedback)
+
+
+def _vector_forms(key: np.ndarray, layout: str | None) -> list[tuple[str, object]]:
+    flat = key.ravel()
+    joint = " & " if layout == "row" else r" \\ "  # LaTeX in the layout the part asks for
+    return [("a JSON list", to_json(flat)), ("brackets", "[" + ", ".join(map(every_digit, flat)) + "]"),
+            ("LaTeX", r"\begin{bmatrix} " + joint.join(map(every_digit, flat)) + r" \end{bmatrix}")]
+
+
+def _matrix_forms(key: np.ndarray, layout: str | None) -> list[tuple[str, object]]:
+    rows = [" ".join(map(every_digit, row)) for row in key]
+    latex = r" \\ ".join(" & ".join(map(every_digit, row)) for row in key)
+    return [("JSON rows", to_json(key)), ("MATLAB", "[" + "; ".join(rows) + "]"),
+            ("LaTeX", r"\begin{bmatrix} " + latex + r" \end{bmatrix}")]
+
+
+_ENTRY = {"anyOf": [NUMBER_SCHEMA, TEXT_SCHEMA]}
+VECTOR = AnswerKind(
+    "vector", grade,
+    schema={"anyOf": [{"type": "array", "items": _ENTRY}, TEXT_SCHEMA], "examples": [[0.5, -1], "[0.5 -1]"]},
+    hint="A list: {} or {}; entries may be expressions like {}.",
+    examples=("[17.5, -23, 41]", "[17.5 -23 41]", "[53/3, -23, 41]"),
+    typed_forms=_vector_forms,
+    fits=lambda key: key.ndim == 1 or 1 in key.shape,
+    shaped=True,
+    compared=True,
+)
+MATRIX = AnswerKind(
+    "matrix", grade,
+    schema={"anyOf": [{"type": "array", "items": {"type": "array", "items": _ENTRY}}, TEXT_SCHEMA],
+            "examples": [[[1, 2], [3, 4]], "[1 2; 3 4]"]},
+    hint="Rows separated by semicolons: {}, or JSON {}, or {}.",
+    examples=("[51 -62; 73 84]", "[[51, -62], [73, 84]]", "np.array([[51, -62], [73, 84]])"),
+    typed_forms=_matrix_forms,
+    fits=lambda key: key.ndim == 2,
+    shaped=True,
+    compared=True,
+)

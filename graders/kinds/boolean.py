@@ -8,6 +8,7 @@ nothing about a yes/no question."""
 from __future__ import annotations
 
 from graders.errors import AnswerError
+from graders.kinds.base import AnswerKind
 from graders.result import Verdict, correct, incorrect
 from problems.core import Part, mistake_value
 
@@ -30,3 +31,12 @@ def grade(part: Part, raw, reference, values) -> Verdict:
         if answer == bool(mistake_value(mistake, values)):
             return incorrect(mistake.feedback)
     return incorrect("Incorrect.")
+
+
+KIND = AnswerKind(
+    "boolean", grade,
+    schema={"anyOf": [{"type": "boolean"}, {"type": "string", "enum": ["true", "false", "yes", "no"]}]},
+    hint="true or false (yes / no).",
+    typed_forms=lambda key, layout: [("JSON", bool(key)), ("text", "true" if bool(key) else "false")],
+    fits=lambda key: key.size == 1 and float(key) in (0.0, 1.0),
+)

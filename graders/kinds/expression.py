@@ -29,6 +29,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from graders.equivalence import Check, Expected
+from graders.kinds.base import NUMBER_SCHEMA, TEXT_SCHEMA, AnswerKind
 from graders.result import Verdict
 from graders.symbols import parse_symbols
 from problems.core import Part
@@ -52,3 +53,12 @@ def check(part: Part, raw) -> Check:
 def grade(part: Part, raw, reference, values) -> Verdict:
     result = check(part, raw)
     return Verdict(result.status, result.credit, result.feedback)
+
+
+KIND = AnswerKind(
+    "expression", grade,
+    schema={"anyOf": [TEXT_SCHEMA, NUMBER_SCHEMA], "examples": ["x^T (A + A^T)", "(1 - beta2^t) Eg2"]},
+    hint="An expression in the problem's symbols, like {}, {}, {}; * or @ for products, .* or ⊙ element-wise.",
+    examples=("(P + Q^T) v", "inv(P)", "tr(M)"),
+    read_as_numbers=False,  # its wrong answers are formulas: analytics collapses their text
+)

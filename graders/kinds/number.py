@@ -11,6 +11,7 @@ import numpy as np
 
 from graders import diagnose
 from graders.errors import AnswerError
+from graders.kinds.base import NUMBER_SCHEMA, TEXT_SCHEMA, AnswerKind, every_digit
 from graders.read import read_value, shape_name
 from graders.result import Verdict, correct, incorrect
 from graders.tolerance import within
@@ -30,3 +31,14 @@ def grade(part: Part, raw, reference, values) -> Verdict:
         or diagnose.too_coarse(part, answer, float(reference))
         or "Incorrect."
     )
+
+
+KIND = AnswerKind(
+    "number", grade,
+    schema={"anyOf": [NUMBER_SCHEMA, TEXT_SCHEMA], "examples": [0.25, "1/4", "3*sqrt(5)"]},
+    hint="A number or an expression: {}.",
+    examples=("917.3", "-642/7", "40 + 2*sqrt(5)", "-8.5e2", "pi^5", "e^7", "ln(10^9)"),
+    typed_forms=lambda key, layout: [("a JSON number", float(key)), ("text", every_digit(key))],
+    fits=lambda key: key.size == 1,
+    compared=True,
+)

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from graders.errors import AnswerError
+from graders.kinds.base import TEXT_SCHEMA, AnswerKind
 from graders.read import read_value, shape_name
 from graders.result import Verdict, correct, incorrect
 from problems.core import Part, step_inputs
@@ -56,3 +57,11 @@ def grade(part: Part, raw, reference, values) -> Verdict:
     names = step_inputs(part.check)[1:]
     failures = part.check(answer, *(values[name] for name in names))
     return correct() if not failures else incorrect(" ".join(failures))
+
+
+KIND = AnswerKind(
+    "property", grade,
+    schema={"anyOf": [{"type": "array"}, {"type": "object"}, TEXT_SCHEMA]},
+    hint="A matrix such as {}, or a JSON object for several fields.",
+    examples=("[51 -62; 73 84]",),
+)

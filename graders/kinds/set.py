@@ -11,10 +11,11 @@ from __future__ import annotations
 import numpy as np
 
 from graders import diagnose
+from graders.kinds.base import NUMBER_SCHEMA, TEXT_SCHEMA, AnswerKind, every_digit
 from graders.read import read_items
 from graders.result import Verdict, correct, partial
 from graders.tolerance import within
-from problems.core import Part
+from problems.core import Part, to_json
 
 
 def _max_matching(close: np.ndarray) -> list[int]:
@@ -76,3 +77,15 @@ def _unmatched(part: Part, given: np.ndarray, owner: list[int], expected: np.nda
 
 def _listed(values) -> str:
     return ", ".join(f"{v:g}" for v in values)
+
+
+KIND = AnswerKind(
+    "set", grade,
+    schema={"anyOf": [{"type": "array", "items": {"anyOf": [NUMBER_SCHEMA, TEXT_SCHEMA]}}, TEXT_SCHEMA],
+            "examples": [[1, 2], "3 ± 3*sqrt(2)"]},
+    hint="Values in any order: {}, {} or {}.",
+    examples=("{-47, 61}", "[-47, 61]", "50 ± 9*sqrt(3)"),
+    typed_forms=lambda key, layout: [("a JSON list", to_json(key.ravel())),
+                                     ("brackets", "[" + ", ".join(map(every_digit, key.ravel())) + "]")],
+    fits=lambda key: key.ndim <= 1,
+)

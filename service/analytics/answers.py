@@ -25,7 +25,9 @@ def normalized(raw: Any, kind: str = "number") -> str:
     significant figures (so `1/4`, `0.25` and `0.250` are one answer), other text — and every
     answer to an expression part — collapsed. Typed text is cached: a class repeats its wrong
     answers, and reading one again costs a parse."""
-    if kind == "expression":
+    from graders.kinds import KINDS  # lazily, as this module reads graders everywhere
+
+    if kind in KINDS and not KINDS[kind].read_as_numbers:
         return _collapsed(raw)
     if isinstance(raw, str) and len(raw) <= 200:  # a bounded cache: 8192 short texts at most
         return _normalized_text(raw)
@@ -54,11 +56,12 @@ _normalized_text = lru_cache(maxsize=8192)(_normalized)
 def reference_keys(problem, variant: Any) -> dict[str, str]:
     """The reference of each number, vector and matrix part of a variant as a `_key` (what
     the sharing check compares wrong answers with); cached like the solution itself."""
+    from graders.kinds import KINDS
     from problems.core import reference
 
     references = reference(problem, variant)
     return {p.id: _key(references[p.id]) for p in problem.parts
-            if p.kind in ("number", "vector", "matrix") and p.id in references}
+            if KINDS[p.kind].compared and p.id in references}
 
 
 def as_given(raw: Any) -> str:

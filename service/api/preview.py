@@ -6,6 +6,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from graders.kinds import KINDS
 from graders.preview import preview
 from problems.core import read_variant, solution
 from service.errors import problem_or_404
@@ -58,7 +59,7 @@ def preview_answer(request: PreviewRequest) -> dict[str, Any]:
                             f"{problem.id} has no part {request.part_id[:100]!r}; its parts are "
                             f"{known}") from None
     reference = None
-    if part.kind in ("vector", "matrix") and request.variant is not None:  # shapes vary by variant
+    if KINDS[part.kind].shaped and request.variant is not None:  # shapes vary by variant
         try:
             variant = read_variant(request.variant)
         except ValueError as error:

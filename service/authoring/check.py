@@ -29,6 +29,7 @@ import numpy as np
 
 from graders.equivalence import close, formula_values, make_batches
 from graders.grade import judge
+from graders.kinds import KINDS
 from graders.symbols import parse_symbols
 from problems.core import (
     Problem,
@@ -179,10 +180,8 @@ class Checker:
 
     def kind_matches(self, variant: Any, part, ref: Any) -> bool:
         array = _numbers(ref)
-        expected = {"number": lambda a: a.size == 1, "vector": lambda a: a.ndim == 1 or 1 in a.shape,
-                    "matrix": lambda a: a.ndim == 2, "set": lambda a: a.ndim <= 1,
-                    "boolean": lambda a: a.size == 1 and float(a) in (0.0, 1.0)}[part.kind]
-        if array is None or not expected(array):
+        fits = KINDS[part.kind].fits
+        if array is None or fits is None or not fits(array):
             self.fail("kind", variant, f"the reference {_fmt(ref)} is no {part.kind}", part.id)
             return False
         self.passed()
@@ -275,25 +274,9 @@ class Checker:
 
 
 def typed_forms(kind: str, ref: Any, layout: str | None = None) -> list[tuple[str, Any]]:
-    """The reference as a student may type it, one entry per accepted syntax of its kind (a
-    vector's LaTeX in the layout the part asks for)."""
-    array = np.asarray(ref, dtype=float)
-    text = lambda x: repr(float(x))  # noqa: E731 — every digit: a syntax test, not a rounding one
-    if kind == "boolean":
-        return [("JSON", bool(array)), ("text", "true" if bool(array) else "false")]
-    if kind == "number":
-        return [("a JSON number", float(array)), ("text", text(array))]
-    flat = array.ravel()
-    if kind in ("vector", "set"):
-        forms = [("a JSON list", to_json(flat)), ("brackets", "[" + ", ".join(map(text, flat)) + "]")]
-        if kind == "vector":
-            joint = " & " if layout == "row" else r" \\ "
-            forms.append(("LaTeX", r"\begin{bmatrix} " + joint.join(map(text, flat)) + r" \end{bmatrix}"))
-        return forms
-    rows = [" ".join(map(text, row)) for row in array]
-    return [("JSON rows", to_json(array)), ("MATLAB", "[" + "; ".join(rows) + "]"),
-            ("LaTeX", r"\begin{bmatrix} " + r" \\ ".join(" & ".join(map(text, row)) for row in array)
-             + r" \end{bmatrix}")]
+    """The reference as a student may type it, one entry per accepted syntax of its kind (the
+    kind's own `typed_forms`, graders/kinds/)."""
+    return KINDS[kind].typed_forms(np.asarray(ref, dtype=float), layout)
 
 
 def wrong_forms(part, ref: Any) -> list[tuple[str, np.ndarray]]:

@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from graders.carried import was_carried
+from graders.kinds import KINDS
 from problems.core import Part
 from service.store.models import Instructor, Student
 from service.web.mathtext import math_html, render_statement
@@ -20,35 +21,10 @@ from service.web.session import csrf_token, remember_csrf
 
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 
-# What each answer kind accepts, shown under its input (README: "Answers students type"). The
-# examples are syntax only: none may be the answer to any part that shows it, which
-# tests/web/test_hints.py checks by grading every one (a box that said "A matrix such as
-# [1 -1; -1 1]" handed out symmetry-regularizer's answer).
-EXAMPLES = {
-    "number": ("917.3", "-642/7", "40 + 2*sqrt(5)", "-8.5e2", "pi^5", "e^7", "ln(10^9)"),
-    "vector": ("[17.5, -23, 41]", "[17.5 -23 41]", "[53/3, -23, 41]"),
-    "matrix": ("[51 -62; 73 84]", "[[51, -62], [73, 84]]", "np.array([[51, -62], [73, 84]])"),
-    "set": ("{-47, 61}", "[-47, 61]", "50 ± 9*sqrt(3)"),
-    "expression": ("(P + Q^T) v", "inv(P)", "tr(M)"),
-    "property": ("[51 -62; 73 84]",),
-}
-HINTS = {
-    "number": "A number or an expression: {}.",
-    "vector": "A list: {} or {}; entries may be expressions like {}.",
-    "matrix": "Rows separated by semicolons: {}, or JSON {}, or {}.",
-    "set": "Values in any order: {}, {} or {}.",
-    "boolean": "true or false (yes / no).",
-    "expression": "An expression in the problem's symbols, like {}, {}, {}; * or @ for products, .* or ⊙ element-wise.",
-    "property": "A matrix such as {}, or a JSON object for several fields.",
-}
-
-
-def _example_text(kind: str) -> str:
-    """A kind's hint with its examples in place (one slot takes them all, comma-separated)."""
-    template, examples = HINTS.get(kind, ""), EXAMPLES.get(kind, ())
-    if template.count("{}") == 1:
-        return template.format(", ".join(examples))
-    return template.format(*examples)
+# What each answer kind accepts, shown under its input (README: "Answers students type"): each
+# kind's hint and examples (graders/kinds/). The examples are syntax only: none may be the answer
+# to any part that shows it, which tests/web/test_hints.py checks by grading every one.
+EXAMPLES = {name: kind.examples for name, kind in KINDS.items()}
 
 
 STATUS_WORDS = {
@@ -62,7 +38,7 @@ STATUS_MARKS = {"correct": "✓", "partial": "◐", "incorrect": "✗", "invalid
 
 
 def hint(part: Part) -> str:
-    text = _example_text(part.kind)
+    text = KINDS[part.kind].hint_text()
     if part.kind == "expression" and part.symbols:
         text += " Symbols: " + ", ".join(_symbol(name, spec) for name, spec in part.symbols.items()) + "."
     return text

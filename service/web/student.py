@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
+from graders.kinds import KINDS
 from graders.preview import preview
 from problems import registry
 from problems.core import Problem, params_for, read_variant, solution
@@ -123,7 +124,7 @@ def _readings(session, student: Student, slug: str, problem: Problem, answers: d
     it, its shape checked against the student's own variant (on the server, never shown)."""
     assignment, _ = assignments.resolve_assignment(session, student.course, problem.id, slug)
     values = solution(problem, variants.assignment_variant(assignment, student, problem.id))
-    return {part.id: preview(part, answers[part.id], values.get(part.id) if part.kind in ("vector", "matrix") else None)
+    return {part.id: preview(part, answers[part.id], values.get(part.id) if KINDS[part.kind].shaped else None)
             for part in problem.parts if isinstance(answers.get(part.id), str) and answers[part.id].strip()}
 
 

@@ -207,3 +207,21 @@ def test_property_any_answer_with_the_property():
         "invalid", "expected the fields a, b (missing b; unknown c)")
     assert graded({"pair": {"a": [[1, 2, 3]], "b": 1}})["pair"] == (
         "invalid", "a: expected a vector of 2 entries, got a 1×3 matrix")
+
+
+def test_every_kind_is_one_unit_and_the_definitions_name_exactly_them():
+    from typing import get_args
+
+    import numpy as np
+
+    from graders.kinds import KINDS
+    from problems.core import Kind
+
+    assert set(KINDS) == set(get_args(Kind))
+    for name, kind in KINDS.items():
+        assert kind.name == name and kind.schema and kind.hint
+        assert kind.hint.count("{}") in (0, 1, len(kind.examples)), name
+        if kind.typed_forms is not None:  # every syntax of a key that fits the kind
+            key = {"number": np.array(0.5), "boolean": np.array(1.0), "matrix": np.eye(2)}.get(name, np.array([0.5, -1.0]))
+            assert kind.fits(key), name
+            assert [label for label, _ in kind.typed_forms(key, None)], name
