@@ -55,6 +55,8 @@ FUNCTIONS: tuple[Function, ...] = (
     Function("tanh", latex=("tanh",), shown=r"\tanh", numpy=np.tanh, sympy=lambda sp: sp.tanh),
     Function("sech", shown=r"\operatorname{sech}", numpy=lambda x: 1 / np.cosh(x),
              sympy=lambda sp: sp.sech),
+    Function("sinh", latex=("sinh",), shown=r"\sinh", numpy=np.sinh, sympy=lambda sp: sp.sinh),
+    Function("cosh", latex=("cosh",), shown=r"\cosh", numpy=np.cosh, sympy=lambda sp: sp.cosh),
     Function("sigma", ("sigmoid",), shown=r"\sigma", numpy=_sigma, sympy=lambda sp: lambda x: 1 / (1 + sp.exp(-x)),
              also_a_name=True),
     Function("relu", ("ReLU",), shown=r"\operatorname{ReLU}", numpy=lambda x: np.maximum(x, 0.0),

@@ -36,6 +36,17 @@ def test_softplus_is_typed_computed_and_shown_from_its_entry():
     np.testing.assert_allclose(values, np.log1p(np.exp([0.5, -2.0])) + 1)
 
 
+def test_sinh_and_cosh_come_from_their_entries_alone():
+    # tanh = sinh/cosh and cosh² − sinh² = 1, entry by entry on a vector and on draws
+    assert evaluate(parse(r"\cosh(0)")) == 1.0
+    np.testing.assert_allclose(evaluate(parse("sinh([1, 2]) ./ cosh([1, 2])")), np.tanh([1.0, 2.0]))
+    reading = read_expression("cosh(z) ⊙ cosh(z) - sinh(z) ⊙ sinh(z)", (Symbol("z", "n", 1),))
+    assert reading.shape == ("n", 1)
+    draws = np.random.default_rng(0).normal(size=(4, 3, 1))
+    np.testing.assert_allclose(reading.evaluate({"z": draws}, 4), np.ones((4, 3, 1)))
+    assert to_latex(parse(r"\sinh(x)")) == r"\sinh\left(x\right)"
+
+
 def test_the_sympy_forms_agree_with_the_numpy_ones():
     sympy = pytest.importorskip("sympy")
     x = sympy.Symbol("x")
