@@ -42,7 +42,7 @@ async def record(state, submission: Submission) -> submissions.Receipt | None:
     """The stored receipt of a student's submission; None for an instructor's token (graded as
     practice by the caller)."""
     async def read_context():
-        return await _read_context(state, submission)
+        return await _read_context_soon(state, submission)
 
     receipt = await submissions.submit_soon(state.writer, read_context, submission.problem, submission.answers,
                                            idempotency_key=submission.idempotency_key, now=submission.now)
@@ -51,21 +51,22 @@ async def record(state, submission: Submission) -> submissions.Receipt | None:
     return await in_thread(_step_by_step, state, submission)
 
 
-async def _read_context(state, submission: Submission):
+async def _read_context_soon(state, submission: Submission):
     if state.loop_reader is not None:
         # SQLite: a local read as short as a quick grading, so on the loop like one. Handed to a
         # thread, it had to win the GIL back from the loop after each step of SQLite
         # (bench/RESULTS-costs.md).
         try:
-            return _context(state.loop_reader, submission)
+            return read_context(state.loop_reader, submission)
         except OperationalError as error:
             # Locked (this reader never waits): wait in a thread. Any other error is raised.
             if getattr(error.orig, "sqlite_errorcode", 0) & 0xFF not in (SQLITE_BUSY, SQLITE_LOCKED):
                 raise
-    return await in_thread(_context, state.engine, submission)
+    return await in_thread(read_context, state.engine, submission)
 
 
-def _context(engine: Engine, submission: Submission):
+def read_context(engine: Engine, submission: Submission) -> submissions.Context | None:
+    """What the submission needs, in one query (`submissions.submission_context`)."""
     # A plain read that ends in COMMIT, not the ROLLBACK of a closed connection: psycopg forgets
     # a connection's prepared statements at every ROLLBACK, so on PostgreSQL this six-table
     # query was planned afresh each time; kept prepared, it runs on a cached plan.

@@ -1,9 +1,12 @@
-"""The reference as a student might type it, in every syntax of its kind, and a perturbed copy:
-shared by the catalog tests that check every part through the grader."""
+"""The reference as a student might type it, in every syntax of its kind, and a perturbed copy;
+the check of both through the grader, and central differences: shared by the problems' tests."""
 
 from fractions import Fraction
 
 import numpy as np
+
+from graders.grade import grade
+from problems.core import solution
 
 
 def text(x):
@@ -51,3 +54,37 @@ def perturbed(part, ref):
     flat = ref.reshape(-1)
     flat[0] += max(0.5, 0.1 * abs(flat[0]))
     return ref.tolist()
+
+
+def graded(problem, variant, part_id, answer):
+    """The status and feedback one answer to one part gets."""
+    (part,) = [p for p in grade(problem, variant, {part_id: answer}).parts if p.id == part_id]
+    return part.status, part.feedback
+
+
+def check_typed_and_perturbed(problem, variant) -> int:
+    """Every numeric part's reference is correct in every syntax and wrong when perturbed; the
+    number of parts checked."""
+    values = solution(problem, variant)
+    checked = 0
+    for part in problem.parts:
+        if part.kind in ("expression", "property"):
+            continue
+        for answer in typed(part, values[part.id]):
+            assert graded(problem, variant, part.id, answer) == ("correct", "Correct."), (part.id, answer)
+        assert graded(problem, variant, part.id, perturbed(part, values[part.id]))[0] != "correct", part.id
+        checked += 1
+    return checked
+
+
+def central_differences(f, value, eps):
+    """Central differences of scalar `f` in every entry of `value` (a number or nested lists),
+    which `f` receives as an array."""
+    value = np.array(value, dtype=float)
+    grad = np.zeros_like(value)
+    for index in np.ndindex(value.shape):
+        up, down = value.copy(), value.copy()
+        up[index] += eps
+        down[index] -= eps
+        grad[index] = (f(up) - f(down)) / (2 * eps)
+    return grad

@@ -9,8 +9,15 @@ import pytest
 
 from graders.grade import grade
 from problems import core, registry
-from problems.core import as_arrays, params_for, reference, run_steps, solution, to_json
-from problems.core import mistake_value
+from problems.core import (
+    as_arrays,
+    mistake_value,
+    params_for,
+    reference,
+    run_steps,
+    solution,
+    to_json,
+)
 from problems.statement import render
 
 PROBLEMS = list(registry.PROBLEMS.values())

@@ -3,8 +3,7 @@
 import numpy as np
 import pytest
 
-from problems.core import params_for, run_steps, solution
-from problems.core import mistake_value
+from problems.core import mistake_value, params_for, run_steps, solution
 from problems.gradients import quadratic_form_gradient as problem
 
 VARIANTS = ["default", *range(25)]

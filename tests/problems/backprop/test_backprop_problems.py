@@ -8,12 +8,11 @@ import math
 
 import numpy as np
 import pytest
+from spellings import central_differences, check_typed_and_perturbed, graded
 
-from graders.grade import grade
 from problems import backprop
 from problems.core import params_for, solution
 from problems.statement import render
-from spellings import perturbed, typed
 
 SEEDS = range(25)
 VARIANTS = ["default", *SEEDS]
@@ -28,15 +27,7 @@ NEW = [
 
 
 def numeric_gradient(f, value):
-    """Central differences of scalar `f` in every entry of `value` (number, list or nested)."""
-    value = np.array(value, dtype=float)
-    grad = np.zeros_like(value)
-    for index in np.ndindex(value.shape):
-        up, down = value.copy(), value.copy()
-        up[index] += EPS
-        down[index] -= EPS
-        grad[index] = (f(up) - f(down)) / (2 * EPS)
-    return grad
+    return central_differences(f, value, EPS)
 
 
 def close(got, want):
@@ -297,10 +288,6 @@ def test_gaussian_dropout_random_variants_honour_the_constraints(seed):
 
 # --- through the grader ---------------------------------------------------------------------
 
-def status(problem, variant, part_id, answer):
-    result = grade(problem, variant, {part_id: answer})
-    (part,) = [p for p in result.parts if p.id == part_id]
-    return part.status, part.feedback
 
 
 GRADED = [(problem, variant) for problem in NEW for variant in ("default", 0, 1, 2)]
@@ -308,16 +295,7 @@ GRADED = [(problem, variant) for problem in NEW for variant in ("default", 0, 1,
 
 @pytest.mark.parametrize("problem, variant", GRADED, ids=[f"{p.id}-{v}" for p, v in GRADED])
 def test_typed_references_are_correct_and_perturbed_ones_are_not(problem, variant):
-    values = solution(problem, variant)
-    checked = 0
-    for part in problem.parts:
-        if part.kind in ("expression", "property"):
-            continue
-        for answer in typed(part, values[part.id]):
-            assert status(problem, variant, part.id, answer) == ("correct", "Correct."), (part.id, answer)
-        assert status(problem, variant, part.id, perturbed(part, values[part.id]))[0] != "correct", part.id
-        checked += 1
-    assert checked >= 4
+    assert check_typed_and_perturbed(problem, variant) >= 4
 
 
 def mistake_feedback(problem, part_id, index=0):
@@ -338,7 +316,7 @@ def mistake_feedback(problem, part_id, index=0):
     ],
 )
 def test_classic_mistakes_get_their_feedback(problem, part_id, answer, index):
-    got = status(problem, "default", part_id, answer)
+    got = graded(problem, "default", part_id, answer)
     assert got == ("incorrect", mistake_feedback(problem, part_id, index))
 
 
@@ -346,12 +324,12 @@ def test_mean_only_feedback_names_the_path_through_the_variance():
     feedback = mistake_feedback(backprop.batchnorm_backward, "dL_dx")
     assert "ignores the path through σ²" in feedback
     # and the mean-only value itself is right for its own part
-    assert status(backprop.batchnorm_backward, "default", "dL_dx_mean_only", "[-0.1 -0.7 0.3 0.5]")[0] == "correct"
+    assert graded(backprop.batchnorm_backward, "default", "dL_dx_mean_only", "[-0.1 -0.7 0.3 0.5]")[0] == "correct"
 
 
 def test_a_gradient_as_an_explicit_row_gets_layout_feedback():
     row = [[-1.375, -4, -0.625]]  # explicitly 1×3
-    status_, feedback = status(backprop.gaussian_dropout_regularizer, "default", "dJ_dw_expected", row)
+    status_, feedback = graded(backprop.gaussian_dropout_regularizer, "default", "dJ_dw_expected", row)
     assert status_ == "partial" and "column vector" in feedback
 
 

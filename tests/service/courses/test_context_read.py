@@ -1,4 +1,4 @@
-"""A student's submission starts with one read of its context (service/api/grade.py). On
+"""A student's submission starts with one read of its context (service/courses/recording.py). On
 PostgreSQL that read must keep its statement prepared: psycopg forgets a connection's prepared
 statements at every ROLLBACK, and a read closed by one was planned afresh each time. On SQLite
 it is made on the event loop, by a reader that never waits for a lock, and in a thread only
@@ -9,8 +9,8 @@ from service_helpers import count_calls
 from sqlalchemy import text
 
 from problems import registry
-from service.api import grade
-from service.api.grade import _context
+from service.courses import recording
+from service.courses.recording import Submission, read_context
 from service.store.db import make_engine
 
 
@@ -22,7 +22,8 @@ def test_the_context_read_runs_on_a_prepared_statement_on_postgresql(client, cou
     engine = make_engine(url.render_as_string(hide_password=False), pool_size=1)  # one connection, reused
     try:
         for _ in range(12):  # psycopg prepares a statement at its 5th run on a connection
-            context = _context(engine, course.tokens["s-a"], registry.get("lipschitz-linear"), "hw1", None)
+            sent = Submission(course.tokens["s-a"], registry.get("lipschitz-linear"), {}, "hw1", None, None)
+            context = read_context(engine, sent)
             assert context is not None and context.used == 0
         with engine.connect() as connection:
             runs = connection.execute(text(
@@ -36,14 +37,14 @@ def test_the_context_read_runs_on_a_prepared_statement_on_postgresql(client, cou
 def test_a_students_context_is_read_on_the_event_loop_on_sqlite_and_in_a_thread_elsewhere(client, course,
                                                                                             monkeypatch):
     course.assignment("hw1", problems=(("lipschitz-linear", 10),))
-    handed = count_calls(monkeypatch, grade, "in_thread")
+    handed = count_calls(monkeypatch, recording, "in_thread")
     response = client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
                            headers=course.a)
     assert response.status_code == 200, response.text
     assert response.json()["submission"]["attempt"] == 1
     on_sqlite = client.app.state.engine.url.get_backend_name() == "sqlite"
     assert (client.app.state.loop_reader is not None) is on_sqlite
-    assert [args[0] for args in handed].count(_context) == (0 if on_sqlite else 1)
+    assert [args[0] for args in handed].count(read_context) == (0 if on_sqlite else 1)
 
 
 def test_the_loop_reader_never_waits_for_a_lock_and_a_locked_read_is_made_in_a_thread(client, course,
@@ -61,7 +62,7 @@ def test_the_loop_reader_never_waits_for_a_lock_and_a_locked_read_is_made_in_a_t
         with engine.connect() as connection:
             assert connection.execute(text("PRAGMA busy_timeout")).scalar() == wait
     course.assignment("hw1", problems=(("lipschitz-linear", 10),))
-    real = grade._context
+    real = recording.read_context
 
     def failing_on_the_loop(message: str, code: int):
         def read(engine, *args):
@@ -73,8 +74,8 @@ def test_the_loop_reader_never_waits_for_a_lock_and_a_locked_read_is_made_in_a_t
         return read
 
     locked = failing_on_the_loop("database is locked", sqlite3.SQLITE_BUSY)
-    monkeypatch.setattr(grade, "_context", locked)
-    handed = count_calls(monkeypatch, grade, "in_thread")
+    monkeypatch.setattr(recording, "read_context", locked)
+    handed = count_calls(monkeypatch, recording, "in_thread")
     response = client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
                            headers=course.a)
     assert response.status_code == 200, response.text
@@ -82,7 +83,7 @@ def test_the_loop_reader_never_waits_for_a_lock_and_a_locked_read_is_made_in_a_t
     assert [args[0] for args in handed] == [locked]
     # Any other failure is not a lock to wait out: it is raised, not read again in a thread.
     handed.clear()
-    monkeypatch.setattr(grade, "_context", failing_on_the_loop("disk I/O error", sqlite3.SQLITE_IOERR))
+    monkeypatch.setattr(recording, "read_context", failing_on_the_loop("disk I/O error", sqlite3.SQLITE_IOERR))
     with pytest.raises(OperationalError, match="disk I/O error"):
         client.post("/api/grade/lipschitz-linear", json={"assignment": "hw1", "answers": {"L": 1}},
                     headers=course.a)
