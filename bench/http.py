@@ -62,6 +62,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402
 
 from bench import latency_probe  # noqa: E402
+from tests.waiting import wait_until_answers  # noqa: E402
 
 INSTRUCTOR_TOKEN = "hwi_bench-http-instructor-token-0123456789"
 INSTRUCTOR = {"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"}
@@ -205,18 +206,12 @@ def start_server(source: Path, folder: Path, env: dict[str, str], workers: int, 
             cwd=app_dir, env=full_env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     server = Server(port, process, log)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(server.base + "/bench/hello", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"the server did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
-    server.stop()
-    raise RuntimeError("the server did not answer within 90 s")
+    try:
+        wait_until_answers(server.base + "/bench/hello", process, 90, lambda r: r.status_code == 200)
+    except RuntimeError as failure:
+        server.stop()
+        raise RuntimeError(f"the server {failure}:\n{log.read_text()[-3000:]}") from None
+    return server
 
 
 def seed(base: str) -> list[str]:

@@ -8,11 +8,10 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
+from waiting import wait_until_answers
 
 INSTRUCTOR_TOKEN = "hwi_live-server-instructor-token-0123456789"
 
@@ -68,15 +67,9 @@ def start_server(tmp_path: Path, workers: int = 1, env: dict[str, str] | None = 
     )
     log_file.close()
     server = LiveServer(f"http://127.0.0.1:{port}", process, log_path, data_dir, full_env, workers)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(server.base + "/api/problems", timeout=2).status_code == 200:
-                return server
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None:
-            raise RuntimeError(f"the server did not start:\n{server.log}")
-        time.sleep(0.2)
-    server.kill()
-    raise RuntimeError(f"the server did not answer within 60 s:\n{server.log}")
+    try:
+        wait_until_answers(server.base + "/api/problems", process, 60, lambda r: r.status_code == 200)
+    except RuntimeError as failure:
+        server.kill()
+        raise RuntimeError(f"the server {failure}:\n{server.log}") from None
+    return server

@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
 import pytest
+from waiting import wait_until_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 HWCHECK = str(Path(sys.executable).parent / "hwcheck")
@@ -123,23 +123,16 @@ def start_api(workdir: Path, database_url: str | None, *, name: str = "api", wor
             stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
         )
     api = Process(name, process, log_path, f"http://127.0.0.1:{port}")
-    wait_until_answers(api, wait_path)
+    wait_until_up(api, wait_path)
     return api
 
 
-def wait_until_answers(proc: Process, path: str, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(proc.base + path, timeout=2)
-            return
-        except httpx.TransportError:
-            pass
-        if proc.process.poll() is not None:
-            raise RuntimeError(f"{proc.name} exited with {proc.process.returncode}:\n{proc.log}")
-        time.sleep(0.2)
-    proc.stop(signal.SIGKILL)
-    raise RuntimeError(f"{proc.name} did not answer within {timeout} s:\n{proc.log}")
+def wait_until_up(proc: Process, path: str, timeout: float = 60) -> None:
+    try:
+        wait_until_answers(proc.base + path, proc.process, timeout)
+    except RuntimeError as failure:
+        proc.stop(signal.SIGKILL)
+        raise RuntimeError(f"{proc.name} {failure}:\n{proc.log}") from None
 
 
 # --- nginx ----------------------------------------------------------------------------------------
