@@ -13,6 +13,7 @@ from graders import budget
 from service.api import analytics as analytics_routes
 from service.api import assignments, courses, grade, health, me, preview, problems
 from service.api import jobs as batch_routes
+from service.api import lti as lti_api
 from service.api.errors import install_api_errors
 from service.api.readable import readable_json
 from service.batch import jobs as batch_jobs
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(batch_routes.router)  # batch grading jobs and regrade: service/api/jobs.py
     app.include_router(batch_routes.regrade_router)
     app.include_router(analytics_routes.router)  # recorded submissions' analytics: service/api/analytics.py
+    app.include_router(lti_api.router)  # LTI 1.3: /lti/jwks, platform registration (service/lti/)
     install_web(app)  # the web pages (service/web/): student form, practice, instructor dashboard
     # Hardening: innermost first — body cap, rate limits, then security headers and CORS outside.
     budget.set_part_seconds(settings.grading_part_seconds)

@@ -18,7 +18,7 @@ admin = typer.Typer(help="Instructors, courses and rosters (tokens are shown onc
 
 
 @contextmanager
-def _session() -> Iterator[Session]:
+def cli_session() -> Iterator[Session]:
     from service.settings import get_settings
     from service.store.db import make_engine, make_sessionmaker, migrate
 
@@ -33,7 +33,7 @@ def _session() -> Iterator[Session]:
 
 
 @contextmanager
-def _refusals() -> Iterator[None]:
+def printed_refusals() -> Iterator[None]:
     from service.errors import CourseworkError
 
     try:
@@ -52,7 +52,7 @@ def create_instructor(
     """Add an instructor and print their token (shown only now)."""
     from service.courses import roster
 
-    with _session() as session, _refusals():
+    with cli_session() as session, printed_refusals():
         instructor, token = roster.create_instructor(session, name, email, is_admin=is_admin)
     typer.echo(f"instructor {instructor.id}: {name} <{email}>{' (site admin)' if is_admin else ''}", err=True)
     typer.echo("token (shown only now; only its hash is stored):", err=True)
@@ -68,7 +68,7 @@ def create_course(
     """Add a course (its variant secret is made on the server and never shown)."""
     from service.courses import roster, staff
 
-    with _session() as session, _refusals():
+    with cli_session() as session, printed_refusals():
         owner_row = staff.find_instructor(session, owner) if owner else None
         course = roster.create_course(session, name)
         if owner_row is not None:
@@ -86,7 +86,7 @@ def add_staff(
     from service.courses import staff
     from service.courses.roster import find_course
 
-    with _session() as session, _refusals():
+    with cli_session() as session, printed_refusals():
         target = find_course(session, course)
         member = staff.set_staff(session, target, staff.find_instructor(session, email), role)
         typer.echo(f"{member.instructor.name} <{member.instructor.email}> is {member.role} of {target.name}")
@@ -104,7 +104,7 @@ def import_roster(
     from service.courses.roster import import_roster as add_students
     from service.errors import unprocessable
 
-    with _session() as session, _refusals():
+    with cli_session() as session, printed_refusals():
         target = find_course(session, course)
         try:
             text = roster.read_text(encoding="utf-8-sig")

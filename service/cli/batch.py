@@ -50,10 +50,10 @@ def grade_batch(
     templates = load_assignments(get_settings().assignments_file)
     try:
         if course is not None:
-            from service.cli.admin import _refusals, _session
+            from service.cli.admin import cli_session, printed_refusals
             from service.courses.roster import find_course
 
-            with _session() as session, _refusals():
+            with cli_session() as session, printed_refusals():
                 context = context_for(session, find_course(session, course), assignment,
                                             templates, roster)
         else:
@@ -101,11 +101,11 @@ def regrade(
     from rich.table import Table
 
     from service.batch.regrade import regrade_assignment
-    from service.cli.admin import _refusals, _session
+    from service.cli.admin import cli_session, printed_refusals
     from service.courses import assignments
     from service.courses.roster import find_course, list_courses
 
-    with _session() as session, _refusals():
+    with cli_session() as session, printed_refusals():
         if course is None:
             courses = list_courses(session)
             having = [c for c in courses if any(a.slug == assignment for a in assignments.list_assignments(session, c))]
@@ -140,12 +140,12 @@ def analytics(
     share correct, common wrong answers, score histograms, answer-sharing flags."""
     from service.analytics.figures import write_csv
     from service.analytics.recorded import assignment_analytics, assignment_report
-    from service.cli.admin import _refusals, _session
+    from service.cli.admin import cli_session, printed_refusals
     from service.courses.roster import find_course
 
     if fmt not in ("json", "csv"):
         raise typer.BadParameter(f"--format is json or csv, not {fmt[:20]!r}")
-    with _session() as session, _refusals():
+    with cli_session() as session, printed_refusals():
         target = find_course(session, course)
         if out is not None:
             out.mkdir(parents=True, exist_ok=True)

@@ -279,3 +279,109 @@ class WebSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+# ---- LTI 1.3 (service/lti/) -------------------------------------------------------------------
+
+
+class LtiPlatform(Base):
+    """An LMS registered to launch hwcheck: its issuer and our client id there, where its OIDC
+    authorization, token and key-set endpoints are, and the deployments it may launch from."""
+
+    __tablename__ = "lti_platforms"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    client_id: Mapped[str] = mapped_column(String(500))
+    auth_login_url: Mapped[str] = mapped_column(String(1000))
+    token_url: Mapped[str] = mapped_column(String(1000))
+    jwks_url: Mapped[str] = mapped_column(String(1000))
+    deployment_ids: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+    __table_args__ = (UniqueConstraint("issuer", "client_id", name="uq_lti_platforms_issuer_client"),)
+
+
+class LtiToolKey(Base):
+    """One of hwcheck's own signing keys (RS256), published at /lti/jwks. The newest signs; a key
+    replaced by a rotation stays published for LTI_KEY_GRACE, so what it signed stays checkable."""
+
+    __tablename__ = "lti_tool_keys"
+
+    kid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    private_pem: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LtiLogin(Base):
+    """An OIDC login in flight: the state we sent (its SHA-256; the browser holds it in a cookie)
+    and the nonce the platform's id_token must carry. Used once, by the launch."""
+
+    __tablename__ = "lti_logins"
+
+    state_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", name="fk_lti_logins_platform_id_lti_platforms", ondelete="CASCADE"))
+    nonce: Mapped[str] = mapped_column(String(100))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LtiNonce(Base):
+    """A nonce an accepted id_token carried (its SHA-256), until the token could no longer be
+    valid: the same id_token, or any with that nonce, is refused a second time."""
+
+    __tablename__ = "lti_nonces"
+
+    nonce_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class LtiContext(Base):
+    """A course of the LMS (its context id) -> the hwcheck course it launches into."""
+
+    __tablename__ = "lti_contexts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", name="fk_lti_contexts_platform_id_lti_platforms", ondelete="CASCADE"))
+    context_id: Mapped[str] = mapped_column(String(255))
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", name="fk_lti_contexts_course_id_courses", ondelete="CASCADE"), index=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+
+    __table_args__ = (UniqueConstraint("platform_id", "context_id", name="uq_lti_contexts_platform_context"),)
+
+
+class LtiStudent(Base):
+    """A person of the LMS (`sub`) as a student of one course: a student is per course in hwcheck,
+    so one person has a row per course they launched into (or were synced to)."""
+
+    __tablename__ = "lti_students"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", name="fk_lti_students_platform_id_lti_platforms", ondelete="CASCADE"))
+    sub: Mapped[str] = mapped_column(String(255))
+    course_id: Mapped[int] = mapped_column(
+        ForeignKey("courses.id", name="fk_lti_students_course_id_courses", ondelete="CASCADE"))
+    student_pk: Mapped[int] = mapped_column(
+        ForeignKey("students.id", name="fk_lti_students_student_pk_students", ondelete="CASCADE"), unique=True)
+
+    __table_args__ = (UniqueConstraint("platform_id", "sub", "course_id", name="uq_lti_students_platform_sub_course"),)
+
+
+class LtiInstructor(Base):
+    """A person of the LMS (`sub`) as an instructor of hwcheck (their staff roles are per course)."""
+
+    __tablename__ = "lti_instructors"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", name="fk_lti_instructors_platform_id_lti_platforms", ondelete="CASCADE"))
+    sub: Mapped[str] = mapped_column(String(255))
+    instructor_id: Mapped[int] = mapped_column(
+        ForeignKey("instructors.id", name="fk_lti_instructors_instructor_id_instructors", ondelete="CASCADE"),
+        index=True)
+
+    __table_args__ = (UniqueConstraint("platform_id", "sub", name="uq_lti_instructors_platform_sub"),)

@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from service.web import assignment_pages, instructor, staff_pages, student
+from service.web import assignment_pages, instructor, lti, staff_pages, student
 from service.web.pages import render_page
 from service.web.refusals import PageRefused
 from service.web.session import FormRefused, SignInNeeded
@@ -27,6 +27,7 @@ def install(app: FastAPI) -> None:
     app.include_router(instructor.router)
     app.include_router(assignment_pages.router)
     app.include_router(staff_pages.router)
+    app.include_router(lti.router)  # the LTI 1.3 login and launch
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_first(request: Request, exc: SignInNeeded) -> RedirectResponse:

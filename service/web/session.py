@@ -33,6 +33,7 @@ from service.tokens import token_hash
 
 SESSION_COOKIE = "hwcheck_session"
 CSRF_COOKIE = "hwcheck_csrf"
+EMBEDDED_COOKIE = "hwcheck_embedded"  # set by an LTI launch: see same_site
 SESSION_MAX_AGE = 60 * 60 * 24 * 14  # two weeks; the token itself does not expire
 SESSION_PREFIX = "hwsess_"
 
@@ -43,10 +44,16 @@ def _secure(request: Request) -> bool:
 
 def open_session(session: Session, token: str) -> str:
     """A new signed-in session for the holder of `token` (already checked): the cookie's value."""
+    return open_session_for(session, token_hash(token))
+
+
+def open_session_for(session: Session, hashed_token: str) -> str:
+    """A new signed-in session for whoever holds the token with this hash (an LTI launch signs
+    in a person whose token nobody holds): the cookie's value."""
     value = SESSION_PREFIX + secrets.token_urlsafe(32)
     now = utc_now()
     session.execute(delete(WebSession).where(WebSession.expires_at < now))  # keeps the table small
-    session.add(WebSession(id_hash=token_hash(value), token_hash=token_hash(token), created_at=now,
+    session.add(WebSession(id_hash=token_hash(value), token_hash=hashed_token, created_at=now,
                            expires_at=now + timedelta(seconds=SESSION_MAX_AGE)))
     session.commit()
     return value
@@ -62,9 +69,21 @@ def session_principal(session: Session, settings: Settings, value: str) -> Princ
     return principal_by_hash(session, settings, row.token_hash)
 
 
-def set_session(response: Response, request: Request, value: str) -> None:
+def same_site(request: Request, embedded: bool = False) -> str:
+    """SameSite of our cookies: Strict, except for a browser an LMS launched (it may show hwcheck
+    in its own frame, whose requests carry only SameSite=None cookies, which browsers accept
+    only when Secure: so over HTTPS; over plain HTTP, Lax)."""
+    if not (embedded or request.cookies.get(EMBEDDED_COOKIE) == "1"):
+        return "strict"
+    return "none" if _secure(request) else "lax"
+
+
+def set_session(response: Response, request: Request, value: str, embedded: bool = False) -> None:
     response.set_cookie(SESSION_COOKIE, value, max_age=SESSION_MAX_AGE, httponly=True,
-                        samesite="strict", secure=_secure(request), path="/")
+                        samesite=same_site(request, embedded), secure=_secure(request), path="/")
+    if embedded:  # remembered, so later cookies (CSRF's) are made for the frame as well
+        response.set_cookie(EMBEDDED_COOKIE, "1", max_age=SESSION_MAX_AGE, httponly=True,
+                            samesite=same_site(request, True), secure=_secure(request), path="/")
 
 
 def close_session(session: Session, request: Request, response: Response) -> None:
@@ -97,7 +116,7 @@ def csrf_token(request: Request, session_value: str | None = None) -> str:
 def remember_csrf(request: Request, response: Response) -> None:
     if getattr(request.state, "new_csrf_secret", None):
         response.set_cookie(CSRF_COOKIE, request.state.new_csrf_secret, httponly=True,
-                            samesite="strict", secure=_secure(request), path="/")
+                            samesite=same_site(request), secure=_secure(request), path="/")
 
 
 class FormRefused(HTTPException):

@@ -46,6 +46,11 @@ HW1 = {"slug": "hw1", "title": "HW1", "due_at": DUE.isoformat(),
        "problems": [{"problem_id": "lipschitz-linear", "points": 10}]}
 
 
+LTI_PLATFORM = {"issuer": "https://lms.example", "client_id": "c-1", "auth_login_url": "https://lms.example/auth",
+                "token_url": "https://lms.example/token", "jwks_url": "https://lms.example/jwks",
+                "deployment_ids": ["d-1"]}
+
+
 def _row(ok, **who):
     if who.pop("other_owner", 404) is None:
         return staff_may(ok, other_owner=ok, **who)
@@ -60,6 +65,8 @@ class CSV(str):
 # {a_submission}, {job_1}, {job_2}, {extra} are filled in from the world; {role} by the role.
 API = [
     ("GET", "/api/problems", None, (200,) * 10),
+    ("GET", "/lti/jwks", None, (200,) * 10),  # hwcheck's public keys: for any platform to fetch
+    ("POST", "/api/lti/platforms", LTI_PLATFORM, (401, 403, 403, 403, 403, 403, 403, 403, 201, 403)),
     ("GET", "/api/problems/lipschitz-linear", None, (200,) * 9 + (401,)),
     ("GET", "/api/problems/lipschitz-linear?assignment=hw1", None,
      (401, 200, 200, 404, 403, 403, 403, 403, 403, 401)),
@@ -158,7 +165,9 @@ PAGES = [
 # Not role-gated, or signing in and out itself (tests/service/web/test_web.py); operations' probes.
 NOT_IN_THE_MATRIX = {("POST", "/login"), ("POST", "/logout"), ("GET", "/healthz"), ("GET", "/readyz"),
                      ("GET", "/metrics"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/redoc"),
-                     ("GET", "/docs/oauth2-redirect")}
+                     ("GET", "/docs/oauth2-redirect"),
+                     # Signing in through an LMS, for anyone the platform vouches for: tests/lti/.
+                     ("GET", "/lti/login"), ("POST", "/lti/login"), ("POST", "/lti/launch")}
 
 
 def _cells(table, kind):

@@ -1,0 +1,195 @@
+"""An LMS for the tests: a real LTI 1.3 platform, built on the `lti1p3platform` package (its OIDC
+login initiation, its launch message and its signing), served by uvicorn on a free port so that
+hwcheck fetches its JWKS over HTTP as it would Canvas's.
+
+The test drives it as a browser would: `start_launch` is the link a person clicks in the LMS;
+`authorize` is the platform's OIDC authorization endpoint, answering with the auto-submitting form
+that posts the signed id_token to hwcheck. `tamper` makes the next launches wrong in one way
+(another audience, an expired token, a foreign signature …) for the negative tests, and `rotate`
+replaces the platform's key (its JWKS then holds only the new one)."""
+
+from __future__ import annotations
+
+import html
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import uvicorn
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
+from lti1p3platform.message_launch import MessageLaunchAbstract
+from lti1p3platform.oidc_login import OIDCLoginAbstract
+from lti1p3platform.registration import Registration
+
+CLIENT_ID = "hwcheck-client-1"
+DEPLOYMENT_ID = "deployment-1"
+MEMBERSHIP = "http://purl.imsglobal.org/vocab/lis/v2/membership#"
+LEARNER, INSTRUCTOR, TA = MEMBERSHIP + "Learner", MEMBERSHIP + "Instructor", MEMBERSHIP + "Instructor#TeachingAssistant"
+
+
+def _key_pair() -> tuple[str, str]:
+    private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = private.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption()).decode()
+    public_pem = private.public_key().public_bytes(serialization.Encoding.PEM,
+                                                   serialization.PublicFormat.SubjectPublicKeyInfo).decode()
+    return private_pem, public_pem
+
+
+@dataclass
+class Person:
+    sub: str
+    name: str
+    email: str
+    roles: list[str]
+    sourcedid: str | None = None
+
+
+@dataclass
+class Platform:
+    """The LMS: its issuer URL, its keys, the people and course it launches, what to tamper."""
+
+    tool: str  # hwcheck's base URL, as registered in the LMS
+    base: str = ""
+    keys: tuple[str, str] = field(default_factory=_key_pair)
+    context: dict[str, str] = field(default_factory=lambda: {"id": "course-ctx-1", "title": "Deep Learning 101",
+                                                             "label": "DL101"})
+    people: dict[str, Person] = field(default_factory=dict)
+    tampering: dict[str, Any] = field(default_factory=dict)
+    jwks_fetches: int = 0
+
+    @property
+    def issuer(self) -> str:
+        return self.base
+
+    def registration(self, private_pem: str | None = None) -> Registration:
+        private, public = self.keys
+        return (Registration().set_iss(self.issuer).set_client_id(CLIENT_ID).set_deployment_id(DEPLOYMENT_ID)
+                .set_launch_url(self.tool + "/lti/launch").set_oidc_login_url(self.tool + "/lti/login")
+                .set_tool_key_set_url(self.tool + "/lti/jwks")
+                .set_platform_public_key(public).set_platform_private_key(private_pem or private))
+
+    def rotate(self) -> None:
+        self.keys = _key_pair()
+
+    def tamper(self, **how: Any) -> None:
+        self.tampering = how
+
+    def start_launch(self, person: str) -> str:
+        """The link the person clicks in the LMS: the OIDC login initiation URL on hwcheck."""
+        return f"{self.base}/start?person={person}"
+
+    def registration_args(self) -> dict[str, Any]:
+        return dict(issuer=self.issuer, client_id=CLIENT_ID, auth_login_url=self.base + "/authorize",
+                    token_url=self.base + "/token", jwks_url=self.base + "/jwks", deployment_ids=[DEPLOYMENT_ID])
+
+
+class _Config(LTI1P3PlatformConfAbstract):
+    def init_platform_config(self, platform: Platform, private_pem: str | None = None) -> None:
+        self._registration = platform.registration(private_pem)
+
+    def get_registration_by_params(self, **kwargs):
+        return self._registration
+
+
+class _Login(OIDCLoginAbstract):
+    def set_lti_message_hint(self, **kwargs: Any) -> None:
+        self._lti_message_hint = kwargs["person"]
+
+    def get_redirect(self, url: str):
+        return RedirectResponse(url, status_code=302)
+
+
+class _Launch(MessageLaunchAbstract):
+    def __init__(self, request_params: dict[str, str], config: _Config, platform: Platform):
+        super().__init__(None, config)
+        self._params, self._platform = request_params, platform
+
+    def get_preflight_response(self) -> dict[str, Any]:
+        return self._params
+
+    def prepare_launch(self, preflight_response: dict[str, Any]) -> None:
+        person = self._platform.people[preflight_response["lti_message_hint"]]
+        self.set_user_data(person.sub, person.roles, full_name=person.name, email_address=person.email)
+        self.set_launch_context_claim(self._platform.context["id"], context_title=self._platform.context["title"],
+                                      context_label=self._platform.context["label"])
+        self.set_resource_link_claim("resource-link-1", title="Homework 1")
+        extra: dict[str, Any] = {}
+        if person.sourcedid:
+            extra["https://purl.imsglobal.org/spec/lti/claim/lis"] = {"person_sourcedid": person.sourcedid}
+        tampering = self._platform.tampering
+        if "claims" in tampering:
+            extra.update(tampering["claims"])
+        if "expires_in" in tampering:
+            self.set_id_token_expiration(tampering["expires_in"])
+        self.set_extra_claims(extra)
+
+    def render_launch_form(self, launch_data: dict[str, Any], **kwargs: Any) -> HTMLResponse:
+        fields = "".join(f'<input type="hidden" name="{name}" value="{html.escape(str(launch_data[name]))}">'
+                         for name in ("id_token", "state"))
+        return HTMLResponse(f'<!doctype html><title>LMS launch</title><form method="post" id="launch" '
+                            f'action="{html.escape(launch_data["launch_url"])}">{fields}'
+                            '<noscript><button>Continue to hwcheck</button></noscript></form>'
+                            '<script>document.getElementById("launch").submit()</script>')
+
+
+def _app(platform: Platform) -> FastAPI:
+    app = FastAPI()
+
+    @app.get("/jwks")
+    def jwks() -> JSONResponse:
+        platform.jwks_fetches += 1
+        return JSONResponse(_Config(platform=platform).get_jwks())
+
+    @app.get("/start")
+    def start(person: str):
+        login = _Login(None, _Config(platform=platform))
+        login.set_lti_message_hint(person=person)
+        return login.initiate_login(platform.people[person].sub)
+
+    @app.get("/authorize")
+    def authorize(request: Request):
+        params = dict(request.query_params)
+        signer = _key_pair()[0] if platform.tampering.get("foreign_signature") else None
+        config = _Config(platform=platform, private_pem=signer)
+        if signer:  # a foreign key's signature under the platform's own kid
+            kid = Registration.get_jwk(platform.keys[1])["kid"]
+            config._registration.get_kid = lambda: kid
+        return _Launch(params, config, platform).lti_launch()
+
+    return app
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve(tool: str) -> tuple[Platform, uvicorn.Server]:
+    """The platform running on a free port (stop with `server.should_exit = True`)."""
+    port = _free_port()
+    platform = Platform(tool=tool, base=f"http://127.0.0.1:{port}")
+    server = uvicorn.Server(uvicorn.Config(_app(platform), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test platform did not start")
+        time.sleep(0.05)
+    return platform, server
+
+
+def launch_form(page: str) -> tuple[str, dict[str, str]]:
+    """The action and fields of the platform's auto-submitting launch form."""
+    action = html.unescape(re.search(r'action="([^"]+)"', page).group(1))
+    fields = {name: html.unescape(value) for name, value in re.findall(r'name="([^"]+)" value="([^"]*)"', page)}
+    return action, fields
