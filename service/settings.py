@@ -69,6 +69,10 @@ class Settings(BaseSettings):
         "form-action 'self'; frame-ancestors 'none'"
     )
     """The CSP of every HTML page (the interactive docs have their own, below)."""
+    lti_frame_ancestors: str = ""
+    """Origins that may show hwcheck's pages in a frame (space-separated, e.g.
+    `https://canvas.example.edu`): an LMS that embeds its LTI launches. Empty: no site may frame
+    them (`frame-ancestors 'none'`, `X-Frame-Options: DENY`)."""
     docs_content_security_policy: str = (
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
         "img-src 'self' data:; worker-src 'self' blob:; object-src 'none'; base-uri 'none'; "

@@ -3,7 +3,8 @@
 Every response: `X-Content-Type-Options: nosniff`, `Referrer-Policy: no-referrer`,
 `X-Frame-Options: DENY`. HTML responses also get a Content-Security-Policy
 (`HWCHECK_CONTENT_SECURITY_POLICY`; it includes `frame-ancestors 'none'`, the modern
-X-Frame-Options). The interactive docs (/docs, /redoc) run Swagger UI / ReDoc — served from the
+X-Frame-Options) — unless `HWCHECK_LTI_FRAME_ANCESTORS` names the LMS origins that may frame
+the pages of an LTI launch. The interactive docs (/docs, /redoc) run Swagger UI / ReDoc — served from the
 installed fastapi-offline package, no outside host — with an inline script, so they get their
 own policy allowing inline script and style (`HWCHECK_DOCS_CONTENT_SECURITY_POLICY`).
 
@@ -22,11 +23,20 @@ from service.settings import Settings
 DOCS_PATHS = ("/docs", "/redoc")
 
 
+def framed_by(csp: str, ancestors: str) -> str:
+    """`csp` with its frame-ancestors allowing these origins (an LMS framing LTI launches)."""
+    directives = [d.strip() for d in csp.split(";") if d.strip() and not d.strip().startswith("frame-ancestors")]
+    return "; ".join([*directives, f"frame-ancestors 'self' {ancestors}"])
+
+
 class SecurityHeaders:
-    def __init__(self, app, csp: str, docs_csp: str) -> None:
+    def __init__(self, app, csp: str, docs_csp: str, frame_ancestors: str = "") -> None:
         self.app = app
-        self.csp = csp.encode()
+        self.csp = (framed_by(csp, frame_ancestors) if frame_ancestors else csp).encode()
         self.docs_csp = docs_csp.encode()
+        # X-Frame-Options cannot name origins: with frame-ancestors allowing an LMS it is left out
+        # (every browser that frames follows frame-ancestors).
+        self.frame_options = [] if frame_ancestors else [(b"x-frame-options", b"DENY")]
 
     async def __call__(self, scope: dict[str, Any], receive, send) -> None:
         if scope["type"] != "http":
@@ -39,7 +49,7 @@ class SecurityHeaders:
                 headers = list(message.get("headers", []))
                 present = {key.lower() for key, _ in headers}
                 added = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
-                         (b"x-frame-options", b"DENY")]
+                         *self.frame_options]
                 content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
                 if content_type.startswith(b"text/html"):
                     added.append((b"content-security-policy", policy))
@@ -57,7 +67,8 @@ def cors_origins(settings: Settings) -> list[str]:
 def install_security(app, settings: Settings) -> None:
     """Security headers outermost (so 413/429 refusals carry them too); CORS when configured."""
     app.add_middleware(SecurityHeaders, csp=settings.content_security_policy,
-                       docs_csp=settings.docs_content_security_policy)
+                       docs_csp=settings.docs_content_security_policy,
+                       frame_ancestors=settings.lti_frame_ancestors.strip())
     origins = cors_origins(settings)
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_credentials=False,

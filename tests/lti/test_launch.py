@@ -206,3 +206,38 @@ def test_a_login_from_an_unknown_platform_or_deployment_is_refused(hwcheck, lms)
     wrong = hwcheck.post("/lti/login", data={"iss": lms.issuer, "login_hint": "x", "client_id": "hwcheck-client-1",
                                              "lti_deployment_id": "deployment-9"}, follow_redirects=False)
     assert wrong.status_code == 400 and "(deployment): deployment 'deployment-9'" in said(wrong)
+
+
+def test_over_https_the_cookies_are_made_for_the_lms_frame(hwcheck, lms):
+    secure = TestClient(hwcheck.app, base_url="https://testserver")
+    started = httpx.get(lms.start_launch("prof"))
+    login = secure.get(started.headers["location"].removeprefix(TOOL), follow_redirects=False)
+    (state,) = login.headers.get_list("set-cookie")
+    assert state.startswith("hwcheck_lti_state=") and "Path=/lti" in state
+    assert "SameSite=none" in state and "Secure" in state and "HttpOnly" in state
+    _, fields = launch_form(httpx.get(login.headers["location"]).text)
+    launched = secure.post("/lti/launch", data=fields, follow_redirects=False)
+    assert launched.status_code == 303
+    cookies = {c.split("=", 1)[0]: c for c in launched.headers.get_list("set-cookie")}
+    for name in ("hwcheck_session", "hwcheck_embedded"):
+        assert "SameSite=none" in cookies[name] and "Secure" in cookies[name] and "HttpOnly" in cookies[name]
+    # The pages' forms keep their CSRF check, with a cookie the frame can send.
+    page = secure.get(launched.headers["location"])
+    assert page.status_code == 200
+    csrf = next(c for c in page.headers.get_list("set-cookie") if c.startswith("hwcheck_csrf="))
+    assert "SameSite=none" in csrf and "Secure" in csrf
+
+
+def test_the_lms_may_frame_the_pages_only_when_named(tmp_path):
+    settings = fresh_settings(tmp_path, ADMIN)
+    with TestClient(create_app(settings)) as plain:
+        page = plain.get("/login")
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    framed = settings.model_copy(update={"lti_frame_ancestors": "https://canvas.example.edu"})
+    with TestClient(create_app(framed)) as embedded:
+        page = embedded.get("/login")
+        assert "x-frame-options" not in page.headers
+        policy = page.headers["content-security-policy"]
+        assert policy.endswith("frame-ancestors 'self' https://canvas.example.edu")
+        assert "frame-ancestors 'none'" not in policy and "form-action 'self'" in policy
