@@ -19,6 +19,7 @@ from service.api.readable import readable_json
 from service.batch import jobs as batch_jobs
 from service.courses.templates import load_assignments
 from service.grading import set_practice_store
+from service.lti.scores import ScoreSender
 from service.ops.limits import install_limits
 from service.ops.observability import install_observability
 from service.ops.security import install_security
@@ -48,7 +49,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.auto_migrate:
             migrate(settings.effective_database_url)
         freeze_startup_objects()
+        app.state.score_sender.start()
         yield
+        app.state.score_sender.stop()
         app.state.writer.close()  # after the in-flight requests: their rows are written first
         app.state.engine.dispose()
         if app.state.loop_reader is not None:
@@ -69,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.loop_reader = make_loop_reader(settings.effective_database_url)  # SQLite: service/api/grade.py
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.writer = Writer(engine)  # practice gradings, group-committed: service/store/writer.py
+    app.state.score_sender = ScoreSender(app.state.sessionmaker)  # LTI grades to the LMS: service/lti/scores.py
     app.state.assignments = load_assignments(settings.assignments_file)
     app.state.clock = utc_now  # service/api/clock.py: tests move it instead of sleeping
     app.include_router(problems.router)

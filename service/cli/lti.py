@@ -51,3 +51,47 @@ def rotate_key() -> None:
     with cli_session() as session:
         key = keys.rotate(session)
         typer.echo(f"signing with key {key.kid}; the previous key stays published for {keys.KEY_GRACE}")
+
+
+@lti.command("sync-roster")
+def sync_roster(course: Annotated[int, typer.Argument(help="The hwcheck course id.")]) -> None:
+    """Read the course's roster from the LMS (Names and Role Provisioning) and link everyone on it."""
+    from service.lti import roster
+    from service.lti.services import ServiceError
+    from service.store.models import Course
+
+    with cli_session() as session, printed_refusals():
+        found = session.get(Course, course)
+        if found is None:
+            raise typer.BadParameter(f"there is no course {course}")
+        try:
+            typer.echo(roster.sync_roster(session, found).summary())
+        except ServiceError as error:
+            typer.echo(f"the LMS roster could not be read: {error}", err=True)
+            raise typer.Exit(1) from None
+
+
+@lti.command("sync-grades")
+def sync_grades(
+    course: Annotated[int, typer.Argument(help="The hwcheck course id.")],
+    assignment: Annotated[str, typer.Argument(help="The assignment's slug.")],
+) -> None:
+    """Send every LMS student's score on ASSIGNMENT to the LMS gradebook again, now."""
+    from sqlalchemy import func, select
+
+    from service.lti import scores
+    from service.store.models import Assignment, LtiScoreOutbox
+
+    with cli_session() as session, printed_refusals():
+        found = session.scalar(select(Assignment).where(Assignment.course_id == course, Assignment.slug == assignment))
+        if found is None:
+            raise typer.BadParameter(f"course {course} has no assignment {assignment!r}")
+        queued = scores.resend_assignment(session, found)
+        sent = 0
+        while (done := scores.send_pending(session)) > 0:
+            sent += done
+        waiting = session.scalar(select(func.count()).select_from(LtiScoreOutbox)
+                                 .where(LtiScoreOutbox.sent_at.is_(None), LtiScoreOutbox.assignment_id == found.id))
+        typer.echo(f"{queued} students queued; {sent} scores sent; {waiting} waiting to be retried")
+        if waiting:
+            raise typer.Exit(1)

@@ -25,6 +25,7 @@ from service.courses.schemas import (
 from service.courses.staff import Need, course_for, is_admin
 from service.courses.variants import assignment_variant
 from service.errors import CourseworkError, not_found, unprocessable
+from service.lti.outbox import note_score_changed
 from service.schemas import PartSummary
 from service.store.models import (
     Course,
@@ -119,6 +120,7 @@ def override(
     if score > row.max_score:
         raise unprocessable(f"the score must be between 0 and {row.max_score:g}, this problem's maximum")
     row.override_score, row.override_comment, row.overridden_at = score, comment, now
+    note_score_changed(session, row.student_pk, row.assignment_id, now)
     session.commit()
     return row
 

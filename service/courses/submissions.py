@@ -33,6 +33,7 @@ from service.courses.schemas import (
 from service.courses.variants import assignment_variant, variant_rule
 from service.errors import CourseworkError, closed, conflict, unprocessable
 from service.grading import INSERT_GRADING, grade_soon, insert_grading, stored_answers
+from service.lti.outbox import INSERT_OUTBOX, launched, note_score_changed, outbox_row
 from service.ops.observability import record_grading
 from service.store.db import writing
 from service.store.models import (
@@ -135,6 +136,7 @@ class Context:
     deadline: Deadline
     variant: Variant
     used: int | None  # attempts used so far; None: not read yet
+    from_lms: bool = False  # launched from an LMS: a counted submission queues its score for it
 
 
 def _context_query():
@@ -152,7 +154,8 @@ def _context_query():
     return (
         select(*Assignment.__table__.columns, Student.id.label("student_pk"),
                Student.student_id.label("student_code"), Course.secret.label("course_secret"),
-               Extension.due_at.label("extended_to"), used.label("attempts_used"))
+               Extension.due_at.label("extended_to"), used.label("attempts_used"),
+               launched(Student.id).label("from_lms"))
         .select_from(Student)
         .join(Course, Student.course_id == Course.id)
         .join(Assignment, Assignment.course_id == Course.id)
@@ -187,7 +190,8 @@ def submission_context(
         return None
     row = rows[0]
     variant = variant_rule(row.randomized, row.course_id, row.course_secret, row.student_code, problem_id)
-    return Context(row.student_pk, row, deadline_of(row, row.extended_to), variant, row.attempts_used)
+    return Context(row.student_pk, row, deadline_of(row, row.extended_to), variant, row.attempts_used,
+                   bool(row.from_lms))
 
 
 @dataclass(frozen=True)
@@ -197,8 +201,18 @@ class Pending:
     row: dict[str, Any]
     body: dict[str, Any]  # without the row's id, which the INSERT gives
 
+    counted: bool  # it used an attempt: the student's score may have changed
+    context: Context
+
     def receipt(self, row_id: int) -> Receipt:
         return Receipt(with_id(self.body, row_id), replayed=False)
+
+    def then(self) -> list:
+        """What is written with the row, in its transaction: the score for the LMS, if it goes there."""
+        if not (self.counted and self.context.from_lms):
+            return []
+        return [(INSERT_OUTBOX, outbox_row(self.context.student_pk, self.context.assignment.id,
+                                           self.row["created_at"]))]
 
 
 def pending_submission(context: Context, problem: Problem, answers: dict[str, Any], result: GradeResult, *,
@@ -229,7 +243,7 @@ def pending_submission(context: Context, problem: Problem, answers: dict[str, An
         idempotency_key=idempotency_key, late_days=late_days, penalty=penalty, final_score=final_score,
         response=body,
     )
-    return Pending(row, body)
+    return Pending(row, body, attempt is not None, context)
 
 
 async def submit_soon(writer: Writer, read_context: Callable[[], Awaitable[Context | None]], problem: Problem,
@@ -250,7 +264,7 @@ async def submit_soon(writer: Writer, read_context: Callable[[], Awaitable[Conte
         pending = pending_submission(context, problem, answers, result, used=context.used,
                                      idempotency_key=idempotency_key, now=now)
         try:
-            row_id = await writer.write(INSERT_GRADING, pending.row)
+            row_id = await writer.write(INSERT_GRADING, pending.row, pending.then())
         except IntegrityError:
             context = await read_context()
             if context is None:
@@ -295,6 +309,8 @@ def submit(
             with writing(session):  # SQLite: this process's writers queue (service/store/db.py)
                 # The unique constraints speak at the INSERT, which gives the row its id.
                 row_id = insert_grading(session, pending.row)
+                if pending.counted:
+                    note_score_changed(session, student.id, context.assignment.id, now)
                 session.commit()
             record_grading(problem.id, result)  # /metrics (service/ops/observability.py)
             return pending.receipt(row_id)

@@ -349,6 +349,9 @@ class LtiContext(Base):
     course_id: Mapped[int] = mapped_column(
         ForeignKey("courses.id", name="fk_lti_contexts_course_id_courses", ondelete="CASCADE"), index=True)
     title: Mapped[str | None] = mapped_column(String(500))
+    # The course's Advantage services, as its latest launch named them (None: not offered).
+    lineitems_url: Mapped[str | None] = mapped_column(String(1000))
+    memberships_url: Mapped[str | None] = mapped_column(String(1000))
 
     __table_args__ = (UniqueConstraint("platform_id", "context_id", name="uq_lti_contexts_platform_context"),)
 
@@ -385,3 +388,56 @@ class LtiInstructor(Base):
         index=True)
 
     __table_args__ = (UniqueConstraint("platform_id", "sub", name="uq_lti_instructors_platform_sub"),)
+
+
+class LtiResourceLink(Base):
+    """A link placed in the LMS (its resource link id) -> the assignment, or the one problem of it,
+    it opens: set by Deep Linking, or by the `hwcheck_assignment` custom parameter of a launch."""
+
+    __tablename__ = "lti_resource_links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    platform_id: Mapped[int] = mapped_column(
+        ForeignKey("lti_platforms.id", name="fk_lti_resource_links_platform_id_lti_platforms", ondelete="CASCADE"))
+    resource_link_id: Mapped[str] = mapped_column(String(255))
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", name="fk_lti_resource_links_assignment_id_assignments", ondelete="CASCADE"))
+    problem_id: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (UniqueConstraint("platform_id", "resource_link_id", name="uq_lti_resource_links_platform_link"),)
+
+
+class LtiLineItem(Base):
+    """The LMS gradebook column (an AGS line item's URL) an assignment's scores go to."""
+
+    __tablename__ = "lti_line_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    context_pk: Mapped[int] = mapped_column(
+        ForeignKey("lti_contexts.id", name="fk_lti_line_items_context_pk_lti_contexts", ondelete="CASCADE"))
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", name="fk_lti_line_items_assignment_id_assignments", ondelete="CASCADE"))
+    url: Mapped[str] = mapped_column(String(1000))
+
+    __table_args__ = (UniqueConstraint("context_pk", "assignment_id", name="uq_lti_line_items_context_assignment"),)
+
+
+class LtiScoreOutbox(Base):
+    """"This student's score on this assignment changed": written in the transaction that changed
+    it (a counted submission, an override), sent to the LMS by service/lti/scores.py. The row
+    says only *that* it changed; the sender reads the score as it is when it sends, so a retry
+    can never send a stale score over a newer one."""
+
+    __tablename__ = "lti_score_outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    student_pk: Mapped[int] = mapped_column(
+        ForeignKey("students.id", name="fk_lti_score_outbox_student_pk_students", ondelete="CASCADE"))
+    assignment_id: Mapped[int] = mapped_column(
+        ForeignKey("assignments.id", name="fk_lti_score_outbox_assignment_id_assignments", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    next_try_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a sender is on it until then
+    last_error: Mapped[str | None] = mapped_column(Text)

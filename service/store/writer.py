@@ -17,7 +17,7 @@ import asyncio
 import logging
 import queue
 import threading
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +40,7 @@ class _Write:
     values: Mapping[str, Any]
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future
+    then: Sequence[tuple[Executable, Mapping[str, Any]]] = ()
 
 
 _STOP = object()
@@ -54,14 +55,16 @@ class Writer:
         self._thread: threading.Thread | None = None
         self._start_lock = threading.Lock()
 
-    async def write(self, statement: Executable, values: Mapping[str, Any]) -> Any:
+    async def write(self, statement: Executable, values: Mapping[str, Any],
+                    then: Sequence[tuple[Executable, Mapping[str, Any]]] = ()) -> Any:
         """Execute `statement` — an INSERT … RETURNING one column, with `sort_by_parameter_order=True`
         so that rows written together get their own values back — with `values`, committed;
-        its returned value."""
+        its returned value. The statements of `then` run in the same transaction (a row that
+        must exist exactly when this one does: the LTI score outbox's)."""
         self._ensure_started()
         loop = asyncio.get_running_loop()
         future = loop.create_future()
-        self._queue.put(_Write(statement, values, loop, future))
+        self._queue.put(_Write(statement, values, loop, future, then))
         # Shielded: a client that hangs up does not take back a row already on its way in.
         return await asyncio.shield(future)
 
@@ -127,7 +130,11 @@ class Writer:
             lock.acquire()
         try:
             with self.engine.begin() as connection:
-                return [value for group in _alike(batch) for value in _execute(connection, group)]
+                values = [value for group in _alike(batch) for value in _execute(connection, group)]
+                for item in batch:
+                    for statement, parameters in item.then:
+                        connection.execute(statement, parameters)
+                return values
         finally:
             if lock is not None:
                 lock.release()

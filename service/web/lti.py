@@ -12,7 +12,7 @@ from service.api.deps import SessionDep
 from service.lti import people
 from service.lti.launch import LOGIN_SECONDS, accept_launch, begin_login
 from service.lti.platforms import LtiRefusal
-from service.store.models import Student
+from service.store.models import Assignment, Student
 from service.web.pages import render_page
 from service.web.session import open_session_for, set_session
 
@@ -50,13 +50,28 @@ async def lti_launch(request: Request, session: SessionDep):
     fields = {name: value for name, value in form.items() if isinstance(value, str)}
     try:
         launch = accept_launch(session, fields, request.cookies.get(STATE_COOKIE))
-        person, course = people.arrive(session, launch)
+        arrival = people.arrive(session, launch)
     except LtiRefusal as refusal:
         session.rollback()
         return _refused(request, refusal)
-    target = "/assignments" if isinstance(person, Student) else f"/instructor/courses/{course.id}"
-    response = RedirectResponse(target, status_code=303)
+    person = arrival.person
+    response = RedirectResponse(_target(session, arrival), status_code=303)
     # The state cookie stays until it expires: its login is used up, so a second post of the same
     # launch (a double click) is told so rather than that the browser is another.
     set_session(response, request, open_session_for(session, person.token_hash), embedded=True)
     return response
+
+
+def _target(session, arrival: people.Arrival) -> str:
+    """Where the person lands: what the link opens (a problem, an assignment), else their course."""
+    student = isinstance(arrival.person, Student)
+    link = arrival.link
+    if link is None:
+        return "/assignments" if student else f"/instructor/courses/{arrival.course.id}"
+    assignment = session.get(Assignment, link.assignment_id)
+    problem = link.problem_id or (assignment.problems[0].problem_id if assignment.problems else None)
+    if student:
+        return f"/assignments/{assignment.slug}/problems/{problem}" if link.problem_id else "/assignments"
+    if problem is None:
+        return f"/instructor/courses/{arrival.course.id}"
+    return f"/instructor/courses/{arrival.course.id}/assignments/{assignment.slug}/problems/{problem}"

@@ -6,7 +6,13 @@ The test drives it as a browser would: `start_launch` is the link a person click
 `authorize` is the platform's OIDC authorization endpoint, answering with the auto-submitting form
 that posts the signed id_token to hwcheck. `tamper` makes the next launches wrong in one way
 (another audience, an expired token, a foreign signature …) for the negative tests, and `rotate`
-replaces the platform's key (its JWKS then holds only the new one)."""
+replaces the platform's key (its JWKS then holds only the new one).
+
+Its Advantage services are the package's where it has them (the access token of the
+client-credentials grant, checking that token, the AGS and NRPS launch claims, checking a deep
+linking response) and plain dicts where it leaves storage to the LMS (line items, scores, the
+roster, served a page of `page_size` at a time with `Link: rel="next"`). `down = True` makes every
+service answer 503, as an LMS being upgraded does."""
 
 from __future__ import annotations
 
@@ -15,6 +21,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,8 +30,11 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from lti1p3platform.ags import LtiAgs
+from lti1p3platform.deep_linking import LtiDeepLinking
 from lti1p3platform.ltiplatform import LTI1P3PlatformConfAbstract
 from lti1p3platform.message_launch import MessageLaunchAbstract
+from lti1p3platform.nrps import LtiNrps
 from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 
@@ -64,6 +74,17 @@ class Platform:
     people: dict[str, Person] = field(default_factory=dict)
     tampering: dict[str, Any] = field(default_factory=dict)
     jwks_fetches: int = 0
+    tool_keys: Callable[[], dict] | None = None  # hwcheck's key set, as /lti/jwks serves it
+    custom: dict[str, str] = field(default_factory=dict)  # the launched link's custom parameters
+    resource_link: str = "resource-link-1"
+    deep_linking: bool = False  # the next launches are the LMS editor's "add content" (Deep Linking)
+    deep_links: list[dict] = field(default_factory=list)  # content items hwcheck sent back
+    down: bool = False
+    line_items: dict[int, dict] = field(default_factory=dict)
+    scores: list[dict] = field(default_factory=list)  # each with the "lineitem" it was posted to
+    members: list[Person] = field(default_factory=list)  # the course's roster, for NRPS
+    page_size: int = 2
+    token_requests: int = 0
 
     @property
     def issuer(self) -> str:
@@ -71,10 +92,17 @@ class Platform:
 
     def registration(self, private_pem: str | None = None) -> Registration:
         private, public = self.keys
-        return (Registration().set_iss(self.issuer).set_client_id(CLIENT_ID).set_deployment_id(DEPLOYMENT_ID)
-                .set_launch_url(self.tool + "/lti/launch").set_oidc_login_url(self.tool + "/lti/login")
-                .set_tool_key_set_url(self.tool + "/lti/jwks")
-                .set_platform_public_key(public).set_platform_private_key(private_pem or private))
+        registration = (Registration().set_iss(self.issuer).set_client_id(CLIENT_ID)
+                        .set_deployment_id(DEPLOYMENT_ID).set_launch_url(self.tool + "/lti/launch")
+                        .set_oidc_login_url(self.tool + "/lti/login").set_tool_key_set_url(self.tool + "/lti/jwks")
+                        .set_platform_public_key(public).set_platform_private_key(private_pem or private))
+        return registration
+
+    def checking_tool(self) -> _Config:
+        """The platform's configuration, holding hwcheck's current public keys (to check what it signed)."""
+        config = _Config(platform=self)
+        config._registration.set_tool_key_set(self.tool_keys())
+        return config
 
     def rotate(self) -> None:
         self.keys = _key_pair()
@@ -120,8 +148,18 @@ class _Launch(MessageLaunchAbstract):
         self.set_user_data(person.sub, person.roles, full_name=person.name, email_address=person.email)
         self.set_launch_context_claim(self._platform.context["id"], context_title=self._platform.context["title"],
                                       context_label=self._platform.context["label"])
-        self.set_resource_link_claim("resource-link-1", title="Homework 1")
-        extra: dict[str, Any] = {}
+        self.set_resource_link_claim(self._platform.resource_link, title="Homework 1")
+        base = self._platform.base
+        extra: dict[str, Any] = {
+            **LtiAgs(base + "/lineitems", allow_creating_lineitems=True).get_lti_ags_launch_claim(),
+            **LtiNrps(base + "/memberships").get_lti_nrps_launch_claim(),
+        }
+        if self._platform.custom:
+            extra["https://purl.imsglobal.org/spec/lti/claim/custom"] = dict(self._platform.custom)
+        if self._platform.deep_linking:
+            extra["https://purl.imsglobal.org/spec/lti/claim/message_type"] = "LtiDeepLinkingRequest"
+            extra.update(LtiDeepLinking(base + "/deep-link-return").get_lti_deep_linking_launch_claim(
+                title="Add hwcheck content", accept_types={"ltiResourceLink"}))
         if person.sourcedid:
             extra["https://purl.imsglobal.org/spec/lti/claim/lis"] = {"person_sourcedid": person.sourcedid}
         tampering = self._platform.tampering
@@ -164,7 +202,92 @@ def _app(platform: Platform) -> FastAPI:
             config._registration.get_kid = lambda: kid
         return _Launch(params, config, platform).lti_launch()
 
+    def service(request: Request, scope: str) -> None:
+        """The checks of a service call: up, and a valid access token of the platform with `scope`."""
+        if platform.down:
+            raise _Unavailable()
+        token = request.headers.get("authorization", "").removeprefix("Bearer ")
+        try:
+            valid = _Config(platform=platform).validate_token(token, allowed_scopes=[scope])
+        except Exception:
+            valid = False
+        if not valid:
+            raise _Unauthorized()
+
+    @app.exception_handler(_Unavailable)
+    def unavailable(request, error):
+        return JSONResponse({"error": "down for maintenance"}, status_code=503)
+
+    @app.exception_handler(_Unauthorized)
+    def unauthorized(request, error):
+        return JSONResponse({"error": "invalid token"}, status_code=401)
+
+    @app.post("/token")
+    async def token(request: Request):
+        if platform.down:
+            raise _Unavailable()
+        form = dict(await request.form())
+        platform.token_requests += 1
+        try:
+            return JSONResponse(platform.checking_tool().get_access_token(form))
+        except Exception as error:
+            return JSONResponse({"error": "invalid_client", "error_description": str(error)}, status_code=400)
+
+    @app.get("/lineitems")
+    def lineitems(request: Request):
+        service(request, AGS_LINEITEM)
+        return JSONResponse(list(platform.line_items.values()))
+
+    @app.post("/lineitems")
+    async def new_lineitem(request: Request):
+        service(request, AGS_LINEITEM)
+        item = await request.json()
+        number = len(platform.line_items) + 1
+        platform.line_items[number] = {**item, "id": f"{platform.base}/lineitems/{number}"}
+        return JSONResponse(platform.line_items[number], status_code=201)
+
+    @app.post("/lineitems/{number}/scores")
+    async def score(number: int, request: Request):
+        service(request, AGS_SCORE)
+        if number not in platform.line_items:
+            return JSONResponse({"error": "no such line item"}, status_code=404)
+        platform.scores.append({**await request.json(), "lineitem": platform.line_items[number]["id"]})
+        return JSONResponse({}, status_code=200)
+
+    @app.get("/memberships")
+    def memberships(request: Request, page: int = 0):
+        service(request, NRPS_SCOPE)
+        size = platform.page_size
+        shown = platform.members[page * size:(page + 1) * size]
+        body = {"id": f"{platform.base}/memberships", "context": platform.context, "members": [
+            {"user_id": p.sub, "roles": p.roles, "name": p.name, "email": p.email, "status": "Active",
+             **({"lis_person_sourcedid": p.sourcedid} if p.sourcedid else {})} for p in shown]}
+        headers = {}
+        if (page + 1) * size < len(platform.members):
+            headers["Link"] = f'<{platform.base}/memberships?page={page + 1}>; rel="next"'
+        return JSONResponse(body, headers=headers)
+
+    @app.post("/deep-link-return")
+    async def deep_link_return(request: Request):
+        form = dict(await request.form())
+        items = platform.checking_tool().validate_deeplinking_resp(form)
+        platform.deep_links.extend(items)
+        return HTMLResponse(f"<!doctype html><title>LMS</title><p id=saved>Added {len(items)} item(s).</p>")
+
     return app
+
+
+AGS_LINEITEM = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+AGS_SCORE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+NRPS_SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+
+
+class _Unavailable(Exception):
+    pass
+
+
+class _Unauthorized(Exception):
+    pass
 
 
 def _free_port() -> int:

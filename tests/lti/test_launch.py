@@ -4,70 +4,16 @@ every check of the id_token refusing with a clear 4xx that names it, creating no
 
 from __future__ import annotations
 
-import html
-
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from lms import INSTRUCTOR, LEARNER, TA, Person, launch_form, serve
+from launching import ADMIN, TOOL, count, launch, launch_page, said
+from lms import launch_form
 from service_helpers import fresh_settings
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from service.app import create_app
 from service.store.models import Course, CourseStaff, Instructor, LtiStudent, Student
-
-ADMIN = "lti-admin-token"
-TOOL = "http://testserver"
-
-
-@pytest.fixture
-def hwcheck(tmp_path):
-    with TestClient(create_app(fresh_settings(tmp_path, ADMIN)), base_url=TOOL) as client:
-        yield client
-
-
-@pytest.fixture
-def lms(hwcheck):
-    platform, server = serve(TOOL)
-    platform.people = {
-        "ada": Person("lms-user-ada", "Ada Lovelace", "ada@uni.example", [LEARNER], sourcedid="s-ada"),
-        "bo": Person("lms-user-bo", "Bo Yang", "bo@uni.example", [LEARNER]),
-        "prof": Person("lms-user-prof", "Grace Hopper", "grace@uni.example", [INSTRUCTOR]),
-        "tia": Person("lms-user-tia", "Tia Assist", "tia@uni.example", [TA]),
-    }
-    response = hwcheck.post("/api/lti/platforms", json=platform.registration_args(),
-                            headers={"Authorization": f"Bearer {ADMIN}"})
-    assert response.status_code == 201, response.text
-    yield platform
-    server.should_exit = True
-
-
-def launch_page(hwcheck: TestClient, lms, person: str) -> tuple[str, dict[str, str]]:
-    """The browser's way through: the LMS link -> hwcheck's login -> the LMS's authorization ->
-    the launch form it would post (returned, not posted)."""
-    started = httpx.get(lms.start_launch(person))
-    assert started.status_code == 302
-    login = hwcheck.get(started.headers["location"].removeprefix(TOOL), follow_redirects=False)
-    assert login.status_code == 302, login.text
-    authorized = httpx.get(login.headers["location"])
-    assert authorized.status_code == 200, authorized.text
-    return launch_form(authorized.text)
-
-
-def launch(hwcheck: TestClient, lms, person: str) -> httpx.Response:
-    action, fields = launch_page(hwcheck, lms, person)
-    assert action == TOOL + "/lti/launch"
-    return hwcheck.post("/lti/launch", data=fields, follow_redirects=False)
-
-
-def said(response: httpx.Response) -> str:
-    """The page's text as a person reads it (entities such as &#39; unescaped)."""
-    return html.unescape(response.text)
-
-
-def count(hwcheck, model) -> int:
-    with hwcheck.app.state.sessionmaker() as session:
-        return session.scalar(select(func.count()).select_from(model))
 
 
 def test_hwcheck_publishes_its_keys_and_rotates_them_without_dropping_the_old(hwcheck):

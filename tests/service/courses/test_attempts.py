@@ -129,14 +129,14 @@ def hold_writes(monkeypatch, racers: int) -> None:
     arrived = itertools.count(1)
     all_here = []  # the asyncio.Event, made on the app's loop by the first write
 
-    async def held_write(self, statement, values):
+    async def held_write(self, statement, values, then=()):
         if not all_here:
             all_here.append(asyncio.Event())
         if not all_here[0].is_set():
             if next(arrived) == racers:
                 all_here[0].set()
             await asyncio.wait_for(all_here[0].wait(), 20)
-        return await real(self, statement, values)
+        return await real(self, statement, values, then)
 
     monkeypatch.setattr(Writer, "write", held_write)
 

@@ -1,0 +1,220 @@
+"""Assignment and Grade Services: each student's counted score on an assignment, sent to the
+LMS's gradebook column for it (a line item, found by its tag or made) from the outbox
+(service/lti/outbox.py) by a background sender.
+
+- What is sent is the score *as it stands when sent* (override and late penalty applied, as the
+  student's progress shows it), stamped with that moment: the outbox row only says the score
+  changed. A retry can never send an older score over a newer one, and the platform — which
+  ignores a score older than the one it has — keeps the newest even if two senders race.
+- Rows are sent in their order. When a platform fails (down, an error), its rows wait with a
+  growing back-off and the rest of its rows stay behind them; other platforms go on.
+- Several server processes may send: a row is claimed (for CLAIM_SECONDS) before it is sent."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.courses.progress import progress
+from service.lti.outbox import INSERT_OUTBOX, outbox_row
+from service.lti.services import LINEITEM_SCOPE, SCORE_SCOPE, ServiceError, call, pages
+from service.store.models import (
+    Assignment,
+    LtiContext,
+    LtiLineItem,
+    LtiPlatform,
+    LtiResourceLink,
+    LtiScoreOutbox,
+    LtiStudent,
+    Student,
+    utc_now,
+)
+
+log = logging.getLogger("hwcheck.lti")
+
+SCOPES = (LINEITEM_SCOPE, SCORE_SCOPE)
+LINEITEMS = "application/vnd.ims.lis.v2.lineitemcontainer+json"
+LINEITEM = "application/vnd.ims.lis.v2.lineitem+json"
+SCORE = "application/vnd.ims.lis.v1.score+json"
+TAG = "hwcheck"  # every line item hwcheck makes carries it, with the assignment's slug as resourceId
+BATCH = 100  # rows claimed per round
+CLAIM_SECONDS = 120
+BACKOFF_SECONDS = 5.0  # the first retry's wait; doubled each time, at most MAX_BACKOFF
+MAX_BACKOFF = 3600.0
+POLL_SECONDS = 1.0
+
+
+def backoff(tries: int) -> timedelta:
+    return timedelta(seconds=min(MAX_BACKOFF, BACKOFF_SECONDS * 2 ** max(0, tries - 1)))
+
+
+def send_pending(session: Session, now: datetime | None = None) -> int:
+    """Send what the outbox holds that is due; the number of scores the LMS accepted."""
+    now = now or utc_now()
+    due = session.scalars(
+        select(LtiScoreOutbox)
+        .where(LtiScoreOutbox.sent_at.is_(None), LtiScoreOutbox.next_try_at <= now,
+               or_(LtiScoreOutbox.claimed_until.is_(None), LtiScoreOutbox.claimed_until < now))
+        .order_by(LtiScoreOutbox.id).limit(BATCH)).all()
+    mine = [row.id for row in due if _claim(session, row.id, now)]
+    if not mine:
+        return 0
+    rows = session.scalars(select(LtiScoreOutbox).where(LtiScoreOutbox.id.in_(mine))
+                           .order_by(LtiScoreOutbox.id)).all()
+    groups: dict[tuple[int, int], list[LtiScoreOutbox]] = defaultdict(list)
+    for row in rows:  # dicts keep insertion order: groups go in the order of their first row
+        groups[row.student_pk, row.assignment_id].append(row)
+    failed: dict[int, datetime] = {}  # platforms that failed this round -> when they are tried again
+    sent = 0
+    for (student_pk, assignment_id), group in groups.items():
+        link = session.scalar(select(LtiStudent).where(LtiStudent.student_pk == student_pk))
+        if link is not None and link.platform_id in failed:
+            _wait(group, failed[link.platform_id])  # behind the row that failed, not ahead of it
+            session.commit()
+            continue
+        try:
+            if link is None:
+                raise _Unsendable("the student is no longer linked to an LMS")
+            _send(session, link, session.get(Student, student_pk), session.get(Assignment, assignment_id), now)
+        except _Unsendable as reason:
+            _done(group, now, str(reason))
+        except ServiceError as error:
+            log.warning("LTI score for student %s on assignment %s not sent: %s", student_pk, assignment_id, error)
+            for row in group:
+                row.tries += 1
+                row.last_error = str(error)[:2000]
+            failed[link.platform_id] = now + backoff(max(row.tries for row in group))
+            _wait(group, failed[link.platform_id])
+        else:
+            _done(group, now, None)
+            sent += 1
+        session.commit()
+    session.commit()
+    return sent
+
+
+def _claim(session: Session, row_id: int, now: datetime) -> bool:
+    claimed = session.execute(
+        update(LtiScoreOutbox)
+        .where(LtiScoreOutbox.id == row_id, LtiScoreOutbox.sent_at.is_(None),
+               or_(LtiScoreOutbox.claimed_until.is_(None), LtiScoreOutbox.claimed_until < now))
+        .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS)))
+    session.commit()
+    return claimed.rowcount == 1
+
+
+def _wait(group: list[LtiScoreOutbox], until: datetime) -> None:
+    for row in group:
+        row.claimed_until, row.next_try_at = None, until
+
+
+def _done(group: list[LtiScoreOutbox], now: datetime, note: str | None) -> None:
+    for row in group:
+        row.sent_at, row.claimed_until, row.last_error = now, None, note
+
+
+class _Unsendable(Exception):
+    """Nothing to send it to (no AGS for the course): the row is closed with this note."""
+
+
+def _send(session: Session, link: LtiStudent, student: Student, assignment: Assignment, now: datetime) -> None:
+    platform = session.get(LtiPlatform, link.platform_id)
+    context = session.scalar(select(LtiContext).where(LtiContext.platform_id == platform.id,
+                                                      LtiContext.course_id == assignment.course_id,
+                                                      LtiContext.lineitems_url.is_not(None)))
+    if context is None:
+        raise _Unsendable("the course's LMS offers no gradebook service (AGS) to hwcheck")
+    standing = next(p for p in progress(session, student) if p.slug == assignment.slug)
+    done = [p for p in standing.problems if p.counted_submission_id is not None]
+    score = {
+        "userId": link.sub,
+        "scoreGiven": standing.score,
+        "scoreMaximum": standing.max_points,
+        "activityProgress": "Completed" if len(done) == len(standing.problems) else "InProgress" if done
+        else "Initialized",
+        "gradingProgress": "FullyGraded",
+        "timestamp": now.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+    url = line_item(session, platform, context, assignment)
+    call(session, platform, "POST", _under(url, "scores"), SCOPES, json=score, headers={"Content-Type": SCORE})
+
+
+def line_item(session: Session, platform: LtiPlatform, context: LtiContext, assignment: Assignment) -> str:
+    """The URL of the assignment's column in the LMS gradebook: known, found by tag, or made."""
+    known = session.scalar(select(LtiLineItem).where(LtiLineItem.context_pk == context.id,
+                                                     LtiLineItem.assignment_id == assignment.id))
+    if known is not None:
+        return known.url
+    found = None
+    for page in pages(session, platform, context.lineitems_url, SCOPES, LINEITEMS):
+        found = next((item["id"] for item in page if item.get("tag") == TAG
+                      and item.get("resourceId") == assignment.slug), None)
+        if found:
+            break
+    if found is None:
+        points = sum(item.points for item in assignment.problems)
+        wanted: dict[str, Any] = {"scoreMaximum": points, "label": assignment.title, "tag": TAG,
+                                  "resourceId": assignment.slug}
+        placed = session.scalar(select(LtiResourceLink).where(LtiResourceLink.platform_id == platform.id,
+                                                              LtiResourceLink.assignment_id == assignment.id,
+                                                              LtiResourceLink.problem_id.is_(None)))
+        if placed is not None:
+            wanted["resourceLinkId"] = placed.resource_link_id
+        made = call(session, platform, "POST", context.lineitems_url, SCOPES, json=wanted,
+                    headers={"Content-Type": LINEITEM, "Accept": LINEITEM})
+        found = made.json().get("id")
+        if not found:
+            raise ServiceError("the platform made a line item but did not say its id (URL)")
+    session.add(LtiLineItem(context_pk=context.id, assignment_id=assignment.id, url=found))
+    session.flush()
+    return found
+
+
+def _under(url: str, leaf: str) -> str:
+    """`…/lineitems/7?x=1` -> `…/lineitems/7/scores?x=1` (a line item URL may carry a query)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + "/" + leaf))
+
+
+def resend_assignment(session: Session, assignment: Assignment) -> int:
+    """Queue every LMS student's score on `assignment` again (`hwcheck lti sync-grades`)."""
+    students = session.scalars(select(LtiStudent.student_pk).join(Student, Student.id == LtiStudent.student_pk)
+                               .where(Student.course_id == assignment.course_id)).all()
+    now = utc_now()
+    for student_pk in students:
+        session.execute(INSERT_OUTBOX, outbox_row(student_pk, assignment.id, now))
+    session.commit()
+    return len(students)
+
+
+class ScoreSender:
+    """The server's background sender: every POLL_SECONDS, whatever is due (app.state.score_sender)."""
+
+    def __init__(self, make_session: sessionmaker):
+        self._make_session = make_session
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="hwcheck-lti-scores", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._stop.wait(POLL_SECONDS):
+            try:
+                with self._make_session() as session:
+                    while send_pending(session) and not self._stop.is_set():
+                        pass
+            except Exception:  # a database hiccup: the rows stay in the outbox for the next round
+                log.exception("the LTI score sender failed a round")
