@@ -1,17 +1,19 @@
 """LTI 1.3's JSON: hwcheck's public key set (`GET /lti/jwks`, what a platform checks our signed
-messages against) and the registration of a platform by a site admin (`POST /api/lti/platforms`;
-the CLI's `hwcheck lti add-platform` does the same)."""
+messages against), the registration of a platform by a site admin (`POST /api/lti/platforms`;
+the CLI's `hwcheck lti add-platform` does the same) and a course's roster read from its LMS
+(`POST /api/courses/{id}/lti/roster`, as `hwcheck lti sync-roster`)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from service.api.deps import InstructorDep, SessionDep
+from service.api.deps import InstructorDep, ManagedCourse, SessionDep
 from service.courses.staff import is_admin
-from service.errors import closed
-from service.lti import keys
+from service.errors import CourseworkError, closed
+from service.lti import keys, roster
 from service.lti.platforms import add_platform
+from service.lti.services import ServiceError
 
 router = APIRouter(tags=["lti"])
 
@@ -40,3 +42,18 @@ def register_platform(body: PlatformIn, session: SessionDep, instructor: Instruc
         raise closed("registering an LTI platform is for a site admin")
     platform = add_platform(session, **body.model_dump())
     return PlatformOut(id=platform.id, **body.model_dump() | {"deployment_ids": platform.deployment_ids})
+
+
+class RosterSyncOut(BaseModel):
+    students: int = Field(description="active learners of the LMS course, all now on the roster")
+    new_students: int = Field(description="of them, added or first linked by this sync")
+    staff: int
+    inactive: int = Field(description="members the LMS lists as inactive: left as they were")
+
+
+@router.post("/api/courses/{course_id}/lti/roster", summary="Read the course's roster from its LMS (NRPS)")
+def sync_roster(course: ManagedCourse, session: SessionDep) -> RosterSyncOut:
+    try:
+        return RosterSyncOut(**vars(roster.sync_roster(session, course)))
+    except ServiceError as error:
+        raise CourseworkError(502, f"the LMS roster could not be read: {error}") from None

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from service.errors import unprocessable
@@ -28,6 +28,12 @@ class RosterSync:
     def summary(self) -> str:
         return (f"{self.students} students ({self.new_students} new), {self.staff} staff; "
                 f"{self.inactive} inactive left as they were")
+
+
+def lms_roster_offered(session: Session, course: Course) -> bool:
+    """Whether some LMS course linked to `course` offers its roster (the course page's button)."""
+    return session.scalar(select(exists().where(LtiContext.course_id == course.id,
+                                                LtiContext.memberships_url.is_not(None))))
 
 
 def sync_roster(session: Session, course: Course) -> RosterSync:

@@ -200,15 +200,19 @@ class ScoreSender:
     def __init__(self, make_session: sessionmaker):
         self._make_session = make_session
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="hwcheck-lti-scores", daemon=True)
+        self._thread: threading.Thread | None = None
 
     def start(self) -> None:
+        """Start sending (again: an app's lifespan may run more than once, as in the tests)."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="hwcheck-lti-scores", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        if self._thread.is_alive():
+        if self._thread is not None:
             self._thread.join(timeout=30)
+            self._thread = None
 
     def _run(self) -> None:
         while not self._stop.wait(POLL_SECONDS):

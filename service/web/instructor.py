@@ -19,6 +19,7 @@ from service.courses.staff import Need, allowed, course_for, make_owner, visible
 from service.errors import CourseworkError
 from service.exports.course_gradebook import gradebook, gradebook_csv
 from service.exports.roster_tokens import as_data_url, tokens_csv
+from service.lti.roster import lms_roster_offered
 from service.ops.limits import BodyTooLarge
 from service.store.models import AssignmentProblem, Grading
 from service.web.pages import render_page
@@ -66,6 +67,7 @@ def course_page_for(request, instructor, session, course, *, roster_result=None,
         roster_warnings=list(roster_warnings), tokens_download=tokens_download,
         can=allowed(session, instructor, course), extension=extension or {"values": {}, "errors": {}},
         saved=request.query_params.get("saved"),
+        lms_roster=lms_roster_offered(session, course),
     )
 
 

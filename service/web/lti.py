@@ -9,12 +9,16 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
 
 from service.api.deps import SessionDep
-from service.lti import people
+from service.courses.staff import Need
+from service.errors import CourseworkError
+from service.lti import people, roster
 from service.lti.launch import LOGIN_SECONDS, accept_launch, begin_login
 from service.lti.platforms import LtiRefusal
+from service.lti.services import ServiceError
 from service.store.models import Assignment, Student
 from service.web.pages import render_page
-from service.web.session import open_session_for, set_session
+from service.web.refusals import staff_course
+from service.web.session import WebInstructor, checked_form, open_session_for, set_session
 
 router = APIRouter(tags=["lti"], include_in_schema=False)
 
@@ -75,3 +79,23 @@ def _target(session, arrival: people.Arrival) -> str:
     if problem is None:
         return f"/instructor/courses/{arrival.course.id}"
     return f"/instructor/courses/{arrival.course.id}/assignments/{assignment.slug}/problems/{problem}"
+
+
+
+@router.post("/instructor/courses/{course_id}/lti/roster")
+async def sync_roster(request: Request, course_id: int, instructor: WebInstructor, session: SessionDep):
+    """The course page's "Read the roster from the LMS" button."""
+    from service.web.instructor import course_page_for
+
+    course = staff_course(session, instructor, course_id, Need.MANAGE)
+    await checked_form(request)
+    try:
+        synced = roster.sync_roster(session, course)
+    except CourseworkError as error:
+        return course_page_for(request, instructor, session, course, status_code=error.status_code,
+                               roster_error=error.detail)
+    except ServiceError as error:
+        return course_page_for(request, instructor, session, course, status_code=502,
+                               roster_error=f"The LMS roster could not be read: {error}")
+    return course_page_for(request, instructor, session, course,
+                           roster_warnings=[f"Read from the LMS: {synced.summary()}."])

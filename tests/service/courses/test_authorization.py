@@ -88,6 +88,8 @@ API = [
      _row(200, ta=False, viewer=False)),
     ("DELETE", "/api/courses/{course}/staff/{extra}", None, _row(204, ta=False, viewer=False)),
     ("POST", "/api/courses/{course}/roster", [{"student_id": "s-d", "name": "Di"}], _row(200, **MANAGE)),
+    # The world's course never came from an LMS: those who may manage it are told so (tests/lti/).
+    ("POST", "/api/courses/{course}/lti/roster", None, _row(422, **MANAGE)),
     ("GET", "/api/courses/{course}/students", None, _row(200, **VIEW)),
     ("POST", "/api/courses/{course}/assignments",
      {"slug": "hw-{role}", "title": "HW 2", "due_at": "2027-03-01T00:00:00Z",
@@ -143,6 +145,7 @@ PAGES = [
      (LOGIN, LOGIN, LOGIN, LOGIN, 404, 200, 404, 404, 200, LOGIN)),
     ("POST", "/instructor/courses/{course}/roster", {"roster_text": "student_id,name\ns-d,Di\n"},
      _page(200, **MANAGE)),
+    ("POST", "/instructor/courses/{course}/lti/roster", {}, _page(422, **MANAGE)),
     ("GET", "/instructor/courses/{course}/gradebook.csv", None, _page(200, **VIEW)),
     ("GET", "/instructor/courses/{course}/gradebook", None, _page(200, **VIEW)),
     ("GET", "/instructor/courses/{course}/students/s-a", None, _page(200, **VIEW)),
