@@ -60,6 +60,7 @@ class Person:
     email: str
     roles: list[str]
     sourcedid: str | None = None
+    status: str = "Active"  # on the roster (NRPS): Active, Inactive or Deleted
 
 
 @dataclass
@@ -260,7 +261,7 @@ def _app(platform: Platform) -> FastAPI:
         size = platform.page_size
         shown = platform.members[page * size:(page + 1) * size]
         body = {"id": f"{platform.base}/memberships", "context": platform.context, "members": [
-            {"user_id": p.sub, "roles": p.roles, "name": p.name, "email": p.email, "status": "Active",
+            {"user_id": p.sub, "roles": p.roles, "name": p.name, "email": p.email, "status": p.status,
              **({"lis_person_sourcedid": p.sourcedid} if p.sourcedid else {})} for p in shown]}
         headers = {}
         if (page + 1) * size < len(platform.members):
