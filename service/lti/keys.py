@@ -65,3 +65,13 @@ def sign(session: Session, claims: dict) -> str:
     """`claims` as a JWT signed by the current key, its kid in the header."""
     key = signing_key(session)
     return jwt.encode(claims, key.private_pem, algorithm="RS256", headers={"kid": key.kid})
+
+
+def verify(session: Session, token: str) -> dict:
+    """The claims of a JWT hwcheck itself signed (with a key still published); jwt errors else."""
+    kid = jwt.get_unverified_header(token).get("kid")
+    key = session.get(LtiToolKey, kid) if isinstance(kid, str) else None
+    if key is None or (key.retired_at is not None and key.retired_at <= utc_now() - KEY_GRACE):
+        raise jwt.InvalidSignatureError("not signed by a key of hwcheck's")
+    public = serialization.load_pem_private_key(key.private_pem.encode(), password=None).public_key()
+    return jwt.decode(token, public, algorithms=["RS256"], options={"require": ["exp"]})

@@ -67,6 +67,9 @@ def arrive(session: Session, launch: Launch) -> Arrival:
     if not context.get("id"):
         raise LtiRefusal("context", "the launch names no course (context); hwcheck launches from within a course")
     role = course_role(list(launch.claim("roles") or []))
+    if launch.claim("message_type") == "LtiDeepLinkingRequest" and role != "instructor":
+        raise LtiRefusal("roles", "adding hwcheck content to the LMS is for the course's instructors",
+                         status_code=403)
     course, link = _course(session, launch, context, role)
     _note_services(launch, link)
     person = _staff(session, launch, course, role) if role else _student(session, launch, course)

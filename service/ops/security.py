@@ -29,6 +29,18 @@ def framed_by(csp: str, ancestors: str) -> str:
     return "; ".join([*directives, f"frame-ancestors 'self' {ancestors}"])
 
 
+def posting_to(csp: str, origin: str) -> str:
+    """`csp` whose form-action also allows `origin` (a page whose form goes back to an LMS)."""
+    directives = [d.strip() for d in csp.split(";") if d.strip() and not d.strip().startswith("form-action")]
+    return "; ".join([*directives, f"form-action 'self' {origin}"])
+
+
+def page_policy(settings: Settings) -> str:
+    """The CSP of the HTML pages, as SecurityHeaders sends it."""
+    ancestors = settings.lti_frame_ancestors.strip()
+    return framed_by(settings.content_security_policy, ancestors) if ancestors else settings.content_security_policy
+
+
 class SecurityHeaders:
     def __init__(self, app, csp: str, docs_csp: str, frame_ancestors: str = "") -> None:
         self.app = app

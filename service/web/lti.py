@@ -5,17 +5,21 @@ failed, with its 4xx status; nothing is created by a refused launch."""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy import select
 
 from service.api.deps import SessionDep
 from service.courses.staff import Need
 from service.errors import CourseworkError
-from service.lti import people, roster
+from service.lti import deep_linking, people, roster
 from service.lti.launch import LOGIN_SECONDS, accept_launch, begin_login
 from service.lti.platforms import LtiRefusal
 from service.lti.services import ServiceError
-from service.store.models import Assignment, Student
+from service.ops.security import page_policy, posting_to
+from service.store.models import Assignment, AssignmentProblem, Student
 from service.web.pages import render_page
 from service.web.refusals import staff_course
 from service.web.session import WebInstructor, checked_form, open_session_for, set_session
@@ -59,7 +63,11 @@ async def lti_launch(request: Request, session: SessionDep):
         session.rollback()
         return _refused(request, refusal)
     person = arrival.person
-    response = RedirectResponse(_target(session, arrival), status_code=303)
+    target = _target(session, arrival)
+    if launch.claim("message_type") == "LtiDeepLinkingRequest":
+        offer = deep_linking.make_offer(session, launch, arrival.course.id, person)
+        target = "/lti/deep-link?" + urlencode({"offer": offer})
+    response = RedirectResponse(target, status_code=303)
     # The state cookie stays until it expires: its login is used up, so a second post of the same
     # launch (a double click) is told so rather than that the browser is another.
     set_session(response, request, open_session_for(session, person.token_hash), embedded=True)
@@ -99,3 +107,53 @@ async def sync_roster(request: Request, course_id: int, instructor: WebInstructo
                                roster_error=f"The LMS roster could not be read: {error}")
     return course_page_for(request, instructor, session, course,
                            roster_warnings=[f"Read from the LMS: {synced.summary()}."])
+
+
+
+def _choices(session, course_id: int):
+    from problems import registry
+    from service.courses.assignments import list_assignments
+    from service.store.models import Course
+
+    shown = []
+    for assignment in list_assignments(session, session.get(Course, course_id)):
+        problems = [registry.get(p.problem_id) for p in assignment.problems]
+        shown.append((assignment, [{"problem_id": p.id, "title": p.title} for p in problems]))
+    return shown
+
+
+@router.get("/lti/deep-link")
+def deep_link_picker(request: Request, offer: str, instructor: WebInstructor, session: SessionDep):
+    """What the LMS's new link should open: the course's assignments and their problems."""
+    try:
+        offered = deep_linking.read_offer(session, offer, instructor)
+    except LtiRefusal as refusal:
+        return _refused(request, refusal)
+    course = staff_course(session, instructor, offered.course_id, Need.MANAGE)
+    return render_page(request, "deep_link.html", instructor, title="Add hwcheck to the LMS", course=course,
+                       offer=offer, choices=_choices(session, course.id))
+
+
+@router.post("/lti/deep-link")
+async def deep_link_chosen(request: Request, instructor: WebInstructor, session: SessionDep):
+    """The chosen link, handed to the LMS: a page whose form posts the signed answer back to it."""
+    form = await checked_form(request)
+    try:
+        offered = deep_linking.read_offer(session, str(form.get("offer", "")), instructor)
+    except LtiRefusal as refusal:
+        return _refused(request, refusal)
+    course = staff_course(session, instructor, offered.course_id, Need.MANAGE)
+    slug, _, problem = str(form.get("choice", "")).partition("/")
+    assignment = session.scalar(select(Assignment).where(Assignment.course_id == course.id, Assignment.slug == slug))
+    if assignment is None or (problem and session.get(AssignmentProblem, (assignment.id, problem)) is None):
+        return render_page(request, "deep_link.html", instructor, status_code=422, title="Add hwcheck to the LMS",
+                           course=course, offer=str(form["offer"]), choices=_choices(session, course.id),
+                           error="Choose one of the assignments (or one of their problems).")
+    item = deep_linking.content_item(assignment, problem or None, str(request.url_for("lti_launch")))
+    page = render_page(request, "deep_link_return.html", instructor, title="Back to the LMS",
+                       return_url=offered.return_url, item_title=item["title"],
+                       jwt=deep_linking.response_token(session, offered, [item]))
+    # This one form goes to the LMS: the pages' policy otherwise lets forms post to hwcheck only.
+    page.headers["Content-Security-Policy"] = posting_to(page_policy(request.app.state.settings),
+                                                         offered.return_origin)
+    return page

@@ -40,7 +40,9 @@ def _cases():
     for method, path, body, expected in API:
         if isinstance(body, CSV):
             continue  # a batch upload's rows: tests/service/batch/test_batch.py reads every kind of bad row
-        role = next(r for r, status in zip(ROLES, expected, strict=True) if 200 <= status < 300)
+        role = next((r for r, status in zip(ROLES, expected, strict=True) if 200 <= status < 300), None)
+        if role is None:
+            continue  # nobody succeeds here in this world (the LMS roster of a course with no LMS)
         for leaf in list(_leaves(body)) if body is not None else []:
             yield pytest.param(method, path, body, role, ("body", leaf), id=f"{method} {path} body{list(leaf)}")
         for name in re.findall(r"\{(\w+)\}", path):
