@@ -5,13 +5,13 @@ the CLI's `hwcheck lti add-platform` does the same) and a course's roster read f
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, Field
 
 from service.api.deps import InstructorDep, ManagedCourse, SessionDep
 from service.courses.staff import is_admin
 from service.errors import CourseworkError, closed
-from service.lti import keys, roster
+from service.lti import keys, registration, roster
 from service.lti.platforms import add_platform
 from service.lti.services import ServiceError
 
@@ -57,3 +57,14 @@ def sync_roster(course: ManagedCourse, session: SessionDep) -> RosterSyncOut:
         return RosterSyncOut(**vars(roster.sync_roster(session, course)))
     except ServiceError as error:
         raise CourseworkError(502, f"the LMS roster could not be read: {error}") from None
+
+
+class RegistrationUrlOut(BaseModel):
+    url: str = Field(description="paste into the LMS's LTI Dynamic Registration; valid for seven days")
+
+
+@router.post("/api/lti/registrations", summary="A URL for LTI Dynamic Registration (site admin)", status_code=201)
+def registration_url(request: Request, session: SessionDep, instructor: InstructorDep) -> RegistrationUrlOut:
+    if not is_admin(instructor):
+        raise closed("registering an LTI platform is for a site admin")
+    return RegistrationUrlOut(url=registration.invitation_url(session, str(request.base_url)))

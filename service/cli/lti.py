@@ -95,3 +95,14 @@ def sync_grades(
         typer.echo(f"{queued} students queued; {sent} scores sent; {waiting} waiting to be retried")
         if waiting:
             raise typer.Exit(1)
+
+
+@lti.command("registration-url")
+def registration_url(
+    base_url: Annotated[str, typer.Argument(help="hwcheck's public base URL, e.g. https://hwcheck.example.edu.")],
+) -> None:
+    """A URL to paste into the LMS for LTI Dynamic Registration (valid for seven days)."""
+    from service.lti import registration
+
+    with cli_session() as session:
+        typer.echo(registration.invitation_url(session, base_url))

@@ -52,6 +52,6 @@ def platform_for(session: Session, issuer: str, client_id: str | None) -> LtiPla
 class LtiRefusal(CourseworkError):
     """A login or launch refused: `check` names the check of the specification that failed."""
 
-    def __init__(self, check: str, detail: str, status_code: int = 400):
-        super().__init__(status_code, f"LTI launch refused ({check}): {detail}")
+    def __init__(self, check: str, detail: str, status_code: int = 400, step: str = "launch"):
+        super().__init__(status_code, f"LTI {step} refused ({check}): {detail}")
         self.check = check

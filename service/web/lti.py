@@ -14,7 +14,7 @@ from sqlalchemy import select
 from service.api.deps import SessionDep
 from service.courses.staff import Need
 from service.errors import CourseworkError
-from service.lti import deep_linking, people, roster
+from service.lti import deep_linking, people, registration, roster
 from service.lti.launch import LOGIN_SECONDS, accept_launch, begin_login
 from service.lti.platforms import LtiRefusal
 from service.lti.services import ServiceError
@@ -108,6 +108,21 @@ async def sync_roster(request: Request, course_id: int, instructor: WebInstructo
     return course_page_for(request, instructor, session, course,
                            roster_warnings=[f"Read from the LMS: {synced.summary()}."])
 
+
+
+@router.get("/lti/register")
+def dynamic_registration(request: Request, session: SessionDep, invitation: str = "", openid_configuration: str = "",
+                         registration_token: str | None = None):
+    """LTI Dynamic Registration: the LMS opens this (a site admin's invitation in the URL)."""
+    try:
+        registered = registration.register(session, invitation, openid_configuration, registration_token,
+                                           str(request.base_url))
+    except LtiRefusal as refusal:
+        session.rollback()
+        return render_page(request, "error.html", None, status_code=refusal.status_code,
+                           title="LTI registration refused", message=refusal.detail)
+    return render_page(request, "lti_registered.html", None, title="hwcheck is registered",
+                       platform=registered.platform, product=registered.product)
 
 
 def _choices(session, course_id: int):

@@ -86,6 +86,7 @@ class Platform:
     members: list[Person] = field(default_factory=list)  # the course's roster, for NRPS
     page_size: int = 2
     token_requests: int = 0
+    registrations: list[dict] = field(default_factory=list)  # what tools asked at /register (Dynamic Registration)
 
     @property
     def issuer(self) -> str:
@@ -267,6 +268,29 @@ def _app(platform: Platform) -> FastAPI:
         if (page + 1) * size < len(platform.members):
             headers["Link"] = f'<{platform.base}/memberships?page={page + 1}>; rel="next"'
         return JSONResponse(body, headers=headers)
+
+    @app.get("/.well-known/openid-configuration")
+    def openid_configuration():
+        base = platform.base
+        return JSONResponse({
+            "issuer": platform.issuer, "authorization_endpoint": base + "/authorize",
+            "token_endpoint": base + "/token", "jwks_uri": base + "/jwks", "registration_endpoint": base + "/register",
+            "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            "id_token_signing_alg_values_supported": ["RS256"],
+            "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                "product_family_code": "test-lms", "version": "1.0",
+                "messages_supported": [{"type": "LtiResourceLinkRequest"}, {"type": "LtiDeepLinkingRequest"}]},
+        })
+
+    @app.post("/register")
+    async def register(request: Request):
+        if request.headers.get("authorization") != "Bearer one-time-registration-token":
+            return JSONResponse({"error": "invalid registration token"}, status_code=401)
+        asked = await request.json()
+        platform.registrations.append(asked)
+        tool = asked["https://purl.imsglobal.org/spec/lti-tool-configuration"]
+        return JSONResponse({**asked, "client_id": CLIENT_ID, "https://purl.imsglobal.org/spec/lti-tool-configuration":
+                             {**tool, "deployment_id": DEPLOYMENT_ID}})
 
     @app.post("/deep-link-return")
     async def deep_link_return(request: Request):

@@ -67,6 +67,7 @@ API = [
     ("GET", "/api/problems", None, (200,) * 10),
     ("GET", "/lti/jwks", None, (200,) * 10),  # hwcheck's public keys: for any platform to fetch
     ("POST", "/api/lti/platforms", LTI_PLATFORM, (401, 403, 403, 403, 403, 403, 403, 403, 201, 403)),
+    ("POST", "/api/lti/registrations", None, (401, 403, 403, 403, 403, 403, 403, 403, 201, 403)),
     ("GET", "/api/problems/lipschitz-linear", None, (200,) * 9 + (401,)),
     ("GET", "/api/problems/lipschitz-linear?assignment=hw1", None,
      (401, 200, 200, 404, 403, 403, 403, 403, 403, 401)),
@@ -170,7 +171,9 @@ NOT_IN_THE_MATRIX = {("POST", "/login"), ("POST", "/logout"), ("GET", "/healthz"
                      ("GET", "/metrics"), ("GET", "/openapi.json"), ("GET", "/docs"), ("GET", "/redoc"),
                      ("GET", "/docs/oauth2-redirect"),
                      # Signing in through an LMS, for anyone the platform vouches for: tests/lti/.
-                     ("GET", "/lti/login"), ("POST", "/lti/login"), ("POST", "/lti/launch")}
+                     ("GET", "/lti/login"), ("POST", "/lti/login"), ("POST", "/lti/launch"),
+                     # Answered by an offer or an invitation hwcheck signed, not by a role: tests/lti/.
+                     ("GET", "/lti/deep-link"), ("POST", "/lti/deep-link"), ("GET", "/lti/register")}
 
 
 def _cells(table, kind):
