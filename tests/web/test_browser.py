@@ -8,51 +8,16 @@ Skipped locally (with the reason) when Chromium, Playwright or axe-core is missi
 
 from __future__ import annotations
 
-import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
 import pytest
+from browsing import ARTIFACTS, check_page, new_page
 from live_server import INSTRUCTOR_TOKEN, start_server
 
 pytestmark = pytest.mark.e2e
-
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = os.environ.get("HWCHECK_CHROMIUM", "/usr/bin/chromium")
-AXE = Path(os.environ.get("HWCHECK_AXE_JS", ROOT / ".ci/node_modules/axe-core/axe.min.js"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-REQUIRED = os.environ.get("HWCHECK_REQUIRE_BROWSER") == "1"
-
-
-def _unavailable(reason: str) -> None:
-    if REQUIRED:
-        pytest.fail(f"HWCHECK_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def sync_playwright():
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"no Chromium at {CHROMIUM} (apt-get install -y chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright for Python is not installed (pip install -e '.[test]')")
-    return sync_playwright
-
-
-@pytest.fixture(scope="module")
-def browser(sync_playwright):
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
@@ -74,44 +39,6 @@ def server(tmp_path_factory):
     yield {"base": base, "api": api, "course": course["id"], "tokens": tokens, "env": env, "cwd": tmp}
     api.close()
     live.stop()
-
-
-@pytest.fixture(scope="module")
-def axe_source() -> str:
-    if not AXE.exists():
-        _unavailable(f"axe-core is not at {AXE} (npm install --prefix .ci axe-core)")
-    return AXE.read_text()
-
-
-def check_page(page, name: str, axe_source: str) -> None:
-    """A full-page screenshot into test-artifacts/, then axe-core: no serious or critical
-    violations."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    # evaluate() runs outside the page's Content-Security-Policy, which stays on for the page.
-    page.evaluate(axe_source)
-    report = page.evaluate("""async () => {
-        const r = await axe.run(document, {resultTypes: ['violations']});
-        return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                                       nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
-    }""")
-    (ARTIFACTS / f"{name}.axe.json").write_text(json.dumps(report, indent=2))
-    serious = [v for v in report if v["impact"] in ("serious", "critical")]
-    assert not serious, f"{name}: accessibility violations {json.dumps(serious, indent=2)}"
-
-
-def new_page(browser, base: str, **options):
-    options.setdefault("viewport", {"width": 1100, "height": 900})
-    context = browser.new_context(base_url=base, **options)
-    context.set_default_timeout(15_000)
-    page = context.new_page()
-    problems: list[str] = []
-    # Errors in the console (a CSP refusal, a failing script); the sign-in page's own 401 for a
-    # wrong token is expected.
-    page.on("console", lambda m: problems.append(m.text)
-            if m.type == "error" and "status of 401" not in m.text else None)
-    page.on("pageerror", lambda e: problems.append(str(e)))
-    return context, page, problems
 
 
 def test_student_submits_and_instructor_sees_it(browser, server, axe_source):
