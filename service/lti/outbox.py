@@ -13,13 +13,15 @@ from typing import Any
 from sqlalchemy import exists, insert, select
 from sqlalchemy.orm import Session
 
-from service.store.models import LtiScoreOutbox, LtiStudent
+from service.store.models import LtiScoreOutbox, LtiStudent, utc_now
 
 INSERT_OUTBOX = insert(LtiScoreOutbox.__table__)
 
 
 def outbox_row(student_pk: int, assignment_id: int, now: datetime) -> dict[str, Any]:
-    return dict(student_pk=student_pk, assignment_id=assignment_id, created_at=now, next_try_at=now, tries=0)
+    """The row for a change made at `now` (the submission's moment), to be sent from this very
+    moment: the sender's clock is the wall clock, whatever `now` the change was stamped with."""
+    return dict(student_pk=student_pk, assignment_id=assignment_id, created_at=now, next_try_at=utc_now(), tries=0)
 
 
 def launched(student_pk_column) -> Any:

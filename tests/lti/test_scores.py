@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 from launching import ADMIN, TOOL, cli_run, launch
-from service_helpers import bearer
+from service_helpers import Clock, bearer
 from sqlalchemy import select
 
 from graders.grade import answer_key
@@ -35,14 +35,14 @@ def quick_retries(monkeypatch):
     monkeypatch.setattr(scores, "MAX_BACKOFF", 0.4)
 
 
-def course_with_hw1(hwcheck, lms) -> int:
+def course_with_hw1(hwcheck, lms, **fields) -> int:
     """The instructor's launch makes the course; hw1 (not randomized: everyone's key is RIGHT)."""
     assert launch(hwcheck, lms, "prof").status_code == 303
     with hwcheck.app.state.sessionmaker() as session:
         course_id = session.scalar(select(Course.id))
     made = hwcheck.post(f"/api/courses/{course_id}/assignments", headers=bearer(ADMIN), json={
         "slug": "hw1", "title": "Homework 1", "due_at": (utc_now() + timedelta(days=7)).isoformat(),
-        "randomized": False, "problems": [{"problem_id": PROBLEM, "points": 10}]})
+        "randomized": False, "problems": [{"problem_id": PROBLEM, "points": 10}], **fields})
     assert made.status_code == 201, made.text
     return course_id
 
@@ -104,6 +104,17 @@ def test_a_counted_score_reaches_the_gradebook_with_the_fields_of_the_specificat
     # The timestamps only grow: the LMS keeps the newest.
     assert [s["timestamp"] for s in lms.scores] == sorted(s["timestamp"] for s in lms.scores)
     assert lms.token_requests == 1  # the access token is cached until it expires
+
+
+def test_a_late_submission_sends_the_score_after_its_penalty(hwcheck, lms):
+    course_id = course_with_hw1(hwcheck, lms, late_policy="penalty", penalty_per_day=0.1)
+    ada = arrived_from_lms(hwcheck, lms, "ada")
+    hw1 = hwcheck.get(f"/api/courses/{course_id}/assignments", headers=bearer(ADMIN)).json()[0]
+    due = datetime.fromisoformat(hw1["due_at"].replace("Z", "+00:00"))
+    hwcheck.app.state.clock = Clock(due + timedelta(hours=12))  # one started day late: 10 % off
+    assert submit(hwcheck, ada, RIGHT)["submission"]["penalty"] == 0.1
+    (score,) = wait_for(lambda: lms.scores)
+    assert (score["scoreGiven"], score["scoreMaximum"]) == (9.0, 10)
 
 
 def test_the_web_form_path_and_a_non_lms_student_alike(hwcheck, lms):
