@@ -22,10 +22,10 @@ from service.courses.schemas import (
     StudentProblemOut,
     SubmissionOut,
 )
+from service.courses.score_outbox import note_score_changed
 from service.courses.staff import Need, course_for, is_admin
 from service.courses.variants import assignment_variant
 from service.errors import CourseworkError, not_found, unprocessable
-from service.lti.outbox import note_score_changed
 from service.schemas import PartSummary
 from service.store.models import (
     Course,

@@ -30,10 +30,10 @@ from service.courses.schemas import (
     StudentGradeResponse,
     SubmissionReceipt,
 )
+from service.courses.score_outbox import INSERT_OUTBOX, launched, note_score_changed, outbox_row
 from service.courses.variants import assignment_variant, variant_rule
 from service.errors import CourseworkError, closed, conflict, unprocessable
 from service.grading import INSERT_GRADING, grade_soon, insert_grading, stored_answers
-from service.lti.outbox import INSERT_OUTBOX, launched, note_score_changed, outbox_row
 from service.ops.observability import record_grading
 from service.store.db import writing
 from service.store.models import (

@@ -1,6 +1,6 @@
 """Assignment and Grade Services: each student's counted score on an assignment, sent to the
 LMS's gradebook column for it (a line item, found by its tag or made) from the outbox
-(service/lti/outbox.py) by a background sender.
+(service/courses/score_outbox.py) by a background sender.
 
 - What is sent is the score *as it stands when sent* (override and late penalty applied, as the
   student's progress shows it), stamped with that moment: the outbox row only says the score
@@ -23,7 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.courses.progress import progress
-from service.lti.outbox import INSERT_OUTBOX, outbox_row
+from service.courses.score_outbox import INSERT_OUTBOX, outbox_row
 from service.lti.services import LINEITEM_SCOPE, SCORE_SCOPE, ServiceError, call, pages
 from service.store.models import (
     Assignment,
