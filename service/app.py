@@ -50,7 +50,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             migrate(settings.effective_database_url)
         freeze_startup_objects()
         app.state.score_sender.start()
+        if app.state.assembler is not None:
+            app.state.assembler.start()
         yield
+        if app.state.assembler is not None:
+            app.state.assembler.stop()
         app.state.score_sender.stop()
         app.state.writer.close()  # after the in-flight requests: their rows are written first
         app.state.engine.dispose()
@@ -73,6 +77,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.writer = Writer(engine)  # practice gradings, group-committed: service/store/writer.py
     app.state.score_sender = ScoreSender(app.state.sessionmaker)  # LTI grades to the LMS: service/lti/scores.py
+    # Batch jobs: on the Redis queue (workers grade, this server assembles), or in this process.
+    app.state.batch_queue = app.state.assembler = None
+    if settings.queued_batches:
+        from service.batch.assembler import Assembler
+        from service.batch.queue import Queue
+
+        app.state.batch_queue = Queue(settings)
+        app.state.assembler = Assembler(app.state.sessionmaker, settings.data_dir, app.state.batch_queue)
     app.state.assignments = load_assignments(settings.assignments_file)
     app.state.clock = utc_now  # service/api/clock.py: tests move it instead of sleeping
     app.include_router(problems.router)

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import SecretStr
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -61,7 +61,16 @@ class Settings(BaseSettings):
     rate_limit_per_token: int = 240
     """Requests per window with one bearer token. 0: no limit."""
     redis_url: str | None = None
-    """e.g. `redis://127.0.0.1:6379/0`: rate-limit counters shared by all workers; else per process."""
+    """e.g. `redis://127.0.0.1:6379/0`: rate-limit counters shared by all workers, and the batch job
+    queue that `hwcheck worker` processes take chunks from; else per process, jobs in the server."""
+    batch_queue: Literal["auto", "embedded", "redis"] = "auto"
+    """Where batch jobs run: `auto` is the Redis queue when HWCHECK_REDIS_URL is set, else embedded."""
+    batch_chunk_rows: int = Field(2000, ge=1, le=100_000)
+    """Rows per chunk of a queued batch job: the unit a worker grades and commits."""
+    queue_namespace: str = "hwcheck"
+    """Prefix of the queue's keys in Redis (two deployments may share one Redis)."""
+    worker_heartbeat_seconds: float = Field(15.0, gt=0)
+    """A worker silent this long is dead: its chunks go to another worker."""
     cors_origins: str = ""
     """Comma-separated origins allowed to call the API from a browser; empty: CORS off."""
     content_security_policy: str = (
@@ -100,6 +109,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'hwcheck.db').resolve()}"
+
+    @property
+    def queued_batches(self) -> bool:
+        """Batch jobs go to the Redis queue (`hwcheck worker` grades them), not the server's threads."""
+        return self.batch_queue == "redis" or (self.batch_queue == "auto" and bool(self.redis_url))
 
 
 @lru_cache

@@ -16,6 +16,7 @@ from starlette.requests import ClientDisconnect
 
 from service.api.deps import InstructorDep, ManagedCourse, SessionDep, require_instructor
 from service.batch import jobs as batch_jobs
+from service.batch.assembler import cancel, retry, start_queued_job
 from service.batch.regrade import regrade_assignment
 from service.batch.run import context_for
 from service.courses.staff import Need, course_for
@@ -37,7 +38,7 @@ FILES = {
 
 class JobOut(BaseModel):
     id: str
-    status: Literal["queued", "running", "done", "failed", "interrupted"]
+    status: Literal["queued", "running", "assembling", "done", "failed", "interrupted", "cancelled"]
     course_id: int | None
     assignment: str | None
     input_name: str
@@ -119,10 +120,15 @@ async def create_job(
         shutil.rmtree(folder, ignore_errors=True)  # nothing of a refused upload stays on disk
         raise
     rows_total = max(0, lines - 1) if suffix == ".csv" else lines
-    job = batch_jobs.start_job(request.app.state.sessionmaker, request.app.state.settings.data_dir, job_id,
-                               target, context, workers=batch_jobs.workers_for(request.app.state),
-                               gradescope=gradescope, rows_total=rows_total, course_id=course_id,
-                               created_by=instructor.id)
+    state = request.app.state
+    if state.batch_queue is not None:  # the workers grade it (service/batch/queue.py)
+        job = start_queued_job(state.sessionmaker, state.batch_queue, job_id, target, context,
+                               chunk_rows=state.settings.batch_chunk_rows, gradescope=gradescope,
+                               rows_total=rows_total, course_id=course_id, created_by=instructor.id)
+    else:
+        job = batch_jobs.start_job(state.sessionmaker, state.settings.data_dir, job_id, target, context,
+                                   workers=batch_jobs.workers_for(state), gradescope=gradescope,
+                                   rows_total=rows_total, course_id=course_id, created_by=instructor.id)
     session.expire_all()
     return job_out(request, session.get(BatchJob, job.id) or job)
 
@@ -137,6 +143,29 @@ def list_jobs(request: Request, session: SessionDep, instructor: InstructorDep) 
 def show_job(job_id: str, request: Request, session: SessionDep, instructor: InstructorDep) -> JobOut:
     """Status and progress (`rows_done` of `rows_total`); `files` once it is done."""
     return job_out(request, batch_jobs.get_job(session, instructor, job_id, request.app.state.settings.data_dir))
+
+
+@router.post("/jobs/{job_id}/cancel", response_model=JobOut)
+def cancel_job(job_id: str, request: Request, session: SessionDep, instructor: InstructorDep) -> JobOut:
+    """Stop a queued job: chunks not yet graded are left (`retry` takes it up where it stood)."""
+    job = batch_jobs.job_to_change(session, instructor, job_id, request.app.state.settings.data_dir)
+    if not job.queued or job.status not in ("queued", "running"):
+        raise conflict(f"job {job_id} is {job.status}" + ("" if job.queued else " and runs in the server")
+                       + "; only a queued job that is still grading can be cancelled")
+    cancel(session, job)
+    return job_out(request, job)
+
+
+@router.post("/jobs/{job_id}/retry", response_model=JobOut)
+def retry_job(job_id: str, request: Request, session: SessionDep, instructor: InstructorDep) -> JobOut:
+    """Take a cancelled or failed queued job up where it stood: only its ungraded chunks are graded."""
+    job = batch_jobs.job_to_change(session, instructor, job_id, request.app.state.settings.data_dir)
+    queue = request.app.state.batch_queue
+    if not job.queued or job.status not in ("cancelled", "failed") or job.chunks_total is None or queue is None:
+        raise conflict(f"job {job_id} is {job.status}; only a cancelled or failed queued job whose upload was "
+                       "read can be retried (otherwise upload the file again)")
+    retry(session, queue, job)
+    return job_out(request, job)
 
 
 @router.get("/jobs/{job_id}/analytics", response_class=FileResponse,

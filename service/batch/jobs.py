@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.batch.inputs import read_rows
 from service.batch.run import Context, run_batch
 from service.courses.staff import Need, is_admin, may, role_in
-from service.errors import not_found
+from service.errors import closed, not_found
 from service.store.models import BatchJob, Instructor, utc_now
 
 _running: dict[str, threading.Thread] = {}
@@ -123,6 +123,8 @@ def refreshed(session: Session, job: BatchJob, data_dir: Path) -> BatchJob:
     has stopped (its process died: a restart, kill -9, a crashed replica)."""
     with _lock:
         alive = job.id in _running
+    if job.queued and job.status != "queued":
+        return job  # its work is in the database: workers and any server's assembler carry it on
     if job.status in ACTIVE and not alive:
         session.refresh(job)  # it may have finished, or beaten, a moment ago
         beat = job.heartbeat_at or job.created_at
@@ -149,6 +151,16 @@ def get_job(session: Session, instructor: Instructor, job_id: str, data_dir: Pat
     if job is None or not may_see(session, instructor, job):
         raise not_found(f"there is no batch job {job_id[:40]!r}")
     return refreshed(session, job, data_dir)
+
+
+def job_to_change(session: Session, instructor: Instructor, job_id: str, data_dir: Path) -> BatchJob:
+    """The job, to cancel or retry: its creator's, a site admin's, or a role that grades its course."""
+    job = get_job(session, instructor, job_id, data_dir)
+    if is_admin(instructor) or (job.created_by is not None and job.created_by == instructor.id):
+        return job
+    if job.course_id is None or not may(role_in(session, instructor, job.course_id), Need.GRADE):
+        raise closed("cancelling or retrying a batch job needs a role that grades its course")
+    return job
 
 
 def list_jobs(session: Session, instructor: Instructor, data_dir: Path) -> list[BatchJob]:

@@ -212,10 +212,27 @@ def run_batch(
     progress: Callable[[int], None] | None = None,
 ) -> Summary:
     """Grade every row of `source` and write the outputs into `out_dir` (service/exports/gradebooks.py)."""
+    context = context or Context()
+    records = graded(prepare(source, context), workers=workers, chunk=chunk)
+    return write_outputs(records, out_dir, context, gradescope=gradescope, analytics=analytics,
+                         progress=progress, every=chunk)
+
+
+def write_outputs(
+    records: Iterable[dict[str, Any]],
+    out_dir: Path,
+    context: Context,
+    *,
+    gradescope: bool = False,
+    analytics: bool = True,
+    progress: Callable[[int], None] | None = None,
+    every: int = CHUNK,
+) -> Summary:
+    """The outputs of graded records, in their order — a run's as it grades, or a queued job's
+    read back chunk by chunk (service/batch/queue.py): the same files for the same records."""
     from service.analytics.figures import Analytics
     from service.exports.gradebooks import Outputs
 
-    context = context or Context()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = Summary()
@@ -223,13 +240,13 @@ def run_batch(
         outputs = Outputs(out_dir, context, scratch, gradescope=gradescope)
         stats = Analytics(scratch) if analytics else None
         try:
-            for record in graded(prepare(source, context), workers=workers, chunk=chunk):
+            for record in records:
                 outputs.add(record)
                 if stats is not None:
                     stats.add(record)
                 summary.rows += 1
                 summary.errors += bool(record["error"])
-                if progress is not None and summary.rows % chunk == 0:
+                if progress is not None and summary.rows % every == 0:
                     progress(summary.rows)
         finally:
             outputs.close()
@@ -241,6 +258,16 @@ def run_batch(
         progress(summary.rows)
     (out_dir / "summary.json").write_text(json.dumps(summary.to_dict(), indent=2))
     return summary
+
+
+def context_as_json(context: Context) -> dict[str, Any]:
+    """The context as a job row keeps it, for workers on other machines."""
+    return {**{k: v for k, v in vars(context).items() if k != "roster"},
+            "roster": {student: vars(entry) for student, entry in context.roster.items()}}
+
+
+def context_from_json(data: dict[str, Any]) -> Context:
+    return Context(**{**data, "roster": {student: Roster(**entry) for student, entry in data["roster"].items()}})
 
 
 def context_for(session=None, course=None, slug: str | None = None, templates=None,

@@ -170,3 +170,25 @@ def register(app: typer.Typer) -> None:
     app.command("gradescope-bundle")(gradescope_bundle)
     app.command("regrade")(regrade)
     app.command("analytics")(analytics)
+    app.command("worker")(worker)
+
+
+def worker(
+    processes: Annotated[int, typer.Option(help="Grading processes (default: one per core).")] = 0,
+) -> None:
+    """Grade queued batch jobs' chunks (Redis: HWCHECK_REDIS_URL; database: HWCHECK_DATABASE_URL).
+    Run as many as you like, on any machine that reaches both."""
+    import sys
+
+    from dramatiq.cli import main as dramatiq_main
+
+    from service.batch.queue import QUEUE
+    from service.settings import get_settings
+
+    if not get_settings().redis_url:
+        typer.echo("error: hwcheck worker needs HWCHECK_REDIS_URL (the queue's Redis)", err=True)
+        raise typer.Exit(2)
+    count = processes or os.cpu_count() or 1
+    sys.argv = ["hwcheck worker", "service.batch.worker_state", "--processes", str(count), "--threads", "1",
+                "--queues", QUEUE]
+    raise typer.Exit(dramatiq_main() or 0)

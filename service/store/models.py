@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -267,6 +268,30 @@ class BatchJob(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Stamped every HEARTBEAT_SECONDS by the process running it (service/batch/jobs.py).
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A queued job (service/batch/queue.py): its chunks are in batch_chunks, graded by workers.
+    queued: Mapped[bool] = mapped_column(Boolean, default=False)
+    chunks_total: Mapped[int | None] = mapped_column(Integer)
+    context: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the batch Context, as workers need it
+    gradescope: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BatchChunk(Base):
+    """One chunk of a queued batch job: its prepared input rows and, once a worker has graded
+    it, their records — committed with the chunk's number, once (the first worker to commit wins;
+    a chunk redelivered after a worker died finds it done). Both are zlib-compressed JSON."""
+
+    __tablename__ = "batch_chunks"
+
+    job_id: Mapped[str] = mapped_column(
+        ForeignKey("batch_jobs.id", name="fk_batch_chunks_job_id_batch_jobs", ondelete="CASCADE"), primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)
+    rows: Mapped[bytes] = mapped_column(LargeBinary)
+    row_count: Mapped[int] = mapped_column(Integer)
+    records: Mapped[bytes | None] = mapped_column(LargeBinary)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None] = mapped_column(String(200))  # host:pid of the worker that graded it
+    enqueued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class WebSession(Base):

@@ -10,7 +10,6 @@ import subprocess
 
 import pytest
 import yaml
-
 from stack import ROOT
 
 COMPOSE = ROOT / "docker-compose.yml"

@@ -9,7 +9,6 @@ import json
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-
 from stack import fresh_database, metric_value, nginx_binary, run_migrate, start_api, start_nginx
 
 pytestmark = pytest.mark.e2e

@@ -12,7 +12,6 @@ import time
 
 import httpx
 import pytest
-
 from stack import free_port, metric_value, start_api
 
 pytestmark = pytest.mark.e2e

@@ -5,12 +5,12 @@ import time
 
 import numpy as np
 import pytest
-
 from timing import bound
-from graders.equivalence import Expected, equivalent, formula_values, make_batches
+
+from graders.equivalence import Expected, formula_values, make_batches
+from graders.expression_values import read_expression
 from graders.grade import grade_part
 from graders.kinds import expression
-from graders.expression_values import read_expression
 from graders.symbols import parse_symbol, parse_symbols
 from problems import registry
 

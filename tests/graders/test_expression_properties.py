@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from graders.equivalence import equivalent
 from graders.errors import AnswerError
+from graders.expression_values import read_expression
 from graders.kinds.expression import check
 from graders.render import to_text
-from graders.expression_values import read_expression
 from graders.symbols import parse_symbols
 from graders.tree import Add, Div, MatMul, Mul, Neg, Num, Sub, Transpose
 from problems import registry

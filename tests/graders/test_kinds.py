@@ -5,7 +5,7 @@ import pytest
 
 from graders.grade import UnknownParts, grade
 from problems.core import Mistake, Part, Problem, reference
-from problems.precision import EXACT, TWO_DECIMALS
+from problems.precision import EXACT
 
 TOY = Problem(
     id="toy",

@@ -7,8 +7,8 @@ import sympy
 
 from graders.parse import parse
 from graders.preview import CANONICAL_MAX_TERMS, expanded_terms, preview
-from graders.sympy_bridge import to_sympy
 from graders.symbols import parse_symbols
+from graders.sympy_bridge import to_sympy
 from problems import registry
 
 PART = registry.get("adam-bias-correction").part("v3_expr")

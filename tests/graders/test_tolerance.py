@@ -1,5 +1,6 @@
 import numpy as np
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from graders.tolerance import loosened, within
 from problems.precision import EXACT, THREE_SIGFIGS, TWO_DECIMALS, Tolerance

@@ -114,6 +114,9 @@ API = [
     ("GET", "/api/batch/jobs/{job_1}", None, _row(200, **VIEW)),
     ("GET", "/api/batch/jobs/{job_1}/analytics", None, _row(200, **VIEW)),
     ("GET", "/api/batch/jobs/{job_1}/files/parts.csv", None, _row(200, **VIEW)),
+    # Both need a role that grades; the world's jobs ran in the server and are done: 409 (tests/service/batch/).
+    ("POST", "/api/batch/jobs/{job_1}/cancel", None, _row(409, **GRADE)),
+    ("POST", "/api/batch/jobs/{job_1}/retry", None, _row(409, **GRADE)),
     ("GET", "/api/batch/jobs/{job_2}", None, (401, 403, 403, 403, 404, 200, 404, 404, 200, 403)),
     ("GET", "/api/batch/jobs/{job_2}/files/parts.csv", None, (401, 403, 403, 403, 404, 200, 404, 404, 200, 403)),
     ("GET", "/api/me", None, (401, 200, 200, 200, 403, 403, 403, 403, 403, 401)),

@@ -1,0 +1,96 @@
+"""A queued batch job's chunks in the database — the one place its work lives, so any worker on
+any machine can take a chunk and any server can finish the job.
+
+- `split_job` (the API server): the upload read once, its rows prepared (variants chosen) and
+  stored `batch_chunk_rows` at a time, numbered.
+- `commit_chunk` (a worker): a chunk's graded records, committed with its number once: the first
+  worker to commit wins; one that graded it again (a message redelivered after a worker was
+  thought dead) changes nothing. So every row is in the outputs exactly once.
+- `job_records` (the assembler): the records back, chunk by chunk in order — memory holds one
+  chunk at a time.
+Rows and records are zlib-compressed JSON (NaN kept: a student may type it)."""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from service.batch.inputs import read_rows
+from service.batch.run import Context, prepare
+from service.store.models import BatchChunk, BatchJob, utc_now
+
+
+def encode(value: Any) -> bytes:
+    return zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)
+
+
+def decode(blob: bytes) -> Any:
+    return json.loads(zlib.decompress(blob))
+
+
+def split_job(make_session: sessionmaker[Session], job_id: str, input_path: Path, context: Context, size: int,
+              beat: Callable[[], None] = lambda: None) -> int:
+    """Store the job's prepared rows as numbered chunks; how many chunks there are."""
+    rows = prepare(read_rows(input_path), context)
+    number = 0
+    with make_session() as session:
+        while part := list(islice(rows, size)):
+            session.add(BatchChunk(job_id=job_id, number=number, rows=encode(part), row_count=len(part), errors=0,
+                                   enqueued_at=utc_now()))
+            number += 1
+            if number % 16 == 0:  # a million rows are 500 chunks: commit as it goes, and say it lives
+                session.commit()
+                beat()
+        session.commit()
+    return number
+
+
+def chunk_rows(session: Session, job_id: str, number: int) -> list[dict[str, Any]] | None:
+    """A chunk's rows, if its job still wants it graded (running, the chunk not yet done)."""
+    job = session.get(BatchJob, job_id)
+    chunk = session.get(BatchChunk, (job_id, number))
+    if job is None or chunk is None or job.status != "running" or chunk.done_at is not None:
+        return None
+    return decode(chunk.rows)
+
+
+def commit_chunk(session: Session, job_id: str, number: int, records: list[dict[str, Any]], worker: str) -> bool:
+    """Store a chunk's records unless another worker did first; whether these were stored."""
+    errors = sum(bool(r["error"]) for r in records)
+    now = utc_now()
+    stored = session.execute(
+        update(BatchChunk).where(BatchChunk.job_id == job_id, BatchChunk.number == number,
+                                 BatchChunk.done_at.is_(None))
+        .values(records=encode(records), errors=errors, worker=worker[:200], done_at=now))
+    if stored.rowcount == 1:
+        session.execute(update(BatchJob).where(BatchJob.id == job_id).values(
+            rows_done=BatchJob.rows_done + len(records), errors=BatchJob.errors + errors, heartbeat_at=now))
+    session.commit()
+    return stored.rowcount == 1
+
+
+def chunks_done(session: Session, job_id: str) -> int:
+    return session.scalar(select(func.count()).select_from(BatchChunk)
+                          .where(BatchChunk.job_id == job_id, BatchChunk.done_at.is_not(None)))
+
+
+def undone_chunks(session: Session, job_id: str) -> list[int]:
+    return list(session.scalars(select(BatchChunk.number).where(BatchChunk.job_id == job_id,
+                                                                BatchChunk.done_at.is_(None))
+                                .order_by(BatchChunk.number)))
+
+
+def job_records(make_session: sessionmaker[Session], job_id: str, total: int) -> Iterator[dict[str, Any]]:
+    """Every graded record of the job, in input order."""
+    for number in range(total):
+        with make_session() as session:
+            blob = session.scalar(select(BatchChunk.records).where(BatchChunk.job_id == job_id,
+                                                                   BatchChunk.number == number))
+        yield from decode(blob)
