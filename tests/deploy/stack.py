@@ -127,6 +127,16 @@ def start_api(workdir: Path, database_url: str | None, *, name: str = "api", wor
     return api
 
 
+def start_worker(workdir: Path, database_url: str, *, name: str = "worker", **env: str) -> Process:
+    """`hwcheck worker` as the compose file's worker service runs it (one grading process here)."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    log_path = workdir / f"{name}.log"
+    with open(log_path, "ab") as log_file:
+        process = subprocess.Popen([HWCHECK, "worker", "--processes", "1"], env=hwcheck_env(workdir, database_url, **env),
+                                   cwd=workdir, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True)
+    return Process(name, process, log_path)
+
+
 def wait_until_up(proc: Process, path: str, timeout: float = 60) -> None:
     try:
         wait_until_answers(proc.base + path, proc.process, timeout)

@@ -21,7 +21,7 @@ def compose() -> dict:
 
 
 def test_names_the_services(compose):
-    assert set(compose["services"]) == {"postgres", "redis", "migrate", "api", "nginx"}
+    assert set(compose["services"]) == {"postgres", "redis", "migrate", "api", "worker", "nginx"}
 
 
 def test_postgres_keeps_its_data_in_a_named_volume(compose):
@@ -52,6 +52,19 @@ def test_the_api_scales_and_uses_postgres_and_redis(compose):
     assert "/readyz" in " ".join(api["healthcheck"]["test"])
     grace = int(re.fullmatch(r"(\d+)s", api["stop_grace_period"]).group(1))
     assert grace > float(env["HWCHECK_GRACEFUL_SHUTDOWN_SECONDS"])
+
+
+def test_workers_scale_on_the_same_database_and_redis_and_the_replicas_share_their_outputs(compose):
+    worker, api = compose["services"]["worker"], compose["services"]["api"]
+    assert worker["command"] == ["hwcheck", "worker"]
+    assert "ports" not in worker and "container_name" not in worker  # `--scale worker=N`
+    assert worker["environment"]["HWCHECK_DATABASE_URL"] == api["environment"]["HWCHECK_DATABASE_URL"]
+    assert worker["environment"]["HWCHECK_REDIS_URL"] == api["environment"]["HWCHECK_REDIS_URL"]
+    assert worker["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert worker["deploy"]["replicas"] >= 2
+    assert "hwcheck-data:/data" in api["volumes"] and api["environment"]["HWCHECK_DATA_DIR"] == "/data"
+    assert "redisdata:/data" in compose["services"]["redis"]["volumes"]  # the queue survives a restart
+    assert {"hwcheck-data", "redisdata"} <= set(compose["volumes"])
 
 
 def test_nginx_fronts_the_api_with_the_repository_config(compose):
@@ -95,4 +108,4 @@ def test_docker_compose_config_validates():
     assert result.returncode == 0, result.stderr
     services = subprocess.run(client + ["-f", str(COMPOSE), "config", "--services"], capture_output=True,
                               text=True, cwd=ROOT, timeout=60)
-    assert set(services.stdout.split()) == {"postgres", "redis", "migrate", "api", "nginx"}
+    assert set(services.stdout.split()) == {"postgres", "redis", "migrate", "api", "worker", "nginx"}

@@ -9,12 +9,21 @@ import json
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
-from stack import fresh_database, metric_value, nginx_binary, run_migrate, start_api, start_nginx
+from stack import (
+    fresh_database,
+    metric_value,
+    nginx_binary,
+    run_migrate,
+    start_api,
+    start_nginx,
+    start_worker,
+)
 
 pytestmark = pytest.mark.e2e
 
 ANSWERS = {"answers": {"L": "3*sqrt(5)", "singular_values": [1, 2]}}
-REDIS_URL = "redis://127.0.0.1:6379/14"  # the compose file's shared rate-limit store (db 14: ours)
+REDIS_URL = "redis://127.0.0.1:6379/14"  # the compose file's shared rate-limit store and queue (db 14: ours)
+TOKEN = "hwi_deploy-stack-instructor-token-0123456789"
 
 
 def local_redis():
@@ -44,15 +53,21 @@ def stack(tmp_path):
         started = []
         redis_client = local_redis()
         extra = {"HWCHECK_REDIS_URL": REDIS_URL} if redis_client else {}
+        # As the compose file's hwcheck-data volume: the replicas share their batch outputs.
+        shared = {"HWCHECK_DATA_DIR": str(tmp_path / "shared-data"), "HWCHECK_INSTRUCTOR_TOKEN": TOKEN,
+                  "HWCHECK_BATCH_CHUNK_ROWS": "100"}  # small chunks: both workers get some
         try:
             for name in ("api1", "api2"):
                 started.append(start_api(tmp_path / name, database_url, name=name,
                                          HWCHECK_AUTO_MIGRATE="false",
-                                         HWCHECK_FORWARDED_ALLOW_IPS="127.0.0.1", **extra))
+                                         HWCHECK_FORWARDED_ALLOW_IPS="127.0.0.1", **extra, **shared))
             upstreams = [api.base.removeprefix("http://") for api in started]
             started.append(start_nginx(tmp_path / "nginx", upstreams))
+            workers = [start_worker(tmp_path / name, database_url, name=name, **extra)
+                       for name in ("worker1", "worker2")] if redis_client else []
+            started.extend(workers)
             yield {"apis": started[:2], "proxy": started[2], "database_url": database_url,
-                   "nginx_dir": tmp_path / "nginx", "redis": redis_client}
+                   "nginx_dir": tmp_path / "nginx", "redis": redis_client, "workers": workers}
         finally:
             for proc in reversed(started):
                 proc.stop()
@@ -107,6 +122,36 @@ def test_grades_through_the_proxy_on_both_replicas(stack):
     # Never the answers in any log.
     for log in [api.log for api in apis] + [(stack["nginx_dir"] / "access.log").read_text()]:
         assert "3*sqrt(5)" not in log
+
+
+def test_a_batch_job_through_the_proxy_is_graded_by_two_workers(stack, tmp_path):
+    """The compose stack's batch path: uploaded through nginx, chunks graded by two `hwcheck
+    worker`s on the one Redis and the one PostgreSQL, outputs served by either replica."""
+    import time
+
+    from bench.classgen import write_csv
+
+    if not stack["workers"]:
+        pytest.skip("no local Redis: the replicas grade batches themselves (the queue is tests/service/batch/)")
+    answers = tmp_path / "answers.csv"
+    write_csv(answers, students=100, limit=1500)
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    with httpx.Client(base_url=stack["proxy"].base, timeout=60, headers=auth) as client:
+        job = client.post("/api/batch/jobs", content=answers.read_bytes(), headers={"Content-Type": "text/csv"})
+        assert job.status_code == 202, job.text
+        deadline = time.monotonic() + 120
+        while (seen := client.get(f"/api/batch/jobs/{job.json()['id']}").json())["status"] != "done":
+            assert time.monotonic() < deadline and seen["status"] in ("queued", "running", "assembling"), seen
+            time.sleep(0.3)
+        assert seen["rows_done"] == 1500
+        for _ in range(4):  # round robin: both replicas serve the one shared copy
+            parts = client.get(f"/api/batch/jobs/{seen['id']}/files/totals.csv")
+            assert parts.status_code == 200 and parts.text.startswith("student_id,")
+    engine = create_engine(stack["database_url"])
+    with engine.connect() as connection:
+        workers = connection.execute(text("SELECT count(DISTINCT worker), count(*) FROM batch_chunks")).one()
+    engine.dispose()
+    assert tuple(workers) == (2, 15)  # both workers did chunks, 1500 rows in chunks of 100
 
 
 def test_the_proxy_routes_around_a_stopped_replica(stack):
