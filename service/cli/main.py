@@ -15,11 +15,13 @@ from rich.table import Table
 from service.cli.admin import admin
 from service.cli.authoring import register as register_authoring_commands
 from service.cli.batch import register as register_batch_commands
+from service.cli.jobs import jobs
 from service.cli.lti import lti
 
 app = typer.Typer(help="hwcheck: grades deep-learning homework.", no_args_is_help=True)
 app.add_typer(admin, name="admin")
 app.add_typer(lti, name="lti")
+app.add_typer(jobs, name="jobs")
 register_batch_commands(app)  # grade-batch, gradescope-bundle, regrade: service/cli/batch.py
 register_authoring_commands(app)  # new-problem, check-problem: service/cli/authoring.py
 

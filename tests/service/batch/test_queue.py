@@ -78,6 +78,11 @@ class Worker:
                 self.kill()
 
 
+def hwcheck(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "hwcheck"), *args], env={**os.environ, **env},
+                          capture_output=True, text=True, timeout=180)
+
+
 def upload(base: str, path: Path) -> str:
     response = httpx.post(f"{base}/api/batch/jobs", content=path.read_bytes(), timeout=60,
                           headers={**AUTH, "Content-Type": "text/csv"})
@@ -186,8 +191,9 @@ def test_a_cancelled_job_grades_nothing_more_and_a_retry_takes_it_up(tmp_path, r
         job_id = upload(server.base, answers)
         waiting = wait_until(server.base, job_id, lambda s: s["status"] == "running")
         assert waiting["rows_done"] == 0  # no worker yet: the server only enqueued
-        cancelled = httpx.post(f"{server.base}/api/batch/jobs/{job_id}/cancel", headers=AUTH)
-        assert (cancelled.status_code, cancelled.json()["status"]) == (200, "cancelled")
+        cancelled = hwcheck(worker_env, "jobs", "cancel", job_id)  # the operator's CLI, on the same database
+        assert (cancelled.returncode, cancelled.stdout.strip()) == (0, "cancelled: 0 rows were graded"), cancelled.stderr
+        assert status(server.base, job_id)["status"] == "cancelled"
         again = httpx.post(f"{server.base}/api/batch/jobs/{job_id}/cancel", headers=AUTH)
         assert again.status_code == 409 and "only a queued job that is still grading" in again.json()["detail"]
         worker = Worker(tmp_path, worker_env, "worker")
@@ -195,6 +201,8 @@ def test_a_cancelled_job_grades_nothing_more_and_a_retry_takes_it_up(tmp_path, r
         assert status(server.base, job_id)["rows_done"] == 0
         retried = httpx.post(f"{server.base}/api/batch/jobs/{job_id}/retry", headers=AUTH)
         assert (retried.status_code, retried.json()["status"]) == (200, "running")
+        watched = hwcheck(worker_env, "jobs", "watch", job_id)  # the progress bar, to the end
+        assert watched.returncode == 0 and watched.stdout.strip().splitlines()[-1].startswith("done: 6000 rows")
         done = wait_until(server.base, job_id, lambda s: s["status"] == "done")
     finally:
         if worker is not None:
