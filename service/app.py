@@ -84,7 +84,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         from service.batch.queue import Queue
 
         app.state.batch_queue = Queue(settings)
-        app.state.assembler = Assembler(app.state.sessionmaker, settings.data_dir, app.state.batch_queue)
+        app.state.assembler = Assembler(app.state.sessionmaker, settings.data_dir, app.state.batch_queue,
+                                        max_jobs=settings.max_batch_jobs)
     app.state.assignments = load_assignments(settings.assignments_file)
     app.state.clock = utc_now  # service/api/clock.py: tests move it instead of sleeping
     app.include_router(problems.router)

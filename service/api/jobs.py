@@ -38,7 +38,7 @@ FILES = {
 
 class JobOut(BaseModel):
     id: str
-    status: Literal["queued", "running", "assembling", "done", "failed", "interrupted", "cancelled"]
+    status: Literal["queued", "running", "done", "failed", "interrupted", "cancelled"]
     course_id: int | None
     assignment: str | None
     input_name: str

@@ -2,20 +2,23 @@
 upload into chunks, send them — and, in a background thread, finish those whose chunks are all
 graded: read the records back in order and write the same outputs an embedded job writes.
 
-Every server process runs an assembler; a job is claimed before it is assembled, and a claim
-whose heartbeat stopped (its server died mid-assembly) is taken over. A chunk not graded long
+Every server process runs an assembler; a job is claimed by one as soon as its chunks are sent,
+and written chunk by chunk in input order while the workers grade the rest; a claim whose
+heartbeat stopped (its server died) is taken over and the outputs written again from the start. A chunk not graded long
 after it was sent (its message lost: Redis restarted without its data) is sent again."""
 
 from __future__ import annotations
 
 import logging
+import os
 import shutil
+import socket
 import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.batch import chunks
@@ -72,10 +75,13 @@ def _split_and_send(make_session, queue: Queue, job_id: str, input_path: Path, c
 
 
 class Assembler:
-    """app.state.assembler, when batches are queued."""
+    """app.state.assembler, when batches are queued: claims running jobs and writes each one's
+    outputs (a thread per job, at most `max_jobs` at once) while their chunks are graded."""
 
-    def __init__(self, make_session: sessionmaker[Session], data_dir: Path, queue: Queue):
+    def __init__(self, make_session: sessionmaker[Session], data_dir: Path, queue: Queue, max_jobs: int = 2):
         self._make_session, self._data_dir, self.queue = make_session, Path(data_dir), queue
+        self._slots = threading.BoundedSemaphore(max(1, max_jobs))
+        self._name = f"{socket.gethostname()}:{os.getpid()}"
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -98,16 +104,10 @@ class Assembler:
                 log.exception("the batch assembler failed a round")
 
     def round(self) -> None:
-        """Finish what is complete; send again what seems lost."""
+        """Claim what nobody is writing (or whose writer stopped beating); send again what seems lost."""
         now = utc_now()
-        stale = now - timedelta(seconds=STALE_SECONDS)
         with self._make_session() as session:
-            candidates = session.scalars(select(BatchJob).where(
-                BatchJob.queued.is_(True),
-                or_(BatchJob.status == "running",
-                    (BatchJob.status == "assembling") & (BatchJob.heartbeat_at < stale)))).all()
-            ready = [job.id for job in candidates if job.chunks_total is not None
-                     and chunks.chunks_done(session, job.id) == job.chunks_total]
+            unclaimed = list(session.scalars(select(BatchJob.id).where(self._claimable(now))))
             lost = session.execute(select(BatchChunk.job_id, BatchChunk.number).join(
                 BatchJob, BatchJob.id == BatchChunk.job_id).where(
                 BatchJob.status == "running", BatchChunk.done_at.is_(None),
@@ -118,22 +118,38 @@ class Assembler:
             session.commit()
         for job_id, number in lost:
             self.queue.send(job_id, [number])
-        for job_id in ready:
-            if self._claim(job_id, stale):
-                self.assemble(job_id)
+        for job_id in unclaimed:
+            if not self._slots.acquire(blocking=False):
+                break
+            if self._claim(job_id):
+                threading.Thread(target=self._assemble_in_slot, args=(job_id,), daemon=True,
+                                 name=f"batch-{job_id}-assemble").start()
+            else:
+                self._slots.release()
 
-    def _claim(self, job_id: str, stale) -> bool:
+    @staticmethod
+    def _claimable(now):
+        stale = now - timedelta(seconds=STALE_SECONDS)
+        return ((BatchJob.queued.is_(True)) & (BatchJob.status == "running") & BatchJob.chunks_total.is_not(None)
+                & (BatchJob.assembler.is_(None) | (BatchJob.heartbeat_at < stale)))
+
+    def _claim(self, job_id: str) -> bool:
+        now = utc_now()
         with self._make_session() as session:
-            claimed = session.execute(update(BatchJob).where(
-                BatchJob.id == job_id,
-                or_(BatchJob.status == "running",
-                    (BatchJob.status == "assembling") & (BatchJob.heartbeat_at < stale)))
-                .values(status="assembling", heartbeat_at=utc_now()))
+            claimed = session.execute(update(BatchJob).where(BatchJob.id == job_id, self._claimable(now))
+                                      .values(assembler=self._name, heartbeat_at=now))
             session.commit()
             return claimed.rowcount == 1
 
+    def _assemble_in_slot(self, job_id: str) -> None:
+        try:
+            self.assemble(job_id)
+        finally:
+            self._slots.release()
+
     def assemble(self, job_id: str) -> None:
-        """Write the job's outputs from its chunks' records (from scratch: a taken-over claim too)."""
+        """Write the job's outputs from its chunks' records as they come (from scratch: a claim taken
+        over from a server that died writes everything again)."""
         with self._make_session() as session:
             job = session.get(BatchJob, job_id)
             context, total, gradescope = context_from_json(job.context), job.chunks_total, job.gradescope
@@ -141,19 +157,24 @@ class Assembler:
         shutil.rmtree(out, ignore_errors=True)
         beating = threading.Event()
         threading.Thread(target=self._heartbeat, args=(job_id, beating), daemon=True).start()
+        mine = (BatchJob.id == job_id) & (BatchJob.assembler == self._name) & (BatchJob.status == "running")
         try:
             summary = write_outputs(chunks.job_records(self._make_session, job_id, total), out, context,
                                     gradescope=gradescope)
             fields = dict(status="done", rows_done=summary.rows, errors=summary.errors, summary=summary.to_dict(),
                           finished_at=utc_now())
+        except chunks.Stopped:  # cancelled: nothing half-written stays; a retry claims it afresh
+            shutil.rmtree(out, ignore_errors=True)
+            fields = dict(assembler=None)
+            mine = (BatchJob.id == job_id) & (BatchJob.assembler == self._name)
         except Exception as error:
             log.exception("batch job %s could not be assembled", job_id)
-            fields = dict(status="failed", message=f"{type(error).__name__}: {error}"[:2000], finished_at=utc_now())
+            fields = dict(status="failed", message=f"{type(error).__name__}: {error}"[:2000], finished_at=utc_now(),
+                          assembler=None)
         finally:
             beating.set()
         with self._make_session() as session:
-            session.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status == "assembling")
-                            .values(**fields))
+            session.execute(update(BatchJob).where(mine).values(**fields))
             session.commit()
 
     def _heartbeat(self, job_id: str, done: threading.Event) -> None:
@@ -170,7 +191,8 @@ def cancel(session: Session, job: BatchJob) -> None:
 
 
 def retry(session: Session, queue: Queue, job: BatchJob) -> None:
-    """Take a cancelled or failed queued job up where it stood: its chunks not yet graded are sent."""
-    job.status, job.message, job.finished_at, job.heartbeat_at = "running", None, None, utc_now()
+    """Take a cancelled or failed queued job up where it stood: its chunks not yet graded are sent
+    (and an assembler writes its outputs afresh)."""
+    job.status, job.message, job.finished_at, job.assembler = "running", None, None, None
     session.commit()
     queue.send(job.id, chunks.undone_chunks(session, job.id))

@@ -71,7 +71,7 @@ def commit_chunk(session: Session, job_id: str, number: int, records: list[dict[
         .values(records=encode(records), errors=errors, worker=worker[:200], done_at=now))
     if stored.rowcount == 1:
         session.execute(update(BatchJob).where(BatchJob.id == job_id).values(
-            rows_done=BatchJob.rows_done + len(records), errors=BatchJob.errors + errors, heartbeat_at=now))
+            rows_done=BatchJob.rows_done + len(records), errors=BatchJob.errors + errors))
     session.commit()
     return stored.rowcount == 1
 
@@ -87,10 +87,26 @@ def undone_chunks(session: Session, job_id: str) -> list[int]:
                                 .order_by(BatchChunk.number)))
 
 
-def job_records(make_session: sessionmaker[Session], job_id: str, total: int) -> Iterator[dict[str, Any]]:
-    """Every graded record of the job, in input order."""
+class Stopped(Exception):
+    """The job was cancelled (or failed) while its outputs were being written."""
+
+
+def job_records(make_session: sessionmaker[Session], job_id: str, total: int, *, poll: float = 0.1,
+                beat: Callable[[], None] = lambda: None) -> Iterator[dict[str, Any]]:
+    """Every graded record of the job, in input order, each chunk as soon as it is graded: the
+    outputs are written while the workers grade the chunks after it."""
+    import time
+
     for number in range(total):
-        with make_session() as session:
-            blob = session.scalar(select(BatchChunk.records).where(BatchChunk.job_id == job_id,
-                                                                   BatchChunk.number == number))
+        while True:
+            with make_session() as session:
+                blob = session.scalar(select(BatchChunk.records).where(BatchChunk.job_id == job_id,
+                                                                       BatchChunk.number == number))
+                status = session.scalar(select(BatchJob.status).where(BatchJob.id == job_id))
+            if blob is not None:
+                break
+            if status != "running":
+                raise Stopped(f"the job is {status}")
+            beat()
+            time.sleep(poll)
         yield from decode(blob)

@@ -273,6 +273,8 @@ class BatchJob(Base):
     chunks_total: Mapped[int | None] = mapped_column(Integer)
     context: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the batch Context, as workers need it
     gradescope: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The server writing its outputs as its chunks come in (its heartbeat_at says it lives).
+    assembler: Mapped[str | None] = mapped_column(String(200))
 
 
 class BatchChunk(Base):

@@ -21,6 +21,7 @@ def upgrade() -> None:
         batch.add_column(sa.Column("chunks_total", sa.Integer, nullable=True))
         batch.add_column(sa.Column("context", sa.JSON, nullable=True))
         batch.add_column(sa.Column("gradescope", sa.Boolean, nullable=False, server_default=sa.false()))
+        batch.add_column(sa.Column("assembler", sa.String(200), nullable=True))
     op.create_table(
         "batch_chunks",
         sa.Column("job_id", sa.String(36), sa.ForeignKey("batch_jobs.id", name="fk_batch_chunks_job_id_batch_jobs",
@@ -39,5 +40,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("batch_chunks")
     with op.batch_alter_table("batch_jobs") as batch:
-        for column in ("gradescope", "context", "chunks_total", "queued"):
+        for column in ("assembler", "gradescope", "context", "chunks_total", "queued"):
             batch.drop_column(column)
