@@ -1,0 +1,144 @@
+"""Queued batch jobs against the grader's own speed, side by side in one run: a generated class
+(bench/classgen.py, hw1's mix) is graded (1) in this process by `grade_chunk` alone — the
+grader's rate on one core, nothing read or written — and (2) as an API job on the Redis queue:
+a real `hwcheck serve` (enqueues, writes the outputs) and W `hwcheck worker` processes, from the
+upload to `done`. Reported: rows/s, the ratio to grader rate × W, and the peak RSS of the
+server's main process (sampled every 0.1 s).
+
+    python bench/batch_queue.py --rows 100000 --workers 2 [--database-url postgresql+psycopg://…]
+        [--redis redis://127.0.0.1:6379/0] [--runs 3] [--sizes 10000]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, bench/ is first on the path, and bench/http.py would stand in for the standard
+# library's http (httpx needs the real one).
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import uuid  # noqa: E402
+
+import httpx  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench.batch import rss_kib  # noqa: E402
+from bench.classgen import write_csv  # noqa: E402
+from live_server import INSTRUCTOR_TOKEN, start_server  # noqa: E402
+from service.courses.templates import load_assignments  # noqa: E402
+
+AUTH = {"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"}
+HWCHECK = str(Path(sys.executable).parent / "hwcheck")
+
+
+def grader_rate(csv_path: Path) -> float:
+    """Rows per second of grading alone, one core: the rows read and prepared first, not timed."""
+    from service.batch.inputs import read_rows
+    from service.batch.run import Context, grade_chunk, prepare
+
+    rows = list(prepare(read_rows(csv_path), Context()))
+    start = time.process_time()
+    grade_chunk(rows)
+    return len(rows) / (time.process_time() - start)
+
+
+def queued_run(tmp: Path, csv_path: Path, workers: int, redis: str, database_url: str | None) -> dict:
+    env = {"HWCHECK_REDIS_URL": redis, "HWCHECK_QUEUE_NAMESPACE": f"hwcheck-bench-{uuid.uuid4().hex[:8]}",
+           "HWCHECK_RATE_LIMIT_PER_IP": "0", "HWCHECK_RATE_LIMIT_PER_TOKEN": "0",
+           "HWCHECK_MAX_BATCH_BODY_BYTES": str(2**31)}  # a million rows are 220 MB
+    server = start_server(tmp, env=env, database_url=database_url, name="bench-server")
+    worker_env = {**os.environ, **env,
+                  "HWCHECK_DATABASE_URL": database_url or f"sqlite:///{server.data_dir / 'hwcheck.db'}"}
+    started = [subprocess.Popen([HWCHECK, "worker", "--processes", "1"], env=worker_env, cwd=tmp,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+               for _ in range(workers)]
+    peak = 0
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, rss_kib(server.process.pid))
+            time.sleep(0.1)
+
+    threading.Thread(target=sample, daemon=True).start()
+    try:
+        time.sleep(2)  # the workers connect
+        start = time.perf_counter()
+        job = httpx.post(f"{server.base}/api/batch/jobs", content=csv_path.read_bytes(), timeout=600,
+                         headers={**AUTH, "Content-Type": "text/csv"}).json()
+        while (seen := httpx.get(f"{server.base}/api/batch/jobs/{job['id']}", headers=AUTH).json())["status"] in (
+                "queued", "running"):
+            time.sleep(0.05)
+        wall = time.perf_counter() - start
+        if seen["status"] != "done":
+            raise SystemExit(f"the job ended {seen['status']}: {seen['message']}")
+    finally:
+        done.set()
+        for process in started:
+            os.killpg(process.pid, 15)
+            process.wait(timeout=30)
+        server.stop()
+    return {"rows": seen["rows_done"], "wall": wall, "rows_per_s": seen["rows_done"] / wall, "peak_main_mib": peak / 1024}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sizes", default="", help="comma-separated smaller row counts, one run each")
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--database-url", default=None, help="default: the server's own SQLite file")
+    args = parser.parse_args()
+    per_student = len(load_assignments()["hw1"].problems)
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        for rows in [int(s) for s in args.sizes.split(",") if s] + [args.rows]:
+            csv_path = tmp / f"class-{rows}.csv"
+            write_csv(csv_path, math.ceil(rows / per_student), limit=rows)
+            for run in range(args.runs if rows == args.rows else 1):
+                rate = grader_rate(csv_path) if rows <= 100_000 else grader_rate_sample(csv_path)
+                (tmp / f"run-{rows}-{run}").mkdir()
+                result = queued_run(tmp / f"run-{rows}-{run}", csv_path, args.workers, args.redis, args.database_url)
+                result.update(size=rows, grader=rate, ratio=result["rows_per_s"] / (rate * args.workers))
+                results.append(result)
+                print(f"{rows} rows: grader {rate:.0f} rows/s/core; queued {result['rows_per_s']:.0f} rows/s "
+                      f"({result['ratio']:.0%} of grader × {args.workers}), {result['wall']:.1f} s, "
+                      f"server main peak {result['peak_main_mib']:.0f} MiB", file=sys.stderr, flush=True)
+    print(f"\nworkers={args.workers}, cpus={os.cpu_count()}, database={'PostgreSQL' if args.database_url else 'SQLite'}\n")
+    print("| rows | grader rows/s (1 core) | queued rows/s | ratio to grader × W | wall s | server main peak MiB |")
+    print("|---|---|---|---|---|---|")
+    for r in results:
+        print(f"| {r['size']:,} | {r['grader']:.0f} | {r['rows_per_s']:.0f} | {r['ratio']:.0%} | {r['wall']:.1f} | "
+              f"{r['peak_main_mib']:.0f} |")
+    full = [r for r in results if r["size"] == args.rows]
+    print(f"\nmedian at {args.rows:,} rows: {statistics.median(r['rows_per_s'] for r in full):.0f} rows/s, "
+          f"ratio {statistics.median(r['ratio'] for r in full):.0%}")
+
+
+def grader_rate_sample(csv_path: Path, rows: int = 50_000) -> float:
+    """The grader's rate on the first `rows` rows (a million do not fit in memory at once here)."""
+    from itertools import islice
+
+    sample = csv_path.with_suffix(".sample.csv")
+    with open(csv_path) as source, open(sample, "w") as out:
+        out.writelines(islice(source, rows + 1))
+    return grader_rate(sample)
+
+
+if __name__ == "__main__":
+    main()
