@@ -9,16 +9,11 @@ messages put back for the others. A chunk graded twice that way is committed onc
 
 from __future__ import annotations
 
-import logging
-import os
-import socket
-
 import dramatiq
 from dramatiq.brokers.redis import RedisBroker
 
+from service.batch.chunk_task import grade_queued_chunk
 from service.settings import Settings
-
-log = logging.getLogger("hwcheck.queue")
 
 QUEUE = "hwcheck-batch"
 # A worker's consumer asks Redis every few hundred milliseconds; one ask in ten also looks for
@@ -33,26 +28,6 @@ def make_broker(settings: Settings) -> RedisBroker:
     return RedisBroker(url=settings.redis_url, namespace=settings.queue_namespace,
                        heartbeat_timeout=int(settings.worker_heartbeat_seconds * 1000),
                        maintenance_chance=MAINTENANCE_CHANCE)
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def grade_queued_chunk(job_id: str, number: int) -> None:
-    """The worker's task: grade one chunk and commit its records (once)."""
-    from service.batch.chunks import chunk_rows, commit_chunk
-    from service.batch.run import grade_chunk
-    from service.batch.worker_state import sessions
-
-    with sessions()() as session:
-        rows = chunk_rows(session, job_id, number)
-    if rows is None:  # done by another worker, or the job was cancelled or finished
-        return
-    records = grade_chunk(rows)
-    with sessions()() as session:
-        if not commit_chunk(session, job_id, number, records, worker_name()):
-            log.info("chunk %s of job %s was committed by another worker first", number, job_id)
 
 
 def declare(broker: RedisBroker) -> dramatiq.Actor:
