@@ -59,13 +59,15 @@ def _beat(make_session, job_id: str) -> None:
 def _split_and_send(make_session, queue: Queue, job_id: str, input_path: Path, context: Context,
                     chunk_rows: int) -> None:
     try:
-        total = chunks.split_job(make_session, job_id, input_path, context, chunk_rows,
-                                 beat=lambda: _beat(make_session, job_id))
+        def sent(numbers: list[int]) -> None:
+            queue.send(job_id, numbers)
+            _beat(make_session, job_id)  # the reading lives (a dead one: `interrupted`, jobs.refreshed)
+
+        total = chunks.split_job(make_session, job_id, input_path, context, chunk_rows, committed=sent)
         with make_session() as session:
-            job = session.get(BatchJob, job_id)
-            job.chunks_total, job.status, job.heartbeat_at = total, "running", utc_now()
+            session.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status == "queued")
+                            .values(chunks_total=total, status="running", heartbeat_at=utc_now()))
             session.commit()
-        queue.send(job_id, list(range(total)))
     except Exception as error:  # the job says what went wrong; the server carries on
         log.exception("batch job %s could not be queued", job_id)
         with make_session() as session:

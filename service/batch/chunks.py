@@ -36,27 +36,33 @@ def decode(blob: bytes) -> Any:
 
 
 def split_job(make_session: sessionmaker[Session], job_id: str, input_path: Path, context: Context, size: int,
-              beat: Callable[[], None] = lambda: None) -> int:
-    """Store the job's prepared rows as numbered chunks; how many chunks there are."""
+              committed: Callable[[list[int]], None] = lambda numbers: None) -> int:
+    """Store the job's prepared rows as numbered chunks, handing each batch of them to
+    `committed` once it is committed (the workers start on them while the rest is read); how many
+    chunks there are."""
     rows = prepare(read_rows(input_path), context)
-    number = 0
+    number, fresh = 0, []
     with make_session() as session:
         while part := list(islice(rows, size)):
             session.add(BatchChunk(job_id=job_id, number=number, rows=encode(part), row_count=len(part), errors=0,
                                    enqueued_at=utc_now()))
+            fresh.append(number)
             number += 1
-            if number % 16 == 0:  # a million rows are 500 chunks: commit as it goes, and say it lives
+            if len(fresh) == 8:  # a million rows are 500 chunks: commit (and send) as it goes
                 session.commit()
-                beat()
+                committed(fresh)
+                fresh = []
         session.commit()
+    if fresh:
+        committed(fresh)
     return number
 
 
 def chunk_rows(session: Session, job_id: str, number: int) -> list[dict[str, Any]] | None:
-    """A chunk's rows, if its job still wants it graded (running, the chunk not yet done)."""
+    """A chunk's rows, if its job still wants it graded (being read or running, the chunk not yet done)."""
     job = session.get(BatchJob, job_id)
     chunk = session.get(BatchChunk, (job_id, number))
-    if job is None or chunk is None or job.status != "running" or chunk.done_at is not None:
+    if job is None or chunk is None or job.status not in ("queued", "running") or chunk.done_at is not None:
         return None
     return decode(chunk.rows)
 
