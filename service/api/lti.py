@@ -10,10 +10,9 @@ from pydantic import BaseModel, Field
 
 from service.api.deps import InstructorDep, ManagedCourse, SessionDep
 from service.courses.staff import is_admin
-from service.errors import CourseworkError, closed
+from service.errors import closed
 from service.lti import keys, registration, roster
 from service.lti.platforms import add_platform
-from service.lti.services import ServiceError
 
 router = APIRouter(tags=["lti"])
 
@@ -53,10 +52,7 @@ class RosterSyncOut(BaseModel):
 
 @router.post("/api/courses/{course_id}/lti/roster", summary="Read the course's roster from its LMS (NRPS)")
 def sync_roster(course: ManagedCourse, session: SessionDep) -> RosterSyncOut:
-    try:
-        return RosterSyncOut(**vars(roster.sync_roster(session, course)))
-    except ServiceError as error:
-        raise CourseworkError(502, f"the LMS roster could not be read: {error}") from None
+    return RosterSyncOut(**vars(roster.sync_roster(session, course)))
 
 
 class RegistrationUrlOut(BaseModel):

@@ -22,8 +22,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.batch import chunks
-from service.batch.jobs import HEARTBEAT_SECONDS, STALE_SECONDS, job_dir
+from service.batch.jobs import STALE_SECONDS, heartbeat, job_dir, update_job
 from service.batch.run import Context, context_as_json, context_from_json, write_outputs
+from service.ops.background import Poller
 from service.store.models import BatchChunk, BatchJob, utc_now
 
 if TYPE_CHECKING:  # the queue itself (Dramatiq, redis) is imported only where batches are queued
@@ -50,18 +51,12 @@ def start_queued_job(make_session: sessionmaker[Session], queue: Queue, job_id: 
     return job
 
 
-def _beat(make_session, job_id: str) -> None:
-    with make_session() as session:
-        session.execute(update(BatchJob).where(BatchJob.id == job_id).values(heartbeat_at=utc_now()))
-        session.commit()
-
-
 def _split_and_send(make_session, queue: Queue, job_id: str, input_path: Path, context: Context,
                     chunk_rows: int) -> None:
     try:
         def sent(numbers: list[int]) -> None:
             queue.send(job_id, numbers)
-            _beat(make_session, job_id)  # the reading lives (a dead one: `interrupted`, jobs.refreshed)
+            update_job(make_session, job_id, heartbeat_at=utc_now())  # the reading lives (a dead one: `interrupted`, jobs.refreshed)
 
         total = chunks.split_job(make_session, job_id, input_path, context, chunk_rows, committed=sent)
         with make_session() as session:
@@ -76,34 +71,20 @@ def _split_and_send(make_session, queue: Queue, job_id: str, input_path: Path, c
             session.commit()
 
 
-class Assembler:
+class Assembler(Poller):
     """app.state.assembler, when batches are queued: claims running jobs and writes each one's
     outputs (a thread per job, at most `max_jobs` at once) while their chunks are graded."""
 
+    name = "hwcheck-batch-assembler"
+
     def __init__(self, make_session: sessionmaker[Session], data_dir: Path, queue: Queue, max_jobs: int = 2):
+        super().__init__()
         self._make_session, self._data_dir, self.queue = make_session, Path(data_dir), queue
         self._slots = threading.BoundedSemaphore(max(1, max_jobs))
         self._name = f"{socket.gethostname()}:{os.getpid()}"
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="hwcheck-batch-assembler", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=60)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(POLL_SECONDS):
-            try:
-                self.round()
-            except Exception:  # a database hiccup: the next round tries again
-                log.exception("the batch assembler failed a round")
+    def interval(self) -> float:
+        return POLL_SECONDS
 
     def round(self) -> None:
         """Claim what nobody is writing (or whose writer stopped beating); send again what seems lost."""
@@ -158,7 +139,7 @@ class Assembler:
         out = job_dir(self._data_dir, job_id) / "out"
         shutil.rmtree(out, ignore_errors=True)
         beating = threading.Event()
-        threading.Thread(target=self._heartbeat, args=(job_id, beating), daemon=True).start()
+        threading.Thread(target=heartbeat, args=(self._make_session, job_id, beating), daemon=True).start()
         mine = (BatchJob.id == job_id) & (BatchJob.assembler == self._name) & (BatchJob.status == "running")
         try:
             summary = write_outputs(chunks.job_records(self._make_session, job_id, total), out, context,
@@ -178,13 +159,6 @@ class Assembler:
         with self._make_session() as session:
             session.execute(update(BatchJob).where(mine).values(**fields))
             session.commit()
-
-    def _heartbeat(self, job_id: str, done: threading.Event) -> None:
-        while not done.wait(HEARTBEAT_SECONDS):
-            try:
-                _beat(self._make_session, job_id)
-            except Exception:  # noqa: BLE001 — a missed beat is retried; STALE_SECONDS allows several
-                pass
 
 
 def cancel(session: Session, job: BatchJob) -> None:

@@ -97,8 +97,8 @@ class Stopped(Exception):
     """The job was cancelled (or failed) while its outputs were being written."""
 
 
-def job_records(make_session: sessionmaker[Session], job_id: str, total: int, *, poll: float = 0.1,
-                beat: Callable[[], None] = lambda: None) -> Iterator[dict[str, Any]]:
+def job_records(make_session: sessionmaker[Session], job_id: str, total: int, *,
+                poll: float = 0.1) -> Iterator[dict[str, Any]]:
     """Every graded record of the job, in input order, each chunk as soon as it is graded: the
     outputs are written while the workers grade the chunks after it."""
     import time
@@ -113,6 +113,5 @@ def job_records(make_session: sessionmaker[Session], job_id: str, total: int, *,
                 break
             if status != "running":
                 raise Stopped(f"the job is {status}")
-            beat()
             time.sleep(poll)
         yield from decode(blob)

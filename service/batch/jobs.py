@@ -77,7 +77,7 @@ def start_job(
     return job
 
 
-def _update(make_session: sessionmaker[Session], job_id: str, **fields: Any) -> None:
+def update_job(make_session: sessionmaker[Session], job_id: str, **fields: Any) -> None:
     with make_session() as session:
         job = session.get(BatchJob, job_id)
         for name, value in fields.items():
@@ -89,17 +89,17 @@ def _run(make_session, job_id: str, input_path: Path, out_dir: Path, context: Co
          gradescope: bool) -> None:
     slots = _slots
     beating = threading.Event()
-    threading.Thread(target=_heartbeat, args=(make_session, job_id, beating), daemon=True,
+    threading.Thread(target=heartbeat, args=(make_session, job_id, beating), daemon=True,
                      name=f"batch-{job_id}-heartbeat").start()
     slots.acquire()  # queued until a slot is free
     try:
-        _update(make_session, job_id, status="running")
+        update_job(make_session, job_id, status="running")
         summary = run_batch(read_rows(input_path), out_dir, context, workers=workers, gradescope=gradescope,
-                            progress=lambda done: _update(make_session, job_id, rows_done=done))
-        _update(make_session, job_id, status="done", rows_done=summary.rows, errors=summary.errors,
+                            progress=lambda done: update_job(make_session, job_id, rows_done=done))
+        update_job(make_session, job_id, status="done", rows_done=summary.rows, errors=summary.errors,
                 summary=summary.to_dict(), finished_at=utc_now())
     except Exception as error:  # the job's record says what went wrong; the server carries on
-        _update(make_session, job_id, status="failed", message=f"{type(error).__name__}: {error}"[:2000],
+        update_job(make_session, job_id, status="failed", message=f"{type(error).__name__}: {error}"[:2000],
                 finished_at=utc_now())
     finally:
         beating.set()
@@ -108,10 +108,11 @@ def _run(make_session, job_id: str, input_path: Path, out_dir: Path, context: Co
             _running.pop(job_id, None)
 
 
-def _heartbeat(make_session, job_id: str, done: threading.Event) -> None:
+def heartbeat(make_session, job_id: str, done: threading.Event) -> None:
+    """Stamp the job's heartbeat every HEARTBEAT_SECONDS until `done` (the process working on it lives)."""
     while True:
         try:
-            _update(make_session, job_id, heartbeat_at=utc_now())
+            update_job(make_session, job_id, heartbeat_at=utc_now())
         except Exception:  # noqa: BLE001 — a missed beat is retried; STALE_SECONDS allows several
             pass
         if done.wait(HEARTBEAT_SECONDS):

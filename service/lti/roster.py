@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from service.errors import unprocessable
+from service.errors import CourseworkError, unprocessable
 from service.lti.people import Member, course_role, link_staff, link_student
-from service.lti.services import MEMBERSHIP_SCOPE, pages
+from service.lti.services import MEMBERSHIP_SCOPE, ServiceError, pages
 from service.store.models import Course, LtiContext, LtiPlatform, LtiStudent, Student
 
 MEMBERSHIPS = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
@@ -44,11 +44,15 @@ def sync_roster(session: Session, course: Course) -> RosterSync:
         raise unprocessable(f"course {course.id} has no LMS roster to read: it was not launched from an LMS "
                             "that offers Names and Role Provisioning (open the link from the LMS once)")
     result = RosterSync()
-    for context in usable:
-        platform = session.get(LtiPlatform, context.platform_id)
-        for page in pages(session, platform, context.memberships_url, (MEMBERSHIP_SCOPE,), MEMBERSHIPS):
-            for entry in page.get("members", []):
-                _link(session, platform, course, entry, result)
+    try:
+        for context in usable:
+            platform = session.get(LtiPlatform, context.platform_id)
+            for page in pages(session, platform, context.memberships_url, (MEMBERSHIP_SCOPE,), MEMBERSHIPS):
+                for entry in page.get("members", []):
+                    _link(session, platform, course, entry, result)
+    except ServiceError as error:  # nothing of a half-read roster is kept
+        session.rollback()
+        raise CourseworkError(502, f"the LMS roster could not be read: {error}") from None
     session.commit()
     return result
 

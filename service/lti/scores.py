@@ -13,7 +13,6 @@ LMS's gradebook column for it (a line item, found by its tag or made) from the o
 from __future__ import annotations
 
 import logging
-import threading
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
@@ -25,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from service.courses.progress import progress
 from service.courses.score_outbox import INSERT_OUTBOX, outbox_row
 from service.lti.services import LINEITEM_SCOPE, SCORE_SCOPE, ServiceError, call, pages
+from service.ops.background import Poller
 from service.store.models import (
     Assignment,
     LtiContext,
@@ -194,31 +194,19 @@ def resend_assignment(session: Session, assignment: Assignment) -> int:
     return len(students)
 
 
-class ScoreSender:
+class ScoreSender(Poller):
     """The server's background sender: every POLL_SECONDS, whatever is due (app.state.score_sender)."""
 
+    name = "hwcheck-lti-scores"
+
     def __init__(self, make_session: sessionmaker):
+        super().__init__()
         self._make_session = make_session
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
-    def start(self) -> None:
-        """Start sending (again: an app's lifespan may run more than once, as in the tests)."""
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="hwcheck-lti-scores", daemon=True)
-        self._thread.start()
+    def interval(self) -> float:
+        return POLL_SECONDS
 
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=30)
-            self._thread = None
-
-    def _run(self) -> None:
-        while not self._stop.wait(POLL_SECONDS):
-            try:
-                with self._make_session() as session:
-                    while send_pending(session) and not self._stop.is_set():
-                        pass
-            except Exception:  # a database hiccup: the rows stay in the outbox for the next round
-                log.exception("the LTI score sender failed a round")
+    def round(self) -> None:
+        with self._make_session() as session:
+            while send_pending(session) and not self.stopping:
+                pass

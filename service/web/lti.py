@@ -17,7 +17,6 @@ from service.errors import CourseworkError
 from service.lti import deep_linking, people, registration, roster
 from service.lti.launch import LOGIN_SECONDS, accept_launch, begin_login
 from service.lti.platforms import LtiRefusal
-from service.lti.services import ServiceError
 from service.ops.security import page_policy, posting_to
 from service.store.models import Assignment, AssignmentProblem, Student
 from service.web.pages import render_page
@@ -99,12 +98,9 @@ async def sync_roster(request: Request, course_id: int, instructor: WebInstructo
     await checked_form(request)
     try:
         synced = roster.sync_roster(session, course)
-    except CourseworkError as error:
+    except CourseworkError as error:  # no LMS roster here, or the LMS failed (502)
         return course_page_for(request, instructor, session, course, status_code=error.status_code,
                                roster_error=error.detail)
-    except ServiceError as error:
-        return course_page_for(request, instructor, session, course, status_code=502,
-                               roster_error=f"The LMS roster could not be read: {error}")
     return course_page_for(request, instructor, session, course,
                            roster_warnings=[f"Read from the LMS: {synced.summary()}."])
 

@@ -78,6 +78,15 @@ class Worker:
                 self.kill()
 
 
+def queued_server(tmp_path: Path, redis_url: str):
+    """A `hwcheck serve` on the queue (its own Redis namespace), and the environment of its
+    workers: the same Redis, the server's own database."""
+    env = queue_env(redis_url)
+    (tmp_path / "queued").mkdir()
+    server = start_server(tmp_path / "queued", env=env, name="queued")
+    return env, server, {**env, "HWCHECK_DATABASE_URL": f"sqlite:///{server.data_dir / 'hwcheck.db'}"}
+
+
 def hwcheck(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(Path(sys.executable).parent / "hwcheck"), *args], env={**os.environ, **env},
                           capture_output=True, text=True, timeout=180)
@@ -128,10 +137,7 @@ def graded_by(data_dir: Path, job_id: str) -> dict[str, int]:
 
 
 def test_two_workers_share_a_job_and_the_outputs_equal_an_embedded_run(tmp_path, redis_url, answers):
-    env = queue_env(redis_url)
-    (tmp_path / "queued").mkdir()
-    server = start_server(tmp_path / "queued", env=env, name="queued")
-    worker_env = {**env, "HWCHECK_DATABASE_URL": f"sqlite:///{server.data_dir / 'hwcheck.db'}"}
+    env, server, worker_env = queued_server(tmp_path, redis_url)
     workers = [Worker(tmp_path, worker_env, f"worker-{n}") for n in (1, 2)]
     try:
         job_id = upload(server.base, answers)
@@ -149,10 +155,7 @@ def test_two_workers_share_a_job_and_the_outputs_equal_an_embedded_run(tmp_path,
 
 
 def test_a_killed_worker_and_a_restarted_server_lose_nothing(tmp_path, redis_url, answers):
-    env = queue_env(redis_url)
-    (tmp_path / "queued").mkdir()
-    server = start_server(tmp_path / "queued", env=env, name="queued")
-    worker_env = {**env, "HWCHECK_DATABASE_URL": f"sqlite:///{server.data_dir / 'hwcheck.db'}"}
+    env, server, worker_env = queued_server(tmp_path, redis_url)
     first = Worker(tmp_path, worker_env, "worker-1")
     second = None
     try:
@@ -182,10 +185,7 @@ def test_a_killed_worker_and_a_restarted_server_lose_nothing(tmp_path, redis_url
 
 
 def test_a_cancelled_job_grades_nothing_more_and_a_retry_takes_it_up(tmp_path, redis_url, answers):
-    env = queue_env(redis_url)
-    (tmp_path / "queued").mkdir()
-    server = start_server(tmp_path / "queued", env=env, name="queued")
-    worker_env = {**env, "HWCHECK_DATABASE_URL": f"sqlite:///{server.data_dir / 'hwcheck.db'}"}
+    env, server, worker_env = queued_server(tmp_path, redis_url)
     worker = None
     try:
         job_id = upload(server.base, answers)
