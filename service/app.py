@@ -76,8 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.loop_reader = make_loop_reader(settings.effective_database_url)  # SQLite: service/api/grade.py
     app.state.sessionmaker = make_sessionmaker(engine)
     app.state.writer = Writer(engine)  # practice gradings, group-committed: service/store/writer.py
-    app.state.score_sender = ScoreSender(app.state.sessionmaker)  # LTI grades to the LMS: service/lti/scores.py
-    # Batch jobs: on the Redis queue (workers grade, this server assembles), or in this process.
+    # Batch jobs, regrades and LTI scores: on the Redis queue (workers grade and send, this server
+    # enqueues and assembles batch outputs), or in this process.
     app.state.batch_queue = app.state.assembler = None
     if settings.queued_batches:
         from service.batch.assembler import Assembler
@@ -86,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.batch_queue = Queue(settings)
         app.state.assembler = Assembler(app.state.sessionmaker, settings.data_dir, app.state.batch_queue,
                                         max_jobs=settings.max_batch_jobs)
+    # LTI grades to the LMS: service/lti/scores.py
+    app.state.score_sender = ScoreSender(app.state.sessionmaker, app.state.batch_queue)
     app.state.assignments = load_assignments(settings.assignments_file)
     app.state.clock = utc_now  # service/api/clock.py: tests move it instead of sleeping
     app.include_router(problems.router)

@@ -10,14 +10,14 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, status
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 from starlette.requests import ClientDisconnect
 
 from service.api.deps import InstructorDep, ManagedCourse, SessionDep, require_instructor
 from service.batch import jobs as batch_jobs
-from service.batch.assembler import cancel, retry, start_queued_job
-from service.batch.regrade import regrade_assignment
+from service.batch.assembler import cancel, retry, retryable, start_queued_job
+from service.batch.regrade import queue_regrade, regrade_assignment
 from service.batch.run import context_for
 from service.courses.staff import Need, course_for
 from service.errors import conflict, not_found
@@ -38,6 +38,8 @@ FILES = {
 
 class JobOut(BaseModel):
     id: str
+    kind: Literal["grade", "regrade"] = Field(description="grade: an upload; regrade: stored submissions "
+                                                          "(its report is the summary)")
     status: Literal["queued", "running", "done", "failed", "interrupted", "cancelled"]
     course_id: int | None
     assignment: str | None
@@ -54,7 +56,7 @@ class JobOut(BaseModel):
 
 def job_out(request: Request, job: BatchJob) -> JobOut:
     files = {}
-    if job.status == "done":
+    if job.status == "done" and job.kind == "grade":
         base = str(request.url_for("batch_job_file", job_id=job.id, name="NAME")).rsplit("NAME", 1)[0]
         files = {name: base + name for name in FILES}
         out = batch_jobs.job_dir(request.app.state.settings.data_dir, job.id) / "out"
@@ -63,7 +65,7 @@ def job_out(request: Request, job: BatchJob) -> JobOut:
         if (out / "gradescope").is_dir():  # one per student: the URL pattern, not 500 URLs
             files["gradescope/index.csv"] = base + "gradescope/index.csv"  # student id -> folder
             files["gradescope/{folder}/results.json"] = base + "gradescope/{folder}/results.json"
-    return JobOut(id=job.id, status=job.status, course_id=job.course_id, assignment=job.assignment,
+    return JobOut(id=job.id, kind=job.kind or "grade", status=job.status, course_id=job.course_id, assignment=job.assignment,
                   input_name=job.input_name, rows_total=job.rows_total, rows_done=job.rows_done, errors=job.errors,
                   message=job.message, summary=job.summary, files=files, created_at=job.created_at,
                   finished_at=job.finished_at)
@@ -161,7 +163,7 @@ def retry_job(job_id: str, request: Request, session: SessionDep, instructor: In
     """Take a cancelled or failed queued job up where it stood: only its ungraded chunks are graded."""
     job = batch_jobs.job_to_change(session, instructor, job_id, request.app.state.settings.data_dir)
     queue = request.app.state.batch_queue
-    if not job.queued or job.status not in ("cancelled", "failed") or job.chunks_total is None or queue is None:
+    if not retryable(job) or queue is None:
         raise conflict(f"job {job_id} is {job.status}; only a cancelled or failed queued job whose upload was "
                        "read can be retried (otherwise upload the file again)")
     retry(session, queue, job)
@@ -197,11 +199,18 @@ def job_file(job_id: str, name: str, request: Request, session: SessionDep, inst
     return FileResponse(path, media_type=media, filename=Path(name).name)
 
 
-@regrade_router.post("/{course_id}/assignments/{slug}/regrade")
+@regrade_router.post("/{course_id}/assignments/{slug}/regrade", response_model=None, responses={
+    200: {"description": "the report (no job queue: the regrade ran in this request)"},
+    202: {"model": JobOut, "description": "with the job queue (HWCHECK_REDIS_URL) a worker regrades: poll "
+                                          "`GET /api/batch/jobs/{id}`; its summary is the report"}})
 def regrade(
-    course: ManagedCourse, slug: str, session: SessionDep,
+    request: Request, course: ManagedCourse, slug: str, session: SessionDep, instructor: InstructorDep,
     dry_run: Annotated[bool, Query(description="report what would change; store nothing")] = False,
-) -> dict[str, Any]:
+) -> dict[str, Any] | JSONResponse:
     """Re-grade the assignment's stored submissions (after a tolerance change or a solver fix):
     the old results are kept, and every score that changed is listed."""
-    return regrade_assignment(session, course, slug, dry_run=dry_run)
+    queue = request.app.state.batch_queue
+    if queue is None:
+        return regrade_assignment(session, course, slug, dry_run=dry_run)
+    job = queue_regrade(session, queue, course, slug, dry_run=dry_run, created_by=instructor.id)
+    return JSONResponse(job_out(request, job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)

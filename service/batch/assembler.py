@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.batch import chunks
 from service.batch.jobs import STALE_SECONDS, heartbeat, job_dir, update_job
+from service.batch.regrade import retry_regrade
 from service.batch.run import Context, context_as_json, context_from_json, write_outputs
 from service.ops.background import Poller
 from service.store.models import BatchChunk, BatchJob, utc_now
@@ -166,9 +167,19 @@ def cancel(session: Session, job: BatchJob) -> None:
     session.commit()
 
 
+def retryable(job: BatchJob) -> bool:
+    """A cancelled or failed queued job whose work is all in the database (a regrade's always; an
+    upload's once it was read into chunks)."""
+    return (job.queued and job.status in ("cancelled", "failed")
+            and (job.kind == "regrade" or job.chunks_total is not None))
+
+
 def retry(session: Session, queue: Queue, job: BatchJob) -> None:
     """Take a cancelled or failed queued job up where it stood: its chunks not yet graded are sent
-    (and an assembler writes its outputs afresh)."""
+    (and an assembler writes its outputs afresh); a regrade runs again."""
+    if job.kind == "regrade":
+        retry_regrade(session, queue, job)
+        return
     job.status, job.message, job.finished_at, job.assembler = "running", None, None, None
     session.commit()
     queue.send(job.id, chunks.undone_chunks(session, job.id))

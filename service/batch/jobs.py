@@ -124,8 +124,8 @@ def refreshed(session: Session, job: BatchJob, data_dir: Path) -> BatchJob:
     has stopped (its process died: a restart, kill -9, a crashed replica)."""
     with _lock:
         alive = job.id in _running
-    if job.queued and job.status != "queued":
-        return job  # its work is in the database: workers and any server's assembler carry it on
+    if job.queued and (job.status != "queued" or job.kind == "regrade"):
+        return job  # its work is in the database or on the queue: workers (and assemblers) carry it on
     if job.status in ACTIVE and not alive:
         session.refresh(job)  # it may have finished, or beaten, a moment ago
         beat = job.heartbeat_at or job.created_at

@@ -4,24 +4,35 @@ Each submission is graded again on its own stored variant and answers. When the 
 the old one is kept as a `GradingRevision` (same run id for the whole regrade) and the row gets
 the new result, score and final score (its late penalty applied again; an instructor's override
 stays and still counts). The report lists every score that changed, part by part.
+
+With the job queue (HWCHECK_REDIS_URL), an API regrade is a job a worker runs: the server records
+it (`batch_jobs`, kind `regrade`) and enqueues it; the worker commits the new results and the
+job's report in one transaction, so a worker killed midway leaves nothing, and the job runs again
+on another worker — once.
 """
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from graders.grade import grade
 from problems import registry
 from problems.core import stored_variant
 from service.courses import assignments
-from service.store.models import Course, Grading, GradingRevision
+from service.store.models import BatchJob, Course, Grading, GradingRevision, utc_now
+
+if TYPE_CHECKING:
+    from service.batch.queue import Queue
 
 
-def regrade_assignment(session: Session, course: Course, slug: str, *, dry_run: bool = False) -> dict[str, Any]:
+def regrade_assignment(session: Session, course: Course, slug: str, *, dry_run: bool = False,
+                       commit: bool = True) -> dict[str, Any]:
+    """The report; the new results committed unless `dry_run` (or `commit` is False: the caller
+    commits them with what else must go in the same transaction)."""
     assignment = assignments.get_assignment(session, course, slug)
     rows = session.scalars(
         select(Grading).where(Grading.assignment_id == assignment.id).order_by(Grading.id)
@@ -60,7 +71,58 @@ def regrade_assignment(session: Session, course: Course, slug: str, *, dry_run: 
         row.result, row.score = new, result.score
         if row.final_score is not None:
             row.final_score = round(result.score * (1.0 - (row.penalty or 0.0)), 6)
-    if not dry_run:
+    if commit and not dry_run:
         session.commit()
     return {"run": None if dry_run else run, "course_id": course.id, "assignment": slug, "regraded": regraded,
             "revised": revised, "dry_run": dry_run, "changes": changes}
+
+
+def queue_regrade(session: Session, queue: Queue, course: Course, slug: str, *, dry_run: bool,
+                  created_by: int | None) -> BatchJob:
+    """Record a regrade job and enqueue it (its report, when done, is the job's summary)."""
+    assignment = assignments.get_assignment(session, course, slug)  # a 404 now, not a failed job later
+    submissions = session.scalar(select(func.count()).select_from(Grading)
+                                 .where(Grading.assignment_id == assignment.id))
+    job = BatchJob(id=str(uuid.uuid4()), kind="regrade", status="queued", queued=True, course_id=course.id,
+                   created_by=created_by, assignment=slug, input_name=f"regrade of {slug}"[:200],
+                   rows_total=submissions, rows_done=0, errors=0, context={"dry_run": dry_run},
+                   heartbeat_at=utc_now())
+    session.add(job)
+    session.commit()
+    queue.send_regrade(job.id)
+    return job
+
+
+def run_queued_regrade(make_session: sessionmaker[Session], job_id: str) -> None:
+    """A worker's side: regrade and mark the job done in one transaction — unless it is no longer
+    wanted (cancelled, or done by a worker before this one: a redelivered message)."""
+    with make_session() as session:
+        started = session.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status.in_(("queued", "running")))
+                                  .values(status="running", heartbeat_at=utc_now()))
+        session.commit()
+        if started.rowcount != 1:
+            return
+        job = session.get(BatchJob, job_id)
+        try:
+            report = regrade_assignment(session, session.get(Course, job.course_id), job.assignment,
+                                        dry_run=bool((job.context or {}).get("dry_run")), commit=False)
+        except Exception as error:  # the job says what went wrong; nothing of the regrade is stored
+            session.rollback()
+            failed = dict(status="failed", message=f"{type(error).__name__}: {getattr(error, 'detail', error)}"[:2000],
+                          finished_at=utc_now())
+            session.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status == "running").values(**failed))
+            session.commit()
+            return
+        finished = session.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status == "running").values(
+            status="done", summary=report, rows_done=report["regraded"], finished_at=utc_now()))
+        if finished.rowcount == 1:
+            session.commit()
+        else:  # cancelled meanwhile, or another worker finished first: this one's work is not kept
+            session.rollback()
+
+
+def retry_regrade(session: Session, queue: Queue, job: BatchJob) -> None:
+    """A cancelled or failed regrade job, run again (nothing of it was stored)."""
+    job.status, job.message, job.finished_at = "queued", None, None
+    session.commit()
+    queue.send_regrade(job.id)

@@ -25,7 +25,7 @@ def _job(session, job_id: str):
 
 @jobs.command("list")
 def list_jobs() -> None:
-    """Every job: id, status, rows done of rows, where it runs."""
+    """Every job: id, kind, status, rows done of rows, where it runs."""
     from sqlalchemy import select
 
     from service.store.models import BatchJob
@@ -33,7 +33,7 @@ def list_jobs() -> None:
     with cli_session() as session:
         for job in session.scalars(select(BatchJob).order_by(BatchJob.created_at)):
             where = "queue" if job.queued else "server"
-            typer.echo(f"{job.id}\t{job.status}\t{job.rows_done}/{job.rows_total or '?'}\t{where}\t{job.input_name}")
+            typer.echo(f"{job.id}\t{job.kind}\t{job.status}\t{job.rows_done}/{job.rows_total or '?'}\t{where}\t{job.input_name}")
 
 
 @jobs.command("watch")
@@ -75,13 +75,14 @@ def cancel(job_id: Annotated[str, typer.Argument(help="The job's id.")]) -> None
 def retry(job_id: Annotated[str, typer.Argument(help="The job's id.")]) -> None:
     """Take a cancelled or failed queued job up where it stood (needs HWCHECK_REDIS_URL)."""
     from service.batch.assembler import retry as retry_job
+    from service.batch.assembler import retryable
     from service.batch.chunks import undone_chunks
     from service.batch.queue import Queue
     from service.settings import get_settings
 
     with cli_session() as session:
         job = _job(session, job_id)
-        if not job.queued or job.status not in ("cancelled", "failed") or job.chunks_total is None:
+        if not retryable(job):
             typer.echo(f"error: job {job_id} is {job.status}; only a cancelled or failed queued job whose upload "
                        "was read can be retried", err=True)
             raise typer.Exit(1)
@@ -91,4 +92,5 @@ def retry(job_id: Annotated[str, typer.Argument(help="The job's id.")]) -> None:
             retry_job(session, queue, job)
         finally:
             queue.close()
-        typer.echo(f"running again: {left} chunks of {job.chunks_total} sent to the workers")
+        typer.echo("running again: the regrade is sent to the workers" if job.kind == "regrade"
+                   else f"running again: {left} chunks of {job.chunks_total} sent to the workers")

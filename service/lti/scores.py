@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import or_, select, update
@@ -37,6 +37,9 @@ from service.store.models import (
     utc_now,
 )
 
+if TYPE_CHECKING:  # the queue (Dramatiq, redis) is imported only where it is configured
+    from service.batch.queue import Queue
+
 log = logging.getLogger("hwcheck.lti")
 
 SCOPES = (LINEITEM_SCOPE, SCORE_SCOPE)
@@ -55,14 +58,19 @@ def backoff(tries: int) -> timedelta:
     return timedelta(seconds=min(MAX_BACKOFF, BACKOFF_SECONDS * 2 ** max(0, tries - 1)))
 
 
+def _due(now: datetime):
+    return (LtiScoreOutbox.sent_at.is_(None) & (LtiScoreOutbox.next_try_at <= now)
+            & or_(LtiScoreOutbox.claimed_until.is_(None), LtiScoreOutbox.claimed_until < now))
+
+
+def any_due(session: Session) -> bool:
+    return session.scalar(select(LtiScoreOutbox.id).where(_due(utc_now())).limit(1)) is not None
+
+
 def send_pending(session: Session, now: datetime | None = None) -> int:
     """Send what the outbox holds that is due; the number of scores the LMS accepted."""
     now = now or utc_now()
-    due = session.scalars(
-        select(LtiScoreOutbox)
-        .where(LtiScoreOutbox.sent_at.is_(None), LtiScoreOutbox.next_try_at <= now,
-               or_(LtiScoreOutbox.claimed_until.is_(None), LtiScoreOutbox.claimed_until < now))
-        .order_by(LtiScoreOutbox.id).limit(BATCH)).all()
+    due = session.scalars(select(LtiScoreOutbox).where(_due(now)).order_by(LtiScoreOutbox.id).limit(BATCH)).all()
     mine = [row.id for row in due if _claim(session, row.id, now)]
     if not mine:
         return 0
@@ -195,18 +203,24 @@ def resend_assignment(session: Session, assignment: Assignment) -> int:
 
 
 class ScoreSender(Poller):
-    """The server's background sender: every POLL_SECONDS, whatever is due (app.state.score_sender)."""
+    """The server's background sender (app.state.score_sender): every POLL_SECONDS, whatever is
+    due — sent from here, or, with the job queue, by a worker this asks to (the LMS's slowness
+    and failures then stay off the server)."""
 
     name = "hwcheck-lti-scores"
 
-    def __init__(self, make_session: sessionmaker):
+    def __init__(self, make_session: sessionmaker, queue: Queue | None = None):
         super().__init__()
-        self._make_session = make_session
+        self._make_session, self._queue = make_session, queue
 
     def interval(self) -> float:
         return POLL_SECONDS
 
     def round(self) -> None:
         with self._make_session() as session:
+            if self._queue is not None:
+                if any_due(session):
+                    self._queue.send_scores()
+                return
             while send_pending(session) and not self.stopping:
                 pass

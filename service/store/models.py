@@ -254,6 +254,8 @@ class BatchJob(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     status: Mapped[str] = mapped_column(String(20))  # queued | running | done | failed | interrupted
+    # grade: an uploaded class's answers; regrade: an assignment's stored submissions, on the queue.
+    kind: Mapped[str] = mapped_column(String(20), default="grade")
     course_id: Mapped[int | None] = mapped_column(Integer)
     # Who started it (NULL: the HWCHECK_INSTRUCTOR_TOKEN holder, or a job older than staff roles).
     created_by: Mapped[int | None] = mapped_column(Integer)

@@ -1,0 +1,69 @@
+"""The tasks a `hwcheck worker` runs, one per kind of message on the queue (service/batch/queue.py):
+grade one chunk of a queued batch job and commit its records (once: service/batch/chunks.py);
+regrade an assignment's stored submissions (service/batch/regrade.py); send the LTI scores
+that are due (service/lti/scores.py). Each is safe to run twice — a message is redelivered when
+the worker that took it stopped beating."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from functools import lru_cache
+
+from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("hwcheck.queue")
+
+
+@lru_cache
+def sessions() -> sessionmaker[Session]:
+    """This worker process's database sessions, opened once."""
+    from service.settings import get_settings
+    from service.store.db import make_engine, make_sessionmaker
+
+    return make_sessionmaker(make_engine(get_settings().effective_database_url))
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def warm_up() -> None:
+    """Import the grader before the first message (a worker's first chunk paid for it)."""
+    import graders.grade  # noqa: F401
+    import problems.registry  # noqa: F401
+    import service.batch.run  # noqa: F401
+
+
+def grade_queued_chunk(job_id: str, number: int) -> None:
+    from service.batch.chunks import chunk_rows, commit_chunk
+    from service.batch.run import grade_chunk
+
+    with sessions()() as session:
+        rows = chunk_rows(session, job_id, number)
+    if rows is None:  # done by another worker, or the job was cancelled or finished
+        return
+    records = grade_chunk(rows)
+    with sessions()() as session:
+        if not commit_chunk(session, job_id, number, records, worker_name()):
+            log.info("chunk %s of job %s was committed by another worker first", number, job_id)
+
+
+def regrade_queued(job_id: str) -> None:
+    from service.batch.regrade import run_queued_regrade
+
+    run_queued_regrade(sessions(), job_id)
+
+
+def send_lti_scores(flag: str) -> None:
+    """Send every LTI score that is due; `flag` is the Redis key that kept the server from
+    sending this message twice — cleared first, so a score that changes meanwhile sends another."""
+    import dramatiq
+
+    from service.lti.scores import send_pending
+
+    dramatiq.get_broker().client.delete(flag)
+    with sessions()() as session:
+        while send_pending(session):
+            pass
