@@ -6,7 +6,9 @@ upload to `done`. Reported: rows/s, the ratio to grader rate × W, and the peak 
 server's main process (sampled every 0.1 s).
 
     python bench/batch_queue.py --rows 100000 --workers 2 [--database-url postgresql+psycopg://…]
-        [--redis redis://127.0.0.1:6379/0] [--runs 3] [--sizes 10000]
+        [--redis redis://127.0.0.1:6379/0] [--runs 3] [--sizes 10000] [--numeric]
+
+--numeric answers no expression (symbolic) part, as bench/grading.py's "numeric" figure does.
 """
 
 from __future__ import annotations
@@ -106,6 +108,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="", help="comma-separated smaller row counts, one run each")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     parser.add_argument("--database-url", default=None, help="default: the server's own SQLite file")
+    parser.add_argument("--numeric", action="store_true", help="leave every expression part unanswered")
     args = parser.parse_args()
     per_student = len(load_assignments()["hw1"].problems)
     results = []
@@ -113,7 +116,7 @@ def main() -> None:
         tmp = Path(tmp)
         for rows in [int(s) for s in args.sizes.split(",") if s] + [args.rows]:
             csv_path = tmp / f"class-{rows}.csv"
-            write_csv(csv_path, math.ceil(rows / per_student), limit=rows)
+            write_csv(csv_path, math.ceil(rows / per_student), limit=rows, numeric=args.numeric)
             for run in range(args.runs if rows == args.rows else 1):
                 rate = grader_rate(csv_path) if rows <= 100_000 else grader_rate_sample(csv_path)
                 (tmp / f"run-{rows}-{run}").mkdir()
@@ -124,7 +127,8 @@ def main() -> None:
                       f"({result['ratio']:.0%} of grader × {args.workers}), {result['wall']:.1f} s, "
                       f"server main peak {result['peak_main_mib']:.0f} MiB; CPU s: server {result['server_cpu']:.1f}, "
                       f"workers {result['worker_cpu']:.1f}", file=sys.stderr, flush=True)
-    print(f"\nworkers={args.workers}, cpus={os.cpu_count()}, database={'PostgreSQL' if args.database_url else 'SQLite'}\n")
+    print(f"\nworkers={args.workers}, cpus={os.cpu_count()}, database={'PostgreSQL' if args.database_url else 'SQLite'}, "
+          f"mix={'numeric' if args.numeric else 'hw1'}\n")
     print("| rows | grader rows/s (1 core) | queued rows/s | ratio to grader × W | wall s | server main peak MiB |")
     print("|---|---|---|---|---|---|")
     for r in results:

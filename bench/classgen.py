@@ -98,10 +98,12 @@ def cell(value: Any) -> str:
 
 
 def write_csv(path: Path, students: int, assignment: str = "hw1", bad_rows: bool = True,
-              limit: int | None = None) -> int:
-    """The class as a batch CSV (at most `limit` rows); returns the row count."""
+              limit: int | None = None, numeric: bool = False) -> int:
+    """The class as a batch CSV (at most `limit` rows); returns the row count. `numeric`: no
+    expression (symbolic) parts answered — bench/grading.py's "numeric" mix."""
     problems = [PROBLEMS[p.problem_id] for p in load_assignments()[assignment].problems]
-    columns = list(dict.fromkeys([q.id for p in problems for q in p.parts] + ["not_a_part"]))
+    columns = list(dict.fromkeys([q.id for p in problems for q in p.parts
+                                  if not (numeric and q.kind == "expression")] + ["not_a_part"]))
     count = 0
     with open(path, "w", newline="", encoding="utf-8") as handle:
         out = csv.writer(handle)

@@ -8,13 +8,15 @@ any machine can take a chunk and any server can finish the job.
   thought dead) changes nothing. So every row is in the outputs exactly once.
 - `job_records` (the assembler): the records back, chunk by chunk in order — memory holds one
   chunk at a time.
-Rows and records are zlib-compressed JSON (NaN kept: a student may type it)."""
+Rows and records are zlib-compressed JSON Lines (NaN kept: a student may type it), written and
+read one item at a time: the API server never holds a whole chunk (it did, 2,000 records decoded
+at once, and its peak memory followed the chunk size)."""
 
 from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -27,35 +29,53 @@ from service.batch.run import Context, prepare
 from service.store.models import BatchChunk, BatchJob, utc_now
 
 
-def encode(value: Any) -> bytes:
-    return zlib.compress(json.dumps(value, separators=(",", ":")).encode(), 1)
+def encode(items: Iterable[Any]) -> tuple[bytes, int]:
+    """The items as compressed JSON Lines, and how many there were."""
+    packer = zlib.compressobj(1)
+    pieces, count = [], 0
+    for item in items:
+        pieces.append(packer.compress(json.dumps(item, separators=(",", ":")).encode() + b"\n"))
+        count += 1
+    pieces.append(packer.flush())
+    return b"".join(pieces), count
 
 
-def decode(blob: bytes) -> Any:
-    return json.loads(zlib.decompress(blob))
+def decode(blob: bytes) -> Iterator[Any]:
+    """The items back, one at a time."""
+    unpacker, rest = zlib.decompressobj(), b""
+    for start in range(0, len(blob), READ_BYTES):
+        rest += unpacker.decompress(blob[start:start + READ_BYTES])
+        if rest.startswith(b"["):  # a chunk stored before JSON Lines: one JSON array
+            yield from json.loads(rest + unpacker.decompress(blob[start + READ_BYTES:]) + unpacker.flush())
+            return
+        *lines, rest = rest.split(b"\n")
+        for line in lines:
+            yield json.loads(line)
+    rest += unpacker.flush()
+    if rest.strip():
+        yield json.loads(rest)
+
+
+READ_BYTES = 1 << 16
 
 
 def split_job(make_session: sessionmaker[Session], job_id: str, input_path: Path, context: Context, size: int,
               committed: Callable[[list[int]], None] = lambda numbers: None) -> int:
-    """Store the job's prepared rows as numbered chunks, handing each batch of them to
-    `committed` once it is committed (the workers start on them while the rest is read); how many
-    chunks there are."""
+    """Store the job's prepared rows as numbered chunks, handing each to `committed` once it is
+    committed (the workers start on the first while the rest is read); how many chunks there are."""
     rows = prepare(read_rows(input_path), context)
-    number, fresh = 0, []
+    number = 0
     with make_session() as session:
-        while part := list(islice(rows, size)):
-            session.add(BatchChunk(job_id=job_id, number=number, rows=encode(part), row_count=len(part), errors=0,
+        while True:
+            blob, count = encode(islice(rows, size))
+            if not count:
+                return number
+            session.add(BatchChunk(job_id=job_id, number=number, rows=blob, row_count=count, errors=0,
                                    enqueued_at=utc_now()))
-            fresh.append(number)
+            session.commit()
+            session.expunge_all()  # the chunk's blob goes with it
+            committed([number])
             number += 1
-            if len(fresh) == 8:  # a million rows are 500 chunks: commit (and send) as it goes
-                session.commit()
-                committed(fresh)
-                fresh = []
-        session.commit()
-    if fresh:
-        committed(fresh)
-    return number
 
 
 def chunk_rows(session: Session, job_id: str, number: int) -> list[dict[str, Any]] | None:
@@ -64,7 +84,7 @@ def chunk_rows(session: Session, job_id: str, number: int) -> list[dict[str, Any
     chunk = session.get(BatchChunk, (job_id, number))
     if job is None or chunk is None or job.status not in ("queued", "running") or chunk.done_at is not None:
         return None
-    return decode(chunk.rows)
+    return list(decode(chunk.rows))
 
 
 def commit_chunk(session: Session, job_id: str, number: int, records: list[dict[str, Any]], worker: str) -> bool:
@@ -74,7 +94,7 @@ def commit_chunk(session: Session, job_id: str, number: int, records: list[dict[
     stored = session.execute(
         update(BatchChunk).where(BatchChunk.job_id == job_id, BatchChunk.number == number,
                                  BatchChunk.done_at.is_(None))
-        .values(records=encode(records), errors=errors, worker=worker[:200], done_at=now))
+        .values(records=encode(records)[0], errors=errors, worker=worker[:200], done_at=now))
     if stored.rowcount == 1:
         session.execute(update(BatchJob).where(BatchJob.id == job_id).values(
             rows_done=BatchJob.rows_done + len(records), errors=BatchJob.errors + errors))

@@ -282,7 +282,7 @@ class BatchJob(Base):
 class BatchChunk(Base):
     """One chunk of a queued batch job: its prepared input rows and, once a worker has graded
     it, their records — committed with the chunk's number, once (the first worker to commit wins;
-    a chunk redelivered after a worker died finds it done). Both are zlib-compressed JSON."""
+    a chunk redelivered after a worker died finds it done). Both are zlib-compressed JSON Lines."""
 
     __tablename__ = "batch_chunks"
 
