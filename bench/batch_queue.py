@@ -36,9 +36,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
+from live_server import INSTRUCTOR_TOKEN, start_server  # noqa: E402
+
 from bench.batch import cpu_seconds, descendants, rss_kib  # noqa: E402
 from bench.classgen import write_csv  # noqa: E402
-from live_server import INSTRUCTOR_TOKEN, start_server  # noqa: E402
 from service.courses.templates import load_assignments  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"}

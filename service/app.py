@@ -87,7 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.assembler = Assembler(app.state.sessionmaker, settings.data_dir, app.state.batch_queue,
                                         max_jobs=settings.max_batch_jobs)
     # LTI grades to the LMS: service/lti/scores.py
-    app.state.score_sender = ScoreSender(app.state.sessionmaker, app.state.batch_queue)
+    app.state.score_sender = ScoreSender(app.state.sessionmaker,
+                                         app.state.batch_queue.send_scores if app.state.batch_queue else None)
     app.state.assignments = load_assignments(settings.assignments_file)
     app.state.clock = utc_now  # service/api/clock.py: tests move it instead of sleeping
     app.include_router(problems.router)

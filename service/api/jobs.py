@@ -212,5 +212,5 @@ def regrade(
     queue = request.app.state.batch_queue
     if queue is None:
         return regrade_assignment(session, course, slug, dry_run=dry_run)
-    job = queue_regrade(session, queue, course, slug, dry_run=dry_run, created_by=instructor.id)
+    job = queue_regrade(session, queue.send_regrade, course, slug, dry_run=dry_run, created_by=instructor.id)
     return JSONResponse(job_out(request, job).model_dump(mode="json"), status_code=status.HTTP_202_ACCEPTED)

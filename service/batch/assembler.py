@@ -178,7 +178,7 @@ def retry(session: Session, queue: Queue, job: BatchJob) -> None:
     """Take a cancelled or failed queued job up where it stood: its chunks not yet graded are sent
     (and an assembler writes its outputs afresh); a regrade runs again."""
     if job.kind == "regrade":
-        retry_regrade(session, queue, job)
+        retry_regrade(session, queue.send_regrade, job)
         return
     job.status, job.message, job.finished_at, job.assembler = "running", None, None, None
     session.commit()

@@ -14,7 +14,8 @@ on another worker — once.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload, sessionmaker
@@ -24,9 +25,6 @@ from problems import registry
 from problems.core import stored_variant
 from service.courses import assignments
 from service.store.models import BatchJob, Course, Grading, GradingRevision, utc_now
-
-if TYPE_CHECKING:
-    from service.batch.queue import Queue
 
 
 def regrade_assignment(session: Session, course: Course, slug: str, *, dry_run: bool = False,
@@ -77,9 +75,9 @@ def regrade_assignment(session: Session, course: Course, slug: str, *, dry_run: 
             "revised": revised, "dry_run": dry_run, "changes": changes}
 
 
-def queue_regrade(session: Session, queue: Queue, course: Course, slug: str, *, dry_run: bool,
+def queue_regrade(session: Session, send: Callable[[str], None], course: Course, slug: str, *, dry_run: bool,
                   created_by: int | None) -> BatchJob:
-    """Record a regrade job and enqueue it (its report, when done, is the job's summary)."""
+    """Record a regrade job and `send` its id to the queue (its report, when done, is the job's summary)."""
     assignment = assignments.get_assignment(session, course, slug)  # a 404 now, not a failed job later
     submissions = session.scalar(select(func.count()).select_from(Grading)
                                  .where(Grading.assignment_id == assignment.id))
@@ -89,7 +87,7 @@ def queue_regrade(session: Session, queue: Queue, course: Course, slug: str, *, 
                    heartbeat_at=utc_now())
     session.add(job)
     session.commit()
-    queue.send_regrade(job.id)
+    send(job.id)
     return job
 
 
@@ -121,8 +119,8 @@ def run_queued_regrade(make_session: sessionmaker[Session], job_id: str) -> None
             session.rollback()
 
 
-def retry_regrade(session: Session, queue: Queue, job: BatchJob) -> None:
+def retry_regrade(session: Session, send: Callable[[str], None], job: BatchJob) -> None:
     """A cancelled or failed regrade job, run again (nothing of it was stored)."""
     job.status, job.message, job.finished_at = "queued", None, None
     session.commit()
-    queue.send_regrade(job.id)
+    send(job.id)

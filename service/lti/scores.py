@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import or_, select, update
@@ -36,9 +37,6 @@ from service.store.models import (
     Student,
     utc_now,
 )
-
-if TYPE_CHECKING:  # the queue (Dramatiq, redis) is imported only where it is configured
-    from service.batch.queue import Queue
 
 log = logging.getLogger("hwcheck.lti")
 
@@ -209,18 +207,19 @@ class ScoreSender(Poller):
 
     name = "hwcheck-lti-scores"
 
-    def __init__(self, make_session: sessionmaker, queue: Queue | None = None):
+    def __init__(self, make_session: sessionmaker, ask_a_worker: Callable[[], object] | None = None):
+        """`ask_a_worker`: with the job queue, what enqueues a "send the due scores" message."""
         super().__init__()
-        self._make_session, self._queue = make_session, queue
+        self._make_session, self._ask_a_worker = make_session, ask_a_worker
 
     def interval(self) -> float:
         return POLL_SECONDS
 
     def round(self) -> None:
         with self._make_session() as session:
-            if self._queue is not None:
+            if self._ask_a_worker is not None:
                 if any_due(session):
-                    self._queue.send_scores()
+                    self._ask_a_worker()
                 return
             while send_pending(session) and not self.stopping:
                 pass
