@@ -1,8 +1,10 @@
 """Batch grading throughput and memory: a generated class (bench/classgen.py: right, wrong,
 malformed, missing and copied answers to every problem of hw1, plus error rows) of N rows,
-graded by `hwcheck grade-batch` exactly as an instructor runs it.
+graded by `hwcheck grade-batch` exactly as an instructor runs it, side by side with the grader's
+own rate on the same rows (`grade_chunk` alone on one core in this process, the rows read and
+prepared first, not timed): the ratio is rows/s ÷ (grader rate × workers).
 
-    python bench/batch.py --rows 100000 --runs 3 [--workers 2] [--sizes 10000,30000]
+    python bench/batch.py --rows 100000 --runs 3 [--workers 2] [--sizes 10000,30000] [--numeric]
 
 For each run: wall time, rows per second, peak resident memory of the main process and of all
 its processes together (sampled every 0.1 s from /proc: main + forkserver + workers), and CPU
@@ -10,27 +12,47 @@ seconds of the main process (the pipeline's own overhead: reading, writing, anal
 competes with the workers for the cores) and of all the processes (the whole work; rows per CPU
 second is much less sensitive to a loaded machine than rows per second of wall time).
 `--sizes` grades smaller classes once each, to show the main process's peak does not grow with
-the rows. Prints a Markdown table.
+the rows. `--numeric` answers no expression (symbolic) part, bench/grading.py's "numeric" mix.
+Prints a Markdown table. (Queued jobs, on Redis and `hwcheck worker`s: bench/batch_queue.py.)
 """
 
 from __future__ import annotations
 
-import argparse
-import math
-import os
-import statistics
-import subprocess
 import sys
-import tempfile
-import threading
-import time
 from pathlib import Path
+
+# Run as a script, bench/ is first on the path, and bench/http.py would stand in for the standard
+# library's http (the grader's imports need the real one).
+sys.path = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+import argparse  # noqa: E402
+import math  # noqa: E402
+import os  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.classgen import write_csv  # noqa: E402
 from service.courses.templates import load_assignments  # noqa: E402
+
+
+def grader_rate(csv_path: Path, rows: int = 100_000) -> float:
+    """Rows per second of grading alone, one core, on the first `rows` rows (a million do not fit
+    in memory at once here): the rows read and prepared first, not timed."""
+    from itertools import islice
+
+    from service.batch.inputs import read_rows
+    from service.batch.run import Context, grade_chunk, prepare
+
+    prepared = list(islice(prepare(read_rows(csv_path), Context()), rows))
+    start = time.process_time()
+    grade_chunk(prepared)
+    return len(prepared) / (time.process_time() - start)
 
 
 def rss_kib(pid: int) -> int:
@@ -108,6 +130,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sizes", default="", help="comma-separated smaller row counts, one run each")
+    parser.add_argument("--numeric", action="store_true", help="leave every expression part unanswered")
     args = parser.parse_args()
     per_student = len(load_assignments()["hw1"].problems)
     with tempfile.TemporaryDirectory() as tmp:
@@ -116,28 +139,32 @@ def main() -> None:
         sizes = [int(s) for s in args.sizes.split(",") if s]
         for rows in sizes + [args.rows]:
             csv_path = tmp / f"class-{rows}.csv"
-            made = write_csv(csv_path, math.ceil(rows / per_student), limit=rows)
+            made = write_csv(csv_path, math.ceil(rows / per_student), limit=rows, numeric=args.numeric)
             mib = csv_path.stat().st_size / 2**20
             runs = args.runs if rows == args.rows else 1
             for run in range(runs):
+                rate = grader_rate(csv_path)
                 result = run_once(csv_path, args.workers, tmp / f"out-{rows}-{run}")
-                result.update(size=rows, input_mib=mib, made=made)
+                result.update(size=rows, input_mib=mib, made=made, grader=rate,
+                              ratio=result["rows_per_s"] / (rate * args.workers))
                 results.append(result)
-                print(f"{rows} rows run {run + 1}: {result['wall']:.1f} s, {result['rows_per_s']:.0f} rows/s, "
+                print(f"{rows} rows run {run + 1}: grader {rate:.0f} rows/s/core; {result['wall']:.1f} s, "
+                      f"{result['rows_per_s']:.0f} rows/s ({result['ratio']:.0%} of grader × {args.workers}), "
                       f"main peak {result['peak_main_mib']:.0f} MiB, all {result['peak_all_mib']:.0f} MiB, "
                       f"main CPU {result['main_cpu']:.1f} s, all CPU {result['all_cpu']:.1f} s",
                       file=sys.stderr, flush=True)
-    print(f"\nworkers={args.workers}, cpus={os.cpu_count()}\n")
-    print("| rows | input MiB | wall s | rows/s | peak RSS main MiB | peak RSS all processes MiB | main CPU s "
-          "| all CPU s | rows per CPU s |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print(f"\nworkers={args.workers}, cpus={os.cpu_count()}, mix={'numeric' if args.numeric else 'hw1'}\n")
+    print("| rows | input MiB | grader rows/s (1 core) | wall s | rows/s | ratio to grader × W | peak RSS main MiB "
+          "| peak RSS all processes MiB | main CPU s | all CPU s | rows per CPU s |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['size']:,} | {r['input_mib']:.1f} | {r['wall']:.1f} | {r['rows_per_s']:.0f} | "
-              f"{r['peak_main_mib']:.0f} | {r['peak_all_mib']:.0f} | {r['main_cpu']:.1f} | {r['all_cpu']:.1f} | "
-              f"{r['rows_per_cpu_s']:.0f} |")
+        print(f"| {r['size']:,} | {r['input_mib']:.1f} | {r['grader']:.0f} | {r['wall']:.1f} | {r['rows_per_s']:.0f} | "
+              f"{r['ratio']:.0%} | {r['peak_main_mib']:.0f} | {r['peak_all_mib']:.0f} | {r['main_cpu']:.1f} | "
+              f"{r['all_cpu']:.1f} | {r['rows_per_cpu_s']:.0f} |")
     full = [r for r in results if r["size"] == args.rows]
     print(f"\nmedian of {len(full)} runs at {args.rows:,} rows: "
           f"{statistics.median(r['rows_per_s'] for r in full):.0f} rows/s, "
+          f"ratio {statistics.median(r['ratio'] for r in full):.0%}, "
           f"main peak {statistics.median(r['peak_main_mib'] for r in full):.0f} MiB, "
           f"all {statistics.median(r['peak_all_mib'] for r in full):.0f} MiB")
 

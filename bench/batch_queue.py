@@ -38,23 +38,12 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from live_server import INSTRUCTOR_TOKEN, start_server  # noqa: E402
 
-from bench.batch import cpu_seconds, descendants, rss_kib  # noqa: E402
+from bench.batch import cpu_seconds, descendants, grader_rate, rss_kib  # noqa: E402
 from bench.classgen import write_csv  # noqa: E402
 from service.courses.templates import load_assignments  # noqa: E402
 
 AUTH = {"Authorization": f"Bearer {INSTRUCTOR_TOKEN}"}
 HWCHECK = str(Path(sys.executable).parent / "hwcheck")
-
-
-def grader_rate(csv_path: Path) -> float:
-    """Rows per second of grading alone, one core: the rows read and prepared first, not timed."""
-    from service.batch.inputs import read_rows
-    from service.batch.run import Context, grade_chunk, prepare
-
-    rows = list(prepare(read_rows(csv_path), Context()))
-    start = time.process_time()
-    grade_chunk(rows)
-    return len(rows) / (time.process_time() - start)
 
 
 def queued_run(tmp: Path, csv_path: Path, workers: int, redis: str, database_url: str | None) -> dict:
@@ -119,7 +108,7 @@ def main() -> None:
             csv_path = tmp / f"class-{rows}.csv"
             write_csv(csv_path, math.ceil(rows / per_student), limit=rows, numeric=args.numeric)
             for run in range(args.runs if rows == args.rows else 1):
-                rate = grader_rate(csv_path) if rows <= 100_000 else grader_rate_sample(csv_path)
+                rate = grader_rate(csv_path)
                 (tmp / f"run-{rows}-{run}").mkdir()
                 result = queued_run(tmp / f"run-{rows}-{run}", csv_path, args.workers, args.redis, args.database_url)
                 result.update(size=rows, grader=rate, ratio=result["rows_per_s"] / (rate * args.workers))
@@ -138,16 +127,6 @@ def main() -> None:
     full = [r for r in results if r["size"] == args.rows]
     print(f"\nmedian at {args.rows:,} rows: {statistics.median(r['rows_per_s'] for r in full):.0f} rows/s, "
           f"ratio {statistics.median(r['ratio'] for r in full):.0%}")
-
-
-def grader_rate_sample(csv_path: Path, rows: int = 50_000) -> float:
-    """The grader's rate on the first `rows` rows (a million do not fit in memory at once here)."""
-    from itertools import islice
-
-    sample = csv_path.with_suffix(".sample.csv")
-    with open(csv_path) as source, open(sample, "w") as out:
-        out.writelines(islice(source, rows + 1))
-    return grader_rate(sample)
 
 
 if __name__ == "__main__":
