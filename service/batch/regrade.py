@@ -102,11 +102,15 @@ def run_queued_regrade(make_session: sessionmaker[Session], job_id: str) -> None
             return
         job = session.get(BatchJob, job_id)
         try:
-            report = regrade_assignment(session, session.get(Course, job.course_id), job.assignment,
+            course = session.get(Course, job.course_id)
+            if course is None:
+                raise LookupError("the course no longer exists")
+            report = regrade_assignment(session, course, job.assignment,
                                         dry_run=bool((job.context or {}).get("dry_run")), commit=False)
         except Exception as error:  # the job says what went wrong; nothing of the regrade is stored
             session.rollback()
-            failed = dict(status="failed", message=f"{type(error).__name__}: {getattr(error, 'detail', error)}"[:2000],
+            refusal = getattr(error, "detail", None) or (str(error) if isinstance(error, LookupError) else None)
+            failed = dict(status="failed", message=(refusal or f"{type(error).__name__}: {error}")[:2000],
                           finished_at=utc_now())
             session.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status == "running").values(**failed))
             session.commit()

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from test_regrade import own_L, submit
 
 from service.batch.regrade import run_queued_regrade
-from service.store.models import Grading, GradingRevision
+from service.store.models import BatchJob, Grading, GradingRevision
 
 pytestmark = pytest.mark.e2e
 
@@ -120,3 +120,18 @@ def test_a_regrade_of_an_assignment_nobody_has_is_refused_at_once(course):
     refused = course.client.post(f"/api/courses/{course.id}/assignments/nope/regrade", headers=course.instructor)
     assert refused.status_code == 404
     assert course.client.get("/api/batch/jobs", headers=course.instructor).json() == []
+
+
+def test_a_regrade_whose_assignment_is_gone_fails_saying_so_and_stores_nothing(course):
+    course.assignment("hw1", problems=(("lipschitz-linear", 10),))
+    right = submit(course, course.a, own_L(course, "s-a"))["submission"]["id"]
+    scored_by_an_older_solver(course.client, right)
+    job_id = course.client.post(f"/api/courses/{course.id}/assignments/hw1/regrade",
+                                headers=course.instructor).json()["id"]
+    with course.client.app.state.sessionmaker() as session:
+        session.get(BatchJob, job_id).assignment = "hw9"  # as if hw1 were gone by the time a worker came
+        session.commit()
+    run_queued_regrade(course.client.app.state.sessionmaker, job_id)  # what the worker runs
+    failed = job(course.client, course.instructor, job_id)
+    assert (failed["status"], failed["message"]) == ("failed", "there is no assignment 'hw9' in CS 182")
+    assert stored(course.client, right) == (0.0, [])
