@@ -72,6 +72,14 @@ def send_pending(session: Session, now: datetime | None = None) -> int:
     mine = [row.id for row in due if _claim(session, row.id, now)]
     if not mine:
         return 0
+    # A student's other waiting rows for the same assignment go with them, due or not: what is
+    # sent is the score as it stands, which covers every earlier change. (Rows of one student in
+    # two back-off cohorts sent that score twice, the second time out of order.)
+    for student_pk, assignment_id in {(row.student_pk, row.assignment_id) for row in due if row.id in mine}:
+        waiting = session.scalars(select(LtiScoreOutbox.id).where(
+            LtiScoreOutbox.student_pk == student_pk, LtiScoreOutbox.assignment_id == assignment_id,
+            LtiScoreOutbox.sent_at.is_(None), LtiScoreOutbox.id.not_in(mine))).all()
+        mine += [row_id for row_id in waiting if _claim(session, row_id, now)]
     rows = session.scalars(select(LtiScoreOutbox).where(LtiScoreOutbox.id.in_(mine))
                            .order_by(LtiScoreOutbox.id)).all()
     groups: dict[tuple[int, int], list[LtiScoreOutbox]] = defaultdict(list)

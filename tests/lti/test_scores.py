@@ -184,3 +184,26 @@ def test_sync_grades_sends_every_lms_students_score_again(tool_settings, hwcheck
     resent = {s["userId"]: (s["scoreGiven"], s["activityProgress"]) for s in lms.scores[-2:]}
     assert resent == {"lms-user-ada": (10.0, "Completed"), "lms-user-bo": (0.0, "Initialized")}
     assert missing.exit_code != 0 and "course 1 has no assignment 'hw9'" in missing.output
+
+
+def test_a_students_waiting_rows_go_with_the_one_that_is_due(hwcheck, lms):
+    """Rows of one student can wait in different back-off cohorts (one failed earlier than the
+    other): the score sent is the one that stands now, so it closes them all — sent once."""
+    course_with_hw1(hwcheck, lms)
+    ada, bo = arrived_from_lms(hwcheck, lms, "ada"), arrived_from_lms(hwcheck, lms, "bo")
+    hwcheck.app.state.score_sender.stop()  # this test sends by hand
+    for who, answers in ((ada, WRONG), (bo, HALF), (ada, RIGHT)):
+        submit(hwcheck, who, answers)
+    later = utc_now() + timedelta(hours=1)
+    with hwcheck.app.state.sessionmaker() as session:
+        first, bos, second = session.scalars(select(LtiScoreOutbox).order_by(LtiScoreOutbox.id)).all()
+        bos.next_try_at = second.next_try_at = later  # only Ada's first change is due
+        session.commit()
+        assert scores.send_pending(session) == 1
+        assert [(s["userId"], s["scoreGiven"]) for s in lms.scores] == [("lms-user-ada", 10.0)]
+        session.expire_all()
+        assert (first.sent_at is not None, second.sent_at is not None, bos.sent_at) == (True, True, None)
+        bos.next_try_at = utc_now()
+        session.commit()
+        assert scores.send_pending(session) == 1
+    assert [(s["userId"], s["scoreGiven"]) for s in lms.scores] == [("lms-user-ada", 10.0), ("lms-user-bo", 5.0)]
