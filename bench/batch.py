@@ -65,11 +65,13 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of one process (not its children), from /proc/<pid>/stat."""
+def cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """utime + stime of one process, from /proc/<pid>/stat; `reaped`: with its children that
+    have ended and been waited for (cutime + cstime)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        ticks = int(fields[11]) + int(fields[12]) + (int(fields[13]) + int(fields[14]) if reaped else 0)
+        return ticks / os.sysconf("SC_CLK_TCK")
     except (FileNotFoundError, ProcessLookupError, IndexError, ValueError):
         return 0.0
 

@@ -2,8 +2,9 @@
 (bench/classgen.py, hw1's mix) is graded (1) in this process by `grade_chunk` alone — the
 grader's rate on one core, nothing read or written — and (2) as an API job on the Redis queue:
 a real `hwcheck serve` (enqueues, writes the outputs) and W `hwcheck worker` processes, from the
-upload to `done`. Reported: rows/s, the ratio to grader rate × W, and the peak RSS of the
-server's main process (sampled every 0.1 s).
+upload to `done`. Reported: rows/s, the ratio to grader rate × W, the peak RSS of the server's
+main process and, apart, of the process it starts to write a job's outputs (sampled every 0.1 s),
+and CPU seconds of the server (with that writer) and of the workers.
 
     python bench/batch_queue.py --rows 100000 --workers 2 [--database-url postgresql+psycopg://…]
         [--redis redis://127.0.0.1:6379/0] [--runs 3] [--sizes 10000] [--numeric]
@@ -56,13 +57,16 @@ def queued_run(tmp: Path, csv_path: Path, workers: int, redis: str, database_url
     started = [subprocess.Popen([HWCHECK, "worker", "--processes", "1"], env=worker_env, cwd=tmp,
                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
                for _ in range(workers)]
-    peak = 0
+    peak = peak_writer = 0
     done = threading.Event()
 
     def sample():
-        nonlocal peak
+        nonlocal peak, peak_writer
         while not done.is_set():
             peak = max(peak, rss_kib(server.process.pid))
+            # the forkserver's children: the output writer (the forkserver itself is idle)
+            peak_writer = max([peak_writer] + [rss_kib(child) for helper in descendants(server.process.pid)
+                                               for child in descendants(helper)])
             time.sleep(0.1)
 
     threading.Thread(target=sample, daemon=True).start()
@@ -75,7 +79,9 @@ def queued_run(tmp: Path, csv_path: Path, workers: int, redis: str, database_url
                 "queued", "running"):
             time.sleep(0.25)  # what a client might poll at (20 a second added about a CPU second per 100k rows to the server's share)
         wall = time.perf_counter() - start
-        server_cpu = cpu_seconds(server.process.pid)
+        time.sleep(0.5)  # the output writer ends and is reaped: its CPU counts in the forkserver's
+        server_cpu = cpu_seconds(server.process.pid) + sum(cpu_seconds(pid, reaped=True)
+                                                           for pid in descendants(server.process.pid))
         worker_cpu = sum(cpu_seconds(pid) for process in started for pid in [process.pid, *descendants(process.pid)])
         if seen["status"] != "done":
             raise SystemExit(f"the job ended {seen['status']}: {seen['message']}")
@@ -87,6 +93,7 @@ def queued_run(tmp: Path, csv_path: Path, workers: int, redis: str, database_url
         server.stop()
     # CPU seconds from process start: the workers' include their imports (a second or two each).
     return {"rows": seen["rows_done"], "wall": wall, "rows_per_s": seen["rows_done"] / wall, "peak_main_mib": peak / 1024,
+            "peak_writer_mib": peak_writer / 1024,
             "server_cpu": server_cpu, "worker_cpu": worker_cpu}
 
 
@@ -115,15 +122,16 @@ def main() -> None:
                 results.append(result)
                 print(f"{rows} rows: grader {rate:.0f} rows/s/core; queued {result['rows_per_s']:.0f} rows/s "
                       f"({result['ratio']:.0%} of grader × {args.workers}), {result['wall']:.1f} s, "
-                      f"server main peak {result['peak_main_mib']:.0f} MiB; CPU s: server {result['server_cpu']:.1f}, "
+                      f"server main peak {result['peak_main_mib']:.0f} MiB, its writer {result['peak_writer_mib']:.0f} MiB; CPU s: server {result['server_cpu']:.1f}, "
                       f"workers {result['worker_cpu']:.1f}", file=sys.stderr, flush=True)
     print(f"\nworkers={args.workers}, cpus={os.cpu_count()}, database={'PostgreSQL' if args.database_url else 'SQLite'}, "
           f"mix={'numeric' if args.numeric else 'hw1'}\n")
-    print("| rows | grader rows/s (1 core) | queued rows/s | ratio to grader × W | wall s | server main peak MiB |")
-    print("|---|---|---|---|---|---|")
+    print("| rows | grader rows/s (1 core) | queued rows/s | ratio to grader × W | wall s | server main peak MiB "
+          "| output writer peak MiB |")
+    print("|---|---|---|---|---|---|---|")
     for r in results:
         print(f"| {r['size']:,} | {r['grader']:.0f} | {r['rows_per_s']:.0f} | {r['ratio']:.0%} | {r['wall']:.1f} | "
-              f"{r['peak_main_mib']:.0f} |")
+              f"{r['peak_main_mib']:.0f} | {r['peak_writer_mib']:.0f} |")
     full = [r for r in results if r["size"] == args.rows]
     print(f"\nmedian at {args.rows:,} rows: {statistics.median(r['rows_per_s'] for r in full):.0f} rows/s, "
           f"ratio {statistics.median(r['ratio'] for r in full):.0%}")

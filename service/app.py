@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
         app.state.batch_queue = Queue(settings)
         app.state.assembler = Assembler(app.state.sessionmaker, settings.data_dir, app.state.batch_queue,
-                                        max_jobs=settings.max_batch_jobs)
+                                        settings.effective_database_url, max_jobs=settings.max_batch_jobs)
     # LTI grades to the LMS: service/lti/scores.py
     app.state.score_sender = ScoreSender(app.state.sessionmaker,
                                          app.state.batch_queue.send_scores if app.state.batch_queue else None)

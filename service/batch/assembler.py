@@ -3,13 +3,17 @@ upload into chunks, send them — and, in a background thread, finish those whos
 graded: read the records back in order and write the same outputs an embedded job writes.
 
 Every server process runs an assembler; a job is claimed by one as soon as its chunks are sent,
-and written chunk by chunk in input order while the workers grade the rest; a claim whose
-heartbeat stopped (its server died) is taken over and the outputs written again from the start. A chunk not graded long
-after it was sent (its message lost: Redis restarted without its data) is sent again."""
+and written chunk by chunk in input order while the workers grade the rest — by a process of its
+own, started for the job (forkserver), so the writing neither holds the server's GIL while it
+answers requests nor adds to its memory; it ends with the server. A claim whose heartbeat
+stopped (its server died) is taken over and the outputs written again from the start. A chunk
+not graded long after it was sent (its message lost: Redis restarted without its data) is sent
+again."""
 
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import shutil
 import socket
@@ -78,9 +82,11 @@ class Assembler(Poller):
 
     name = "hwcheck-batch-assembler"
 
-    def __init__(self, make_session: sessionmaker[Session], data_dir: Path, queue: Queue, max_jobs: int = 2):
+    def __init__(self, make_session: sessionmaker[Session], data_dir: Path, queue: Queue, database_url: str,
+                 max_jobs: int = 2):
         super().__init__()
         self._make_session, self._data_dir, self.queue = make_session, Path(data_dir), queue
+        self._database_url = database_url
         self._slots = threading.BoundedSemaphore(max(1, max_jobs))
         self._name = f"{socket.gethostname()}:{os.getpid()}"
 
@@ -127,39 +133,59 @@ class Assembler(Poller):
 
     def _assemble_in_slot(self, job_id: str) -> None:
         try:
-            self.assemble(job_id)
+            writer = multiprocessing.get_context("forkserver").Process(
+                target=assemble_apart, name=f"hwcheck-batch-{job_id}",
+                args=(self._database_url, str(self._data_dir), job_id, self._name, os.getpid()))
+            writer.start()
+            writer.join()
+            if writer.exitcode:  # killed (out of memory?): the claim goes stale and is taken over
+                log.error("the output writer of batch job %s ended with %s", job_id, writer.exitcode)
         finally:
             self._slots.release()
 
-    def assemble(self, job_id: str) -> None:
-        """Write the job's outputs from its chunks' records as they come (from scratch: a claim taken
-        over from a server that died writes everything again)."""
-        with self._make_session() as session:
-            job = session.get(BatchJob, job_id)
-            context, total, gradescope = context_from_json(job.context), job.chunks_total, job.gradescope
-        out = job_dir(self._data_dir, job_id) / "out"
+
+def assemble_apart(database_url: str, data_dir: str, job_id: str, name: str, owner: int) -> None:
+    """The job's output writer, in a process of its own (it ends if the server `owner` does)."""
+    from service.ops.background import exit_when_gone
+    from service.store.db import make_engine, make_sessionmaker
+
+    exit_when_gone(owner)
+    engine = make_engine(database_url)
+    try:
+        assemble(make_sessionmaker(engine), Path(data_dir), job_id, name)
+    finally:
+        engine.dispose()
+
+
+def assemble(make_session: sessionmaker[Session], data_dir: Path, job_id: str, name: str) -> None:
+    """Write the job's outputs from its chunks' records as they come (from scratch: a claim taken
+    over from a server that died writes everything again)."""
+    with make_session() as session:
+        job = session.get(BatchJob, job_id)
+        context, total, gradescope = context_from_json(job.context), job.chunks_total, job.gradescope
+    out = job_dir(data_dir, job_id) / "out"
+    shutil.rmtree(out, ignore_errors=True)
+    beating = threading.Event()
+    threading.Thread(target=heartbeat, args=(make_session, job_id, beating), daemon=True).start()
+    mine = (BatchJob.id == job_id) & (BatchJob.assembler == name) & (BatchJob.status == "running")
+    try:
+        summary = write_outputs(chunks.job_records(make_session, job_id, total), out, context,
+                                gradescope=gradescope)
+        fields = dict(status="done", rows_done=summary.rows, errors=summary.errors, summary=summary.to_dict(),
+                      finished_at=utc_now())
+    except chunks.Stopped:  # cancelled: nothing half-written stays; a retry claims it afresh
         shutil.rmtree(out, ignore_errors=True)
-        beating = threading.Event()
-        threading.Thread(target=heartbeat, args=(self._make_session, job_id, beating), daemon=True).start()
-        mine = (BatchJob.id == job_id) & (BatchJob.assembler == self._name) & (BatchJob.status == "running")
-        try:
-            summary = write_outputs(chunks.job_records(self._make_session, job_id, total), out, context,
-                                    gradescope=gradescope)
-            fields = dict(status="done", rows_done=summary.rows, errors=summary.errors, summary=summary.to_dict(),
-                          finished_at=utc_now())
-        except chunks.Stopped:  # cancelled: nothing half-written stays; a retry claims it afresh
-            shutil.rmtree(out, ignore_errors=True)
-            fields = dict(assembler=None)
-            mine = (BatchJob.id == job_id) & (BatchJob.assembler == self._name)
-        except Exception as error:
-            log.exception("batch job %s could not be assembled", job_id)
-            fields = dict(status="failed", message=f"{type(error).__name__}: {error}"[:2000], finished_at=utc_now(),
-                          assembler=None)
-        finally:
-            beating.set()
-        with self._make_session() as session:
-            session.execute(update(BatchJob).where(mine).values(**fields))
-            session.commit()
+        fields = dict(assembler=None)
+        mine = (BatchJob.id == job_id) & (BatchJob.assembler == name)
+    except Exception as error:
+        log.exception("batch job %s could not be assembled", job_id)
+        fields = dict(status="failed", message=f"{type(error).__name__}: {error}"[:2000], finished_at=utc_now(),
+                      assembler=None)
+    finally:
+        beating.set()
+    with make_session() as session:
+        session.execute(update(BatchJob).where(mine).values(**fields))
+        session.commit()
 
 
 def cancel(session: Session, job: BatchJob) -> None:

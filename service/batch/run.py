@@ -19,8 +19,6 @@ import io
 import json
 import multiprocessing
 import os
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +30,7 @@ from typing import Any
 from problems.core import read_variant
 from service.analytics.answers import part_records, reference_keys
 from service.courses.variants import variant_rule
+from service.ops.background import exit_when_gone
 from service.store.scratch import Scratch
 
 CHUNK = 128
@@ -146,23 +145,6 @@ def grade_chunk(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [grade_row(row) for row in rows]
 
 
-def _outlive_no_one(owner: int) -> None:
-    """In each grading process: exit when the process that started the pool is gone. After a
-    kill -9 of the server the workers were orphaned, blocked on their queue, forever."""
-
-    def watch() -> None:
-        while True:
-            time.sleep(1.0)
-            try:
-                os.kill(owner, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:  # the pid was reused by someone else's process: ours is gone
-                os._exit(1)
-
-    threading.Thread(target=watch, daemon=True, name="owner-watch").start()
-
-
 def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
@@ -178,7 +160,7 @@ def graded(rows: Iterable[dict[str, Any]], workers: int = 1, chunk: int = CHUNK)
         return
     # forkserver: the API runs batches from a thread, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_outlive_no_one,
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=exit_when_gone,
                              initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         for part in _chunks(rows, chunk):
