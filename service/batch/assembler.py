@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # the queue itself (Dramatiq, redis) is imported only where b
 log = logging.getLogger("hwcheck.batch")
 
 POLL_SECONDS = 0.5
+WRITERS = multiprocessing.get_context("forkserver")  # safe from a threaded server, unlike fork
 RESEND_SECONDS = 600  # a chunk sent this long ago and not graded is sent again
 
 
@@ -90,6 +91,15 @@ class Assembler(Poller):
         self._slots = threading.BoundedSemaphore(max(1, max_jobs))
         self._name = f"{socket.gethostname()}:{os.getpid()}"
 
+    def start(self) -> None:
+        """Start the forkserver the output writers fork from, the writing code imported in it: at
+        boot, once — a job's writer then starts at once instead of importing for a second."""
+        from multiprocessing import forkserver
+
+        WRITERS.set_forkserver_preload(["service.batch.assembler"])
+        forkserver.ensure_running()
+        super().start()
+
     def interval(self) -> float:
         return POLL_SECONDS
 
@@ -133,7 +143,7 @@ class Assembler(Poller):
 
     def _assemble_in_slot(self, job_id: str) -> None:
         try:
-            writer = multiprocessing.get_context("forkserver").Process(
+            writer = WRITERS.Process(
                 target=assemble_apart, name=f"hwcheck-batch-{job_id}",
                 args=(self._database_url, str(self._data_dir), job_id, self._name, os.getpid()))
             writer.start()
