@@ -16,7 +16,6 @@ import logging
 import multiprocessing
 import os
 import shutil
-import socket
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +28,7 @@ from service.batch import chunks
 from service.batch.jobs import STALE_SECONDS, heartbeat, job_dir, update_job
 from service.batch.regrade import retry_regrade
 from service.batch.run import Context, context_as_json, context_from_json, write_outputs
+from service.batch.tasks import worker_name
 from service.ops.background import Poller
 from service.store.models import BatchChunk, BatchJob, utc_now
 
@@ -89,7 +89,7 @@ class Assembler(Poller):
         self._make_session, self._data_dir, self.queue = make_session, Path(data_dir), queue
         self._database_url = database_url
         self._slots = threading.BoundedSemaphore(max(1, max_jobs))
-        self._name = f"{socket.gethostname()}:{os.getpid()}"
+        self._name = worker_name()
 
     def start(self) -> None:
         """Start the forkserver the output writers fork from, the writing code imported in it: at

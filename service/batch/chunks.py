@@ -28,6 +28,8 @@ from service.batch.inputs import read_rows
 from service.batch.run import Context, prepare
 from service.store.models import BatchChunk, BatchJob, utc_now
 
+READ_BYTES = 1 << 16  # compressed bytes decompressed at a time
+
 
 def encode(items: Iterable[Any]) -> tuple[bytes, int]:
     """The items as compressed JSON Lines, and how many there were."""
@@ -54,9 +56,6 @@ def decode(blob: bytes) -> Iterator[Any]:
     rest += unpacker.flush()
     if rest.strip():
         yield json.loads(rest)
-
-
-READ_BYTES = 1 << 16
 
 
 def split_job(make_session: sessionmaker[Session], job_id: str, input_path: Path, context: Context, size: int,

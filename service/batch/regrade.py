@@ -83,8 +83,7 @@ def queue_regrade(session: Session, send: Callable[[str], None], course: Course,
                                  .where(Grading.assignment_id == assignment.id))
     job = BatchJob(id=str(uuid.uuid4()), kind="regrade", status="queued", queued=True, course_id=course.id,
                    created_by=created_by, assignment=slug, input_name=f"regrade of {slug}"[:200],
-                   rows_total=submissions, rows_done=0, errors=0, context={"dry_run": dry_run},
-                   heartbeat_at=utc_now())
+                   rows_total=submissions, rows_done=0, errors=0, context={"dry_run": dry_run})
     session.add(job)
     session.commit()
     send(job.id)
@@ -96,7 +95,7 @@ def run_queued_regrade(make_session: sessionmaker[Session], job_id: str) -> None
     wanted (cancelled, or done by a worker before this one: a redelivered message)."""
     with make_session() as session:
         started = session.execute(update(BatchJob).where(BatchJob.id == job_id, BatchJob.status.in_(("queued", "running")))
-                                  .values(status="running", heartbeat_at=utc_now()))
+                                  .values(status="running"))
         session.commit()
         if started.rowcount != 1:
             return

@@ -26,6 +26,8 @@ def sessions() -> sessionmaker[Session]:
 
 
 def worker_name() -> str:
+    """host:pid — how the job tables name the process that did a piece of work (a chunk's
+    worker, a job's assembler)."""
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
