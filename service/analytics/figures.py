@@ -33,18 +33,23 @@ TOP = 5
 
 
 class Analytics:
-    def __init__(self, scratch: Scratch | None = None) -> None:
-        self.own_scratch = scratch is None
-        self.scratch = scratch or Scratch()
-        self.scratch.table("wrong", "CREATE TABLE wrong (problem TEXT, part TEXT, answer TEXT, count INTEGER, "
-                                    "PRIMARY KEY (problem, part, answer)) WITHOUT ROWID",
-                           "INSERT INTO wrong VALUES (?, ?, ?, ?) ON CONFLICT (problem, part, answer) "
-                           "DO UPDATE SET count = count + excluded.count")
-        self.scratch.table("refs", "CREATE TABLE refs (problem TEXT, part TEXT, answer TEXT, variant TEXT, "
-                                   "PRIMARY KEY (problem, part, answer, variant)) WITHOUT ROWID",
-                           "INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?)")
-        self.scratch.table("suspects", "CREATE TABLE suspects (problem TEXT, part TEXT, student TEXT, variant TEXT, "
-                                       "answer TEXT)", "INSERT INTO suspects VALUES (?, ?, ?, ?, ?)")
+    """Fed one record at a time (`add`), or a chunk's counts made elsewhere (`merge`).
+    `Analytics.collecting()` keeps everything in memory and has no scratch file: it counts one
+    chunk, where the chunk was graded, for `counted()` to send to the one that writes."""
+
+    def __init__(self, scratch: Scratch | None = None, *, collecting: bool = False) -> None:
+        self.own_scratch = scratch is None and not collecting
+        self.scratch = None if collecting else scratch or Scratch()
+        if self.scratch is not None:
+            self.scratch.table("wrong", "CREATE TABLE wrong (problem TEXT, part TEXT, answer TEXT, count INTEGER, "
+                                        "PRIMARY KEY (problem, part, answer)) WITHOUT ROWID",
+                               "INSERT INTO wrong VALUES (?, ?, ?, ?) ON CONFLICT (problem, part, answer) "
+                               "DO UPDATE SET count = count + excluded.count")
+            self.scratch.table("refs", "CREATE TABLE refs (problem TEXT, part TEXT, answer TEXT, variant TEXT, "
+                                       "PRIMARY KEY (problem, part, answer, variant)) WITHOUT ROWID",
+                               "INSERT OR IGNORE INTO refs VALUES (?, ?, ?, ?)")
+            self.scratch.table("suspects", "CREATE TABLE suspects (problem TEXT, part TEXT, student TEXT, "
+                                           "variant TEXT, answer TEXT)", "INSERT INTO suspects VALUES (?, ?, ?, ?, ?)")
         self.attempts: Counter = Counter()  # (problem, part)
         self.statuses: dict[tuple[str, str], Counter] = defaultdict(Counter)
         self.histogram: dict[str, list[int]] = {}
@@ -57,6 +62,11 @@ class Analytics:
         # Written in batches: counts merge by upsert, references are deduplicated first.
         self._wrong: Counter = Counter()
         self._refs: set[tuple[str, str, str, str]] = set()
+        self._suspects: list[tuple[str, str, str, str, str]] = []
+
+    @classmethod
+    def collecting(cls) -> Analytics:
+        return cls(collecting=True)
 
     def add(self, record: dict[str, Any]) -> None:
         if record["error"]:
@@ -64,8 +74,7 @@ class Analytics:
             return
         problem, variant = record["problem_id"], str(record["variant"])
         self.problem_rows[problem] += 1
-        if self.first_variant.setdefault(problem, variant) != variant:
-            self.mixed_variants.add(problem)
+        self._saw_variant(problem, variant)
         share = record["score"] / record["max_score"] if record["max_score"] else 0.0
         self.histogram.setdefault(problem, [0] * BINS)[bin_of(share)] += 1
         for part in record["parts"]:
@@ -85,15 +94,61 @@ class Analytics:
                 answer = clean(answer)
                 self._wrong[(problem, part["id"], answer)] += 1
                 if reference is not None:
-                    self.scratch.add("suspects", (problem, part["id"], clean(record["student_id"]), variant, answer))
-        if len(self._wrong) >= FLUSH or len(self._refs) >= FLUSH:
+                    self._suspects.append((problem, part["id"], clean(record["student_id"]), variant, answer))
+        self._flush_if_full()
+
+    def _saw_variant(self, problem: str, variant: str) -> None:
+        if self.first_variant.setdefault(problem, variant) != variant:
+            self.mixed_variants.add(problem)
+
+    def counted(self) -> dict[str, Any]:
+        """What this (collecting) Analytics counted, as plain JSON for `merge`; the order of
+        first appearance kept, as the report lists problems and parts in it."""
+        return {"errors": self.errors, "problem_rows": dict(self.problem_rows), "histogram": self.histogram,
+                "first_variant": self.first_variant, "mixed_variants": sorted(self.mixed_variants),
+                "statuses": [[*key, dict(counts)] for key, counts in self.statuses.items()],
+                "attempts": [[*key, n] for key, n in self.attempts.items()],
+                "carried": [[*key, n] for key, n in self.carried.items()],
+                "diagnoses": [[*key, dict(counts)] for key, counts in self.diagnoses.items()],
+                "wrong": [[*key, n] for key, n in self._wrong.items()], "refs": sorted(self._refs),
+                "suspects": self._suspects}
+
+    def merge(self, counted: dict[str, Any]) -> None:
+        """Another Analytics's `counted()`, as if its records had been added here, in order."""
+        self.errors += counted["errors"]
+        self.problem_rows.update(counted["problem_rows"])
+        for problem, bins in counted["histogram"].items():
+            mine = self.histogram.setdefault(problem, [0] * BINS)
+            for i, n in enumerate(bins):
+                mine[i] += n
+        for problem, variant in counted["first_variant"].items():
+            self._saw_variant(problem, variant)
+        self.mixed_variants.update(counted["mixed_variants"])
+        for problem, part, counts in counted["statuses"]:
+            self.statuses[(problem, part)].update(counts)
+        for problem, part, n in counted["attempts"]:
+            self.attempts[(problem, part)] += n
+        for problem, part, n in counted["carried"]:
+            self.carried[(problem, part)] += n
+        for problem, part, counts in counted["diagnoses"]:
+            self.diagnoses[(problem, part)].update(counts)
+        for problem, part, answer, n in counted["wrong"]:
+            self._wrong[(problem, part, answer)] += n
+        self._refs.update(tuple(ref) for ref in counted["refs"])
+        self._suspects.extend(counted["suspects"])
+        self._flush_if_full()
+
+    def _flush_if_full(self) -> None:
+        if self.scratch is not None and max(len(self._wrong), len(self._refs), len(self._suspects)) >= FLUSH:
             self._flush()
 
     def _flush(self) -> None:
         self.scratch.write("wrong", [(*key, count) for key, count in self._wrong.items()])
         self.scratch.write("refs", list(self._refs))
+        self.scratch.write("suspects", self._suspects)
         self._wrong.clear()
         self._refs.clear()
+        self._suspects = []
 
     def common_wrong_answers(self, problem: str, part: str) -> list[dict[str, Any]]:
         self._flush()

@@ -1,6 +1,6 @@
 """The API server's side of queued batch jobs (service/batch/queue.py): start one — split the
 upload into chunks, send them — and, in a background thread, finish those whose chunks are all
-graded: read the records back in order and write the same outputs an embedded job writes.
+graded: read their pieces back in order and write the same outputs an embedded job writes.
 
 Every server process runs an assembler; a job is claimed by one as soon as its chunks are sent,
 and written chunk by chunk in input order while the workers grade the rest — by a process of its
@@ -168,18 +168,19 @@ def assemble_apart(database_url: str, data_dir: str, job_id: str, name: str, own
 
 
 def assemble(make_session: sessionmaker[Session], data_dir: Path, job_id: str, name: str) -> None:
-    """Write the job's outputs from its chunks' records as they come (from scratch: a claim taken
+    """Write the job's outputs from its chunks' pieces as they come (from scratch: a claim taken
     over from a server that died writes everything again)."""
     with make_session() as session:
         job = session.get(BatchJob, job_id)
         context, total, gradescope = context_from_json(job.context), job.chunks_total, job.gradescope
+        making = chunks.making_of(job)
     out = job_dir(data_dir, job_id) / "out"
     shutil.rmtree(out, ignore_errors=True)
     beating = threading.Event()
     threading.Thread(target=heartbeat, args=(make_session, job_id, beating), daemon=True).start()
     mine = (BatchJob.id == job_id) & (BatchJob.assembler == name) & (BatchJob.status == "running")
     try:
-        summary = write_outputs(chunks.job_records(make_session, job_id, total), out, context,
+        summary = write_outputs(chunks.job_pieces(make_session, job_id, total, making), out, context,
                                 gradescope=gradescope)
         fields = dict(status="done", rows_done=summary.rows, errors=summary.errors, summary=summary.to_dict(),
                       finished_at=utc_now())

@@ -3,14 +3,15 @@ any machine can take a chunk and any server can finish the job.
 
 - `split_job` (the API server): the upload read once, its rows prepared (variants chosen) and
   stored `batch_chunk_rows` at a time, numbered.
-- `commit_chunk` (a worker): a chunk's graded records, committed with its number once: the first
-  worker to commit wins; one that graded it again (a message redelivered after a worker was
-  thought dead) changes nothing. So every row is in the outputs exactly once.
-- `job_records` (the assembler): the records back, chunk by chunk in order — memory holds one
-  chunk at a time.
-Rows and records are zlib-compressed JSON Lines (NaN kept: a student may type it), written and
-read one item at a time: the API server never holds a whole chunk (it did, 2,000 records decoded
-at once, and its peak memory followed the chunk size)."""
+- `commit_chunk` (a worker): a chunk's piece of the outputs (service/batch/pieces.py), committed
+  with its number once: the first worker to commit wins; one that graded it again (a message
+  redelivered after a worker was thought dead) changes nothing. So every row is in the outputs
+  exactly once.
+- `job_pieces` (the assembler's writer process): the pieces back, chunk by chunk in order —
+  memory holds one chunk's piece at a time.
+Rows and pieces are zlib-compressed JSON Lines (NaN kept: a student may type it), written and
+read one item at a time: the API server, which splits the upload, never holds a whole chunk of
+rows (it held 2,000 at once, and its peak memory followed the chunk size)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.batch.inputs import read_rows
+from service.batch.pieces import Making, is_piece, piece_of
 from service.batch.run import Context, prepare
 from service.store.models import BatchChunk, BatchJob, utc_now
 
@@ -44,16 +46,23 @@ def encode(items: Iterable[Any]) -> tuple[bytes, int]:
 
 def decode(blob: bytes) -> Iterator[Any]:
     """The items back, one at a time."""
-    unpacker, rest = zlib.decompressobj(), b""
+    unpacker, pending, first = zlib.decompressobj(), [], True
     for start in range(0, len(blob), READ_BYTES):
-        rest += unpacker.decompress(blob[start:start + READ_BYTES])
-        if rest.startswith(b"["):  # a chunk stored before JSON Lines: one JSON array
-            yield from json.loads(rest + unpacker.decompress(blob[start + READ_BYTES:]) + unpacker.flush())
-            return
-        *lines, rest = rest.split(b"\n")
+        data = unpacker.decompress(blob[start:start + READ_BYTES])
+        if first and data:
+            first = False
+            if data.startswith(b"["):  # a chunk stored before JSON Lines: one JSON array
+                yield from json.loads(data + unpacker.decompress(blob[start + READ_BYTES:]) + unpacker.flush())
+                return
+        if b"\n" not in data:  # a long item (a piece is one line of a megabyte or more): joined once
+            pending.append(data)
+            continue
+        *lines, rest = data.split(b"\n")
+        lines[0] = b"".join(pending) + lines[0]
+        pending = [rest]
         for line in lines:
             yield json.loads(line)
-    rest += unpacker.flush()
+    rest = b"".join(pending) + unpacker.flush()
     if rest.strip():
         yield json.loads(rest)
 
@@ -77,26 +86,30 @@ def split_job(make_session: sessionmaker[Session], job_id: str, input_path: Path
             number += 1
 
 
-def chunk_rows(session: Session, job_id: str, number: int) -> list[dict[str, Any]] | None:
-    """A chunk's rows, if its job still wants it graded (being read or running, the chunk not yet done)."""
+def chunk_rows(session: Session, job_id: str, number: int) -> tuple[list[dict[str, Any]], Making] | None:
+    """A chunk's rows and how its piece is made, if its job still wants it graded (being read or
+    running, the chunk not yet done)."""
     job = session.get(BatchJob, job_id)
     chunk = session.get(BatchChunk, (job_id, number))
     if job is None or chunk is None or job.status not in ("queued", "running") or chunk.done_at is not None:
         return None
-    return list(decode(chunk.rows))
+    return list(decode(chunk.rows)), making_of(job)
 
 
-def commit_chunk(session: Session, job_id: str, number: int, records: list[dict[str, Any]], worker: str) -> bool:
-    """Store a chunk's records unless another worker did first; whether these were stored."""
-    errors = sum(bool(r["error"]) for r in records)
+def making_of(job: BatchJob) -> Making:
+    return Making(points=(job.context or {}).get("points") or {}, gradescope=bool(job.gradescope))
+
+
+def commit_chunk(session: Session, job_id: str, number: int, piece: dict[str, Any], worker: str) -> bool:
+    """Store a chunk's piece unless another worker did first; whether it was stored."""
     now = utc_now()
     stored = session.execute(
         update(BatchChunk).where(BatchChunk.job_id == job_id, BatchChunk.number == number,
                                  BatchChunk.done_at.is_(None))
-        .values(records=encode(records)[0], errors=errors, worker=worker[:200], done_at=now))
+        .values(records=encode([piece])[0], errors=piece["errors"], worker=worker[:200], done_at=now))
     if stored.rowcount == 1:
         session.execute(update(BatchJob).where(BatchJob.id == job_id).values(
-            rows_done=BatchJob.rows_done + len(records), errors=BatchJob.errors + errors))
+            rows_done=BatchJob.rows_done + piece["rows"], errors=BatchJob.errors + piece["errors"]))
     session.commit()
     return stored.rowcount == 1
 
@@ -116,9 +129,9 @@ class Stopped(Exception):
     """The job was cancelled (or failed) while its outputs were being written."""
 
 
-def job_records(make_session: sessionmaker[Session], job_id: str, total: int, *,
-                poll: float = 0.1) -> Iterator[dict[str, Any]]:
-    """Every graded record of the job, in input order, each chunk as soon as it is graded: the
+def job_pieces(make_session: sessionmaker[Session], job_id: str, total: int, making: Making, *,
+               poll: float = 0.1) -> Iterator[dict[str, Any]]:
+    """Every chunk's piece of the outputs, in input order, each as soon as it is graded: the
     outputs are written while the workers grade the chunks after it."""
     import time
 
@@ -133,4 +146,9 @@ def job_records(make_session: sessionmaker[Session], job_id: str, total: int, *,
             if status != "running":
                 raise Stopped(f"the job is {status}")
             time.sleep(poll)
-        yield from decode(blob)
+        items = decode(blob)
+        first = next(items, None)
+        if first is not None and is_piece(first):
+            yield first
+        elif first is not None:  # graded before pieces: the chunk's records, made into one here
+            yield piece_of([first, *items], making)

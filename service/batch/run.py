@@ -3,8 +3,9 @@ analytics out. The CLI (`hwcheck grade-batch`) and the API jobs (service/api/job
 come here, so the two give the same results for the same input.
 
 Memory stays flat in the number of rows: the input is read one row at a time (a generator),
-rows go to the worker processes in chunks with at most `workers × 4` chunks in flight, and
-each graded row is written out and dropped at once. What must be remembered per row or per
+rows go to the worker processes in chunks with at most `workers × 4` chunks in flight, each
+chunk comes back as its piece of the outputs (service/batch/pieces.py: rendered and counted by
+the worker), and each piece is written out and dropped at once. What must be remembered per row or per
 student (best scores, error counts, Canvas ids, wrong answers, sharing candidates) goes to a
 scratch SQLite file (service/store/scratch.py) that is deleted at the end; in memory stay only
 counters bounded by the catalog (per problem and part).
@@ -29,6 +30,7 @@ from typing import Any
 
 from problems.core import read_variant
 from service.analytics.answers import part_records, reference_keys
+from service.batch.pieces import Making, piece_of
 from service.courses.variants import variant_rule
 from service.ops.background import exit_when_gone
 from service.store.scratch import Scratch
@@ -145,18 +147,24 @@ def grade_chunk(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [grade_row(row) for row in rows]
 
 
+def grade_piece(rows: list[dict[str, Any]], making: Making) -> dict[str, Any]:
+    """A chunk of rows -> its piece of the outputs (service/batch/pieces.py)."""
+    return piece_of(grade_chunk(rows), making)
+
+
 def _chunks(rows: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
     iterator = iter(rows)
     while chunk := list(islice(iterator, size)):
         yield chunk
 
 
-def graded(rows: Iterable[dict[str, Any]], workers: int = 1, chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
-    """Graded records in input order. workers > 1: a process pool with a bounded window of
-    chunks in flight (the input is never read ahead further than that)."""
+def graded(rows: Iterable[dict[str, Any]], making: Making, workers: int = 1,
+           chunk: int = CHUNK) -> Iterator[dict[str, Any]]:
+    """The rows' pieces of the outputs, in input order. workers > 1: a process pool with a
+    bounded window of chunks in flight (the input is never read ahead further than that)."""
     if workers <= 1:
-        for row in rows:
-            yield grade_row(row)
+        for part in _chunks(rows, chunk):
+            yield grade_piece(part, making)
         return
     # forkserver: the API runs batches from a thread, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("forkserver")
@@ -164,11 +172,11 @@ def graded(rows: Iterable[dict[str, Any]], workers: int = 1, chunk: int = CHUNK)
                              initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         for part in _chunks(rows, chunk):
-            pending.append(pool.submit(grade_chunk, part))
+            pending.append(pool.submit(grade_piece, part, making))
             while len(pending) >= workers * 4:
-                yield from pending.popleft().result()
+                yield pending.popleft().result()
         while pending:
-            yield from pending.popleft().result()
+            yield pending.popleft().result()
 
 
 @dataclass
@@ -195,23 +203,23 @@ def run_batch(
 ) -> Summary:
     """Grade every row of `source` and write the outputs into `out_dir` (service/exports/gradebooks.py)."""
     context = context or Context()
-    records = graded(prepare(source, context), workers=workers, chunk=chunk)
-    return write_outputs(records, out_dir, context, gradescope=gradescope, analytics=analytics,
-                         progress=progress, every=chunk)
+    making = Making(context.points, gradescope, analytics)
+    pieces = graded(prepare(source, context), making, workers=workers, chunk=chunk)
+    return write_outputs(pieces, out_dir, context, gradescope=gradescope, analytics=analytics, progress=progress)
 
 
 def write_outputs(
-    records: Iterable[dict[str, Any]],
+    pieces: Iterable[dict[str, Any]],
     out_dir: Path,
     context: Context,
     *,
     gradescope: bool = False,
     analytics: bool = True,
     progress: Callable[[int], None] | None = None,
-    every: int = CHUNK,
 ) -> Summary:
-    """The outputs of graded records, in their order — a run's as it grades, or a queued job's
-    read back chunk by chunk (service/batch/queue.py): the same files for the same records."""
+    """The outputs of graded pieces (service/batch/pieces.py), in their order — a run's as it
+    grades, or a queued job's read back chunk by chunk (service/batch/chunks.py): the same files
+    for the same rows."""
     from service.analytics.figures import Analytics
     from service.exports.gradebooks import Outputs
 
@@ -222,13 +230,13 @@ def write_outputs(
         outputs = Outputs(out_dir, context, scratch, gradescope=gradescope)
         stats = Analytics(scratch) if analytics else None
         try:
-            for record in records:
-                outputs.add(record)
+            for piece in pieces:
+                outputs.add(piece["outputs"])
                 if stats is not None:
-                    stats.add(record)
-                summary.rows += 1
-                summary.errors += bool(record["error"])
-                if progress is not None and summary.rows % every == 0:
+                    stats.merge(piece["analytics"])
+                summary.rows += piece["rows"]
+                summary.errors += piece["errors"]
+                if progress is not None:
                     progress(summary.rows)
         finally:
             outputs.close()

@@ -40,15 +40,15 @@ def warm_up() -> None:
 
 def grade_queued_chunk(job_id: str, number: int) -> None:
     from service.batch.chunks import chunk_rows, commit_chunk
-    from service.batch.run import grade_chunk
+    from service.batch.run import grade_piece
 
     with sessions()() as session:
-        rows = chunk_rows(session, job_id, number)
-    if rows is None:  # done by another worker, or the job was cancelled or finished
+        taken = chunk_rows(session, job_id, number)
+    if taken is None:  # done by another worker, or the job was cancelled or finished
         return
-    records = grade_chunk(rows)
+    piece = grade_piece(*taken)
     with sessions()() as session:
-        if not commit_chunk(session, job_id, number, records, worker_name()):
+        if not commit_chunk(session, job_id, number, piece, worker_name()):
             log.info("chunk %s of job %s was committed by another worker first", number, job_id)
 
 

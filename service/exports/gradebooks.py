@@ -1,7 +1,8 @@
 """What a batch writes: per-part rows, per-student totals, gradebooks (Canvas, Moodle, plain CSV)
 and Gradescope `results.json` files.
 
-Rows are written as they come (parts.csv) and dropped; what must be remembered — each row's
+Rows are written as they come (parts.csv, each chunk's lines made by `chunk_outputs` where the
+chunk was graded) and dropped; what must be remembered — each row's
 score, for the best per student and problem, error counts, Canvas ids — goes to the scratch
 SQLite file (service/store/scratch.py), and the gradebooks are written in one pass over the students,
 read back in order. A student's problem counts once: the best of their rows for it (the first
@@ -23,8 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import io
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
@@ -57,11 +60,11 @@ def safe_name(student_id: str) -> str:
     return f"{readable}~{hashlib.sha256(student_id.encode('utf-8', 'replace')).hexdigest()[:12]}"
 
 
-def gradescope_test(problem_id: str, part: dict[str, Any], scale: float) -> dict[str, Any]:
+def gradescope_test(problem_id: str, part: dict[str, Any], factor: float) -> dict[str, Any]:
     return {
         "name": f"{problem_id}: {part['id']}",
-        "score": round(part["score"] * scale, 6),
-        "max_score": round(part["max_score"] * scale, 6),
+        "score": round(part["score"] * factor, 6),
+        "max_score": round(part["max_score"] * factor, 6),
         "status": "passed" if part["status"] == "correct" else "failed",
         "output": f"{part['status']}: {part['feedback']}",
         "visibility": "visible",
@@ -76,6 +79,47 @@ def gradescope_error_test(record: dict[str, Any]) -> dict[str, Any]:
 def gradescope_results(tests: list[dict[str, Any]], max_score: float) -> dict[str, Any]:
     return {"score": round(sum(t["score"] for t in tests), 6), "max_score": round(max_score, 6),
             "output": "Graded by hwcheck.", "visibility": "visible", "tests": tests}
+
+
+def scale(assigned_points: dict[str, float], problem_id: str, max_score: float) -> float:
+    """The factor from a problem's own points to the assignment's."""
+    assigned = assigned_points.get(problem_id)
+    return assigned / max_score if assigned is not None and max_score else 1.0
+
+
+def chunk_outputs(records: Iterable[dict[str, Any]], assigned_points: dict[str, float],
+                  gradescope: bool = False) -> dict[str, Any]:
+    """A chunk of graded records as `Outputs.add` takes them: its parts.csv lines written, what the
+    scratch file keeps of each row, its Gradescope tests. Made where the chunk was graded (a
+    worker process, or a queue worker on another machine: hence plain JSON), so the one process
+    that writes a batch's files only appends them in input order."""
+    text = io.StringIO()
+    parts = cells.writer(text)
+    scores, errors, canvas, tests = [], [], [], []
+    problems: dict[str, float] = {}
+    for record in records:
+        student, problem = clean(record["student_id"]), record["problem_id"]
+        variant = "" if record["variant"] is None else str(record["variant"])
+        if record.get("canvas_id") and student:
+            canvas.append((student, record["canvas_id"]))
+        if record["error"]:
+            parts.writerow([record["line"], student, clean(problem), variant, "", "error", 0, 0,
+                            clean(record["error"]), ""])
+            if student:
+                errors.append(student)
+                if gradescope:
+                    tests.append((student, [gradescope_error_test(record)]))
+            continue
+        parts.writerows([record["line"], student, problem, variant, part["id"], part["status"],
+                         points(part["score"]), points(part["max_score"]), part["feedback"],
+                         clean(part["answer"] or "")] for part in record["parts"])
+        problems.setdefault(problem, record["max_score"])
+        scores.append((student, problem, record["score"], record["max_score"]))
+        if gradescope and student:
+            factor = scale(assigned_points, problem, record["max_score"])
+            tests.append((student, [gradescope_test(problem, p, factor) for p in record["parts"]]))
+    return {"parts_csv": text.getvalue(), "scores": scores, "errors": errors, "canvas": canvas,
+            "problems": list(problems.items()), "gradescope": tests}
 
 
 class Outputs:
@@ -98,30 +142,18 @@ class Outputs:
             (out_dir / "gradescope" / ".tests").mkdir(parents=True, exist_ok=True)
 
     def scale(self, problem_id: str, max_score: float) -> float:
-        assigned = self.context.points.get(problem_id)
-        return assigned / max_score if assigned is not None and max_score else 1.0
+        return scale(self.context.points, problem_id, max_score)
 
-    def add(self, record: dict[str, Any]) -> None:
-        student, problem = clean(record["student_id"]), record["problem_id"]
-        variant = "" if record["variant"] is None else str(record["variant"])
-        if record.get("canvas_id") and student:
-            self.scratch.add("canvas", (student, record["canvas_id"]))
-        if record["error"]:
-            self.parts.writerow([record["line"], student, clean(problem), variant, "", "error", 0, 0,
-                                 clean(record["error"]), ""])
-            if student:
-                self.scratch.add("errors", (student,))
-            self._gradescope(student, [gradescope_error_test(record)])
-            return
-        self.parts.writerows([record["line"], student, problem, variant, part["id"], part["status"],
-                              points(part["score"]), points(part["max_score"]), part["feedback"],
-                              clean(part["answer"] or "")] for part in record["parts"])
-        if problem not in self.problems:
-            self.problems[problem] = record["max_score"]
-        self.scratch.add("scores", (student, problem, record["score"], record["max_score"]))
-        if self.gradescope:
-            scale = self.scale(problem, record["max_score"])
-            self._gradescope(student, [gradescope_test(problem, p, scale) for p in record["parts"]])
+    def add(self, chunk: dict[str, Any]) -> None:
+        """A chunk's part of the outputs (`chunk_outputs`), in input order."""
+        self.parts_file.write(chunk["parts_csv"])
+        self.scratch.extend("canvas", chunk["canvas"])
+        self.scratch.extend("errors", [(student,) for student in chunk["errors"]])
+        self.scratch.extend("scores", chunk["scores"])
+        for problem, max_score in chunk["problems"]:
+            self.problems.setdefault(problem, max_score)
+        for student, tests in chunk["gradescope"]:
+            self._gradescope(student, tests)
 
     def _gradescope(self, student: str, tests: list[dict[str, Any]]) -> None:
         if not self.gradescope or not student:

@@ -59,6 +59,12 @@ class Scratch:
         if len(buffer) >= FLUSH:
             self.flush(name)
 
+    def extend(self, name: str, rows: list[Sequence[Any]]) -> None:
+        buffer = self._buffer[name]
+        buffer.extend(rows)
+        if len(buffer) >= FLUSH:
+            self.flush(name)
+
     def write(self, name: str, rows: list[Sequence[Any]]) -> None:
         """Rows written now, with the table's insert (an upsert for counters)."""
         if rows:
