@@ -1,8 +1,9 @@
 """A queued batch job's chunks in the database — the one place its work lives, so any worker on
 any machine can take a chunk and any server can finish the job.
 
-- `split_job` (the API server): the upload read once, its rows prepared (variants chosen) and
-  stored `batch_chunk_rows` at a time, numbered.
+- `split_job` (the API server): the upload cut once into numbered chunks of `batch_chunk_rows`,
+  as text (service/batch/raw.py: the worker reads the rows and chooses their variants) or, for
+  what cannot be cut so, as rows read and prepared.
 - `commit_chunk` (a worker): a chunk's piece of the outputs (service/batch/pieces.py), committed
   with its number once: the first worker to commit wins; one that graded it again (a message
   redelivered after a worker was thought dead) changes nothing. So every row is in the outputs
@@ -25,9 +26,10 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from service.batch import raw
 from service.batch.inputs import read_rows
 from service.batch.pieces import Making, is_piece, piece_of
-from service.batch.run import Context, prepare
+from service.batch.run import Context, context_from_json, prepare
 from service.store.models import BatchChunk, BatchJob, utc_now
 
 READ_BYTES = 1 << 16  # compressed bytes decompressed at a time
@@ -69,21 +71,31 @@ def decode(blob: bytes) -> Iterator[Any]:
 
 def split_job(make_session: sessionmaker[Session], job_id: str, input_path: Path, context: Context, size: int,
               committed: Callable[[list[int]], None] = lambda numbers: None) -> int:
-    """Store the job's prepared rows as numbered chunks, handing each to `committed` once it is
-    committed (the workers start on the first while the rest is read); how many chunks there are."""
-    rows = prepare(read_rows(input_path), context)
+    """Store the job's upload as numbered chunks — cut as text where it can be (service/batch/raw.py),
+    else its rows read and prepared here — handing each to `committed` once it is committed (the
+    workers start on the first while the rest is read); how many chunks there are."""
+    if raw.cuttable(input_path):
+        blobs = ((encode([{"raw": chunk}])[0], chunk["records"]) for chunk in raw.cut(input_path, size))
+    else:
+        blobs = _prepared(prepare(read_rows(input_path), context), size)
     number = 0
     with make_session() as session:
-        while True:
-            blob, count = encode(islice(rows, size))
-            if not count:
-                return number
+        for blob, count in blobs:
             session.add(BatchChunk(job_id=job_id, number=number, rows=blob, row_count=count, errors=0,
                                    enqueued_at=utc_now()))
             session.commit()
             session.expunge_all()  # the chunk's blob goes with it
             committed([number])
             number += 1
+    return number
+
+
+def _prepared(rows: Iterator[dict[str, Any]], size: int) -> Iterator[tuple[bytes, int]]:
+    while True:
+        blob, count = encode(islice(rows, size))
+        if not count:
+            return
+        yield blob, count
 
 
 def chunk_rows(session: Session, job_id: str, number: int) -> tuple[list[dict[str, Any]], Making] | None:
@@ -93,7 +105,22 @@ def chunk_rows(session: Session, job_id: str, number: int) -> tuple[list[dict[st
     chunk = session.get(BatchChunk, (job_id, number))
     if job is None or chunk is None or job.status not in ("queued", "running") or chunk.done_at is not None:
         return None
-    return list(decode(chunk.rows)), making_of(job)
+    items = decode(chunk.rows)
+    first = next(items, None)
+    if first is not None and "raw" in first:  # the upload's text: read and prepared here
+        return list(prepare(raw.rows(first["raw"]), context_of(job))), making_of(job)
+    return ([] if first is None else [first, *items]), making_of(job)
+
+
+_CONTEXTS: dict[str, Context] = {}  # a worker's few latest jobs: a course's roster is read once per job
+
+
+def context_of(job: BatchJob) -> Context:
+    if job.id not in _CONTEXTS:
+        while len(_CONTEXTS) >= 4:
+            _CONTEXTS.pop(next(iter(_CONTEXTS)))
+        _CONTEXTS[job.id] = context_from_json(job.context)
+    return _CONTEXTS[job.id]
 
 
 def making_of(job: BatchJob) -> Making:

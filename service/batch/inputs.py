@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,41 +50,51 @@ def read_csv(path: Path) -> Iterator[dict[str, Any]]:
         try:
             header = [h.strip() for h in next(reader, [])]
         except csv.Error as error:
-            header = []
             yield {"line": "1", "error": f"the header row cannot be read: {error}"}
             return
-        if "student_id" not in header or "problem_id" not in header:
-            yield {"line": "1", "error": "the CSV needs a header row with student_id, problem_id "
-                   "[, variant] and then one column per part"}
+        if (problem := header_problem(header)) is not None:
+            yield {"line": "1", "error": problem}
             return
-        # A class's CSV has a column for every part of every problem, mostly empty on a row:
-        # only the non-empty cells are looked at.
-        parts = [(i, name) for i, name in enumerate(header) if name not in RESERVED]
-        student, problem = header.index("student_id"), header.index("problem_id")
-        variant = header.index("variant") if "variant" in header else None
-        canvas = header.index("canvas_id") if "canvas_id" in header else None
-        while True:
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as error:
-                yield {"line": str(reader.line_num), "error": f"this line cannot be read as CSV: {error}"}
-                continue
-            number = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if len(cells) != len(header):
-                yield {"line": str(number), "student_id": cells[0] if cells else "",
-                       "error": f"row has {len(cells)} cells, the header has {len(header)}"}
-                continue
-            answers = {}
-            for i, name in parts:
-                if cells[i] and (value := _cell(cells[i])) is not None:
-                    answers[name] = value
-            yield {"line": str(number), "student_id": cells[student].strip(), "problem_id": cells[problem].strip(),
-                   "variant": (cells[variant].strip() or None) if variant is not None else None,
-                   "canvas_id": (cells[canvas].strip() or None) if canvas is not None else None, "answers": answers}
+        yield from csv_rows(reader, header)
+
+
+def header_problem(header: list[str]) -> str | None:
+    if "student_id" not in header or "problem_id" not in header:
+        return "the CSV needs a header row with student_id, problem_id [, variant] and then one column per part"
+    return None
+
+
+def csv_rows(reader, header: list[str], lines_before: int = 0) -> Iterator[dict[str, Any]]:
+    """The rows of a csv.reader past the header; `lines_before` the file's lines before the
+    reader's first (a chunk of the file read apart: service/batch/raw.py)."""
+    # A class's CSV has a column for every part of every problem, mostly empty on a row:
+    # only the non-empty cells are looked at.
+    parts = [(i, name) for i, name in enumerate(header) if name not in RESERVED]
+    student, problem = header.index("student_id"), header.index("problem_id")
+    variant = header.index("variant") if "variant" in header else None
+    canvas = header.index("canvas_id") if "canvas_id" in header else None
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield {"line": str(reader.line_num + lines_before), "error": f"this line cannot be read as CSV: {error}"}
+            continue
+        number = reader.line_num + lines_before
+        if not any(c.strip() for c in cells):
+            continue
+        if len(cells) != len(header):
+            yield {"line": str(number), "student_id": cells[0] if cells else "",
+                   "error": f"row has {len(cells)} cells, the header has {len(header)}"}
+            continue
+        answers = {}
+        for i, name in parts:
+            if cells[i] and (value := _cell(cells[i])) is not None:
+                answers[name] = value
+        yield {"line": str(number), "student_id": cells[student].strip(), "problem_id": cells[problem].strip(),
+               "variant": (cells[variant].strip() or None) if variant is not None else None,
+               "canvas_id": (cells[canvas].strip() or None) if canvas is not None else None, "answers": answers}
 
 
 def _cleaned(value: Any) -> Any:
@@ -106,24 +116,28 @@ def read_json(text: str) -> Any:
 
 def read_jsonl(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8-sig", errors="replace") as handle:
-        for number, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            where = str(number)
-            try:
-                item = read_json(text)
-            except json.JSONDecodeError as error:
-                yield {"line": where, "error": f"not JSON: {error}"}
-                continue
-            except TooDeep as error:
-                yield {"line": where, "error": f"not an answer: {error}"}
-                continue
-            if not isinstance(item, dict):
-                yield {"line": where, "error": "each line must be a JSON object"}
-                continue
-            yield {"line": where, "student_id": str(item.get("student_id") or ""),
-                   "problem_id": str(item.get("problem_id") or ""), "variant": item.get("variant"),
-                   "canvas_id": item.get("canvas_id"), "answers": item.get("answers")}
+        yield from jsonl_rows(handle)
+
+
+def jsonl_rows(lines: Iterable[str], lines_before: int = 0) -> Iterator[dict[str, Any]]:
+    for number, text in enumerate(lines, start=lines_before + 1):
+        if not text.strip():
+            continue
+        where = str(number)
+        try:
+            item = read_json(text)
+        except json.JSONDecodeError as error:
+            yield {"line": where, "error": f"not JSON: {error}"}
+            continue
+        except TooDeep as error:
+            yield {"line": where, "error": f"not an answer: {error}"}
+            continue
+        if not isinstance(item, dict):
+            yield {"line": where, "error": "each line must be a JSON object"}
+            continue
+        yield {"line": where, "student_id": str(item.get("student_id") or ""),
+               "problem_id": str(item.get("problem_id") or ""), "variant": item.get("variant"),
+               "canvas_id": item.get("canvas_id"), "answers": item.get("answers")}
 
 
 def submission_rows(payload: Any, student_id: str, where: str) -> Iterator[dict[str, Any]]:
