@@ -194,3 +194,15 @@ def test_the_analytics_command(seeded, settings, monkeypatch, tmp_path):
     assert missing.exit_code == 1 and "no assignment 'nope'" in missing.output
     bad = runner.invoke(cli, ["analytics", "--course", "CS 182", "--assignment", "hw1", "--format", "xml"])
     assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize("flag", [
+    {"student_id": "s-ä\"1", "problem_id": "p", "part_id": "L", "variant": "11", "answer": "[0.25, 1\\n]",
+     "matches_variants": ["22", "33"]},
+    {"student_id": "s\ud800", "problem_id": "p", "part_id": "L", "variant": "default", "answer": "1",
+     "matches_variants": []},
+])
+def test_a_sharing_flag_is_laid_out_as_json_indent_2_lays_it_out(flag):
+    from service.analytics.figures import flag_json
+
+    assert flag_json(flag) == "\n".join("    " + line for line in json.dumps(flag, indent=2).splitlines())
