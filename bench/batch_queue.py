@@ -1,8 +1,10 @@
 """Queued batch jobs against the grader's own speed, side by side in one run: a generated class
 (bench/classgen.py, hw1's mix) is graded (1) in this process by `grade_chunk` alone — the
-grader's rate on one core, nothing read or written — and (2) as an API job on the Redis queue:
+grader's rate on one core, nothing read or written, measured just before and just after (2), and
+the two averaged — and (2) as an API job on the Redis queue:
 a real `hwcheck serve` (enqueues, writes the outputs) and W `hwcheck worker` processes, from the
-upload to `done`. Reported: rows/s, the ratio to grader rate × W, the peak RSS of the server's
+upload to `done`, after a small warm-up job (the workers' solver caches warm, as the grader's
+are). Reported: rows/s, the ratio to grader rate × W, the peak RSS of the server's
 main process and, apart, of the process it starts to write a job's outputs (sampled every 0.1 s),
 and CPU seconds of the server (with that writer) and of the workers.
 
@@ -70,19 +72,37 @@ def queued_run(tmp: Path, csv_path: Path, workers: int, redis: str, database_url
             time.sleep(0.1)
 
     threading.Thread(target=sample, daemon=True).start()
-    try:
-        time.sleep(2)  # the workers connect
-        start = time.perf_counter()
-        job = httpx.post(f"{server.base}/api/batch/jobs", content=csv_path.read_bytes(), timeout=600,
+    def server_cpu() -> float:  # an ended output writer is reaped: its CPU counts in the forkserver's
+        return cpu_seconds(server.process.pid) + sum(cpu_seconds(pid, reaped=True)
+                                                     for pid in descendants(server.process.pid))
+
+    def worker_cpu() -> float:
+        return sum(cpu_seconds(pid) for process in started for pid in [process.pid, *descendants(process.pid)])
+
+    def run_job(body: bytes) -> dict:
+        job = httpx.post(f"{server.base}/api/batch/jobs", content=body, timeout=600,
                          headers={**AUTH, "Content-Type": "text/csv"}).json()
         while (seen := httpx.get(f"{server.base}/api/batch/jobs/{job['id']}", headers=AUTH).json())["status"] in (
                 "queued", "running"):
             time.sleep(0.25)  # what a client might poll at (20 a second added about a CPU second per 100k rows to the server's share)
+        return seen
+
+    try:
+        time.sleep(2)  # the workers connect
+        # A worker that has run a while has its imports done and its solver cache warm, as the
+        # grader figure's process has: the workers first grade a small job of the same class
+        # (two chunks of its first rows: every problem and variant), not timed.
+        with open(csv_path, "rb") as handle:
+            warm_up = b"".join(line for _, line in zip(range(4001), handle))
+        if run_job(warm_up)["status"] != "done":
+            raise SystemExit("the warm-up job did not finish")
+        time.sleep(0.5)
+        server_start, workers_start = server_cpu(), worker_cpu()
+        start = time.perf_counter()
+        seen = run_job(csv_path.read_bytes())
         wall = time.perf_counter() - start
-        time.sleep(0.5)  # the output writer ends and is reaped: its CPU counts in the forkserver's
-        server_cpu = cpu_seconds(server.process.pid) + sum(cpu_seconds(pid, reaped=True)
-                                                           for pid in descendants(server.process.pid))
-        worker_cpu = sum(cpu_seconds(pid) for process in started for pid in [process.pid, *descendants(process.pid)])
+        time.sleep(0.5)
+        server_used, workers_used = server_cpu() - server_start, worker_cpu() - workers_start
         if seen["status"] != "done":
             raise SystemExit(f"the job ended {seen['status']}: {seen['message']}")
     finally:
@@ -91,10 +111,9 @@ def queued_run(tmp: Path, csv_path: Path, workers: int, redis: str, database_url
             os.killpg(process.pid, 15)
             process.wait(timeout=30)
         server.stop()
-    # CPU seconds from process start: the workers' include their imports (a second or two each).
+    # CPU seconds of the timed job alone (the warm-up's and the imports before it left out).
     return {"rows": seen["rows_done"], "wall": wall, "rows_per_s": seen["rows_done"] / wall, "peak_main_mib": peak / 1024,
-            "peak_writer_mib": peak_writer / 1024,
-            "server_cpu": server_cpu, "worker_cpu": worker_cpu}
+            "peak_writer_mib": peak_writer / 1024, "server_cpu": server_used, "worker_cpu": workers_used}
 
 
 def main() -> None:
@@ -115,12 +134,17 @@ def main() -> None:
             csv_path = tmp / f"class-{rows}.csv"
             write_csv(csv_path, math.ceil(rows / per_student), limit=rows, numeric=args.numeric)
             for run in range(args.runs if rows == args.rows else 1):
-                rate = grader_rate(csv_path)
+                # The grader just before and just after the queued run: this shared machine's speed
+                # drifts by a third within minutes (the workers' CPU seconds for the same rows did).
+                before = grader_rate(csv_path)
                 (tmp / f"run-{rows}-{run}").mkdir()
                 result = queued_run(tmp / f"run-{rows}-{run}", csv_path, args.workers, args.redis, args.database_url)
-                result.update(size=rows, grader=rate, ratio=result["rows_per_s"] / (rate * args.workers))
+                after = grader_rate(csv_path)
+                rate = (before + after) / 2
+                result.update(size=rows, grader=rate, grader_before=before, grader_after=after,
+                              ratio=result["rows_per_s"] / (rate * args.workers))
                 results.append(result)
-                print(f"{rows} rows: grader {rate:.0f} rows/s/core; queued {result['rows_per_s']:.0f} rows/s "
+                print(f"{rows} rows: grader {rate:.0f} rows/s/core ({before:.0f} before, {after:.0f} after); queued {result['rows_per_s']:.0f} rows/s "
                       f"({result['ratio']:.0%} of grader × {args.workers}), {result['wall']:.1f} s, "
                       f"server main peak {result['peak_main_mib']:.0f} MiB, its writer {result['peak_writer_mib']:.0f} MiB; CPU s: server {result['server_cpu']:.1f}, "
                       f"workers {result['worker_cpu']:.1f}", file=sys.stderr, flush=True)
