@@ -2,7 +2,8 @@
 malformed, missing and copied answers to every problem of hw1, plus error rows) of N rows,
 graded by `hwcheck grade-batch` exactly as an instructor runs it, side by side with the grader's
 own rate on the same rows (`grade_chunk` alone on one core in this process, the rows read and
-prepared first, not timed): the ratio is rows/s ÷ (grader rate × workers).
+prepared first, not timed; just before and just after the batch, averaged): the ratio is rows/s ÷
+(grader rate × workers).
 
     python bench/batch.py --rows 100000 --runs 3 [--workers 2] [--sizes 10000,30000] [--numeric]
 
@@ -145,12 +146,16 @@ def main() -> None:
             mib = csv_path.stat().st_size / 2**20
             runs = args.runs if rows == args.rows else 1
             for run in range(runs):
-                rate = grader_rate(csv_path)
+                # just before and just after: this shared machine's speed drifts within minutes
+                before = grader_rate(csv_path)
                 result = run_once(csv_path, args.workers, tmp / f"out-{rows}-{run}")
+                after = grader_rate(csv_path)
+                rate = (before + after) / 2
                 result.update(size=rows, input_mib=mib, made=made, grader=rate,
                               ratio=result["rows_per_s"] / (rate * args.workers))
                 results.append(result)
-                print(f"{rows} rows run {run + 1}: grader {rate:.0f} rows/s/core; {result['wall']:.1f} s, "
+                print(f"{rows} rows run {run + 1}: grader {rate:.0f} rows/s/core ({before:.0f} before, "
+                      f"{after:.0f} after); {result['wall']:.1f} s, "
                       f"{result['rows_per_s']:.0f} rows/s ({result['ratio']:.0%} of grader × {args.workers}), "
                       f"main peak {result['peak_main_mib']:.0f} MiB, all {result['peak_all_mib']:.0f} MiB, "
                       f"main CPU {result['main_cpu']:.1f} s, all CPU {result['all_cpu']:.1f} s",
