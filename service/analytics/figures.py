@@ -35,7 +35,7 @@ TOP = 5
 
 class Analytics:
     """Fed one record at a time (`add`), or a chunk's counts made elsewhere (`merge`).
-    `Analytics.collecting()` keeps everything in memory and has no scratch file: it counts one
+    `Analytics(collecting=True)` keeps everything in memory and has no scratch file: it counts one
     chunk, where the chunk was graded, for `counted()` to send to the one that writes."""
 
     def __init__(self, scratch: Scratch | None = None, *, collecting: bool = False) -> None:
@@ -64,10 +64,6 @@ class Analytics:
         self._wrong: Counter = Counter()
         self._refs: set[tuple[str, str, str, str]] = set()
         self._suspects: list[tuple[str, str, str, str, str]] = []
-
-    @classmethod
-    def collecting(cls) -> Analytics:
-        return cls(collecting=True)
 
     def add(self, record: dict[str, Any]) -> None:
         if record["error"]:
@@ -111,7 +107,7 @@ class Analytics:
                 "attempts": [[*key, n] for key, n in self.attempts.items()],
                 "carried": [[*key, n] for key, n in self.carried.items()],
                 "diagnoses": [[*key, dict(counts)] for key, counts in self.diagnoses.items()],
-                "wrong": [[*key, n] for key, n in self._wrong.items()], "refs": sorted(self._refs),
+                "wrong": [[*key, n] for key, n in self._wrong.items()], "refs": list(self._refs),
                 "suspects": self._suspects}
 
     def merge(self, counted: dict[str, Any]) -> None:

@@ -47,21 +47,23 @@ def read_csv(path: Path) -> Iterator[dict[str, Any]]:
     UTF-8 become U+FFFD, which the grader then calls unreadable."""
     with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
         reader = csv.reader(handle)
-        try:
-            header = [h.strip() for h in next(reader, [])]
-        except csv.Error as error:
-            yield {"line": "1", "error": f"the header row cannot be read: {error}"}
-            return
-        if (problem := header_problem(header)) is not None:
+        header, problem = csv_header(reader)
+        if problem is not None:
             yield {"line": "1", "error": problem}
             return
         yield from csv_rows(reader, header)
 
 
-def header_problem(header: list[str]) -> str | None:
+def csv_header(reader) -> tuple[list[str], str | None]:
+    """The reader's first record as the header and, if the rows cannot be read by it, why."""
+    try:
+        header = [h.strip() for h in next(reader, [])]
+    except csv.Error as error:
+        return [], f"the header row cannot be read: {error}"
     if "student_id" not in header or "problem_id" not in header:
-        return "the CSV needs a header row with student_id, problem_id [, variant] and then one column per part"
-    return None
+        return header, ("the CSV needs a header row with student_id, problem_id [, variant] and then one "
+                        "column per part")
+    return header, None
 
 
 def csv_rows(reader, header: list[str], lines_before: int = 0) -> Iterator[dict[str, Any]]:
@@ -173,11 +175,14 @@ def read_folder(path: Path) -> Iterator[dict[str, Any]]:
         yield from submission_rows(payload, file.stem, file.name)
 
 
-def read_rows(path: Path) -> Iterator[dict[str, Any]]:
-    """CSV, JSON Lines (.jsonl/.ndjson) or a folder of per-student JSON files."""
+def input_format(path: Path) -> str:
+    """"folder" (of per-student JSON files), "jsonl" (.jsonl/.ndjson) or "csv"."""
     path = Path(path)
     if path.is_dir():
-        return read_folder(path)
-    if path.suffix.lower() in (".jsonl", ".ndjson"):
-        return read_jsonl(path)
-    return read_csv(path)
+        return "folder"
+    return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "csv"
+
+
+def read_rows(path: Path) -> Iterator[dict[str, Any]]:
+    """CSV, JSON Lines (.jsonl/.ndjson) or a folder of per-student JSON files."""
+    return {"folder": read_folder, "jsonl": read_jsonl, "csv": read_csv}[input_format(path)](Path(path))

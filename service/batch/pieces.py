@@ -30,7 +30,7 @@ class Making:
 
 def piece_of(records: Iterable[dict[str, Any]], making: Making) -> dict[str, Any]:
     records = list(records)
-    stats = Analytics.collecting() if making.analytics else None
+    stats = Analytics(collecting=True) if making.analytics else None
     if stats is not None:
         for record in records:
             stats.add(record)

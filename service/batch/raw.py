@@ -18,39 +18,21 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from service.batch.inputs import csv_rows, header_problem, jsonl_rows
-
-
-def _format(path: Path) -> str | None:
-    if path.is_dir():
-        return None
-    return "jsonl" if path.suffix.lower() in (".jsonl", ".ndjson") else "csv"
-
-
-def _header(reader) -> list[str] | None:
-    """The CSV's header (the reader's first record), if it is one the rows can be read by."""
-    try:
-        header = [h.strip() for h in next(reader, [])]
-    except csv.Error:
-        return None
-    return header if header_problem(header) is None else None
+from service.batch.inputs import csv_header, csv_rows, input_format, jsonl_rows
 
 
 def cuttable(path: Path) -> bool:
-    path = Path(path)
-    if _format(path) == "jsonl":
-        return True
-    if _format(path) is None:
-        return False
+    """JSON Lines, or a CSV whose header the rows can be read by."""
+    if input_format(path) != "csv":
+        return input_format(path) == "jsonl"
     with open(path, newline="", encoding="utf-8-sig", errors="replace") as handle:
-        return _header(csv.reader(handle)) is not None
+        return csv_header(csv.reader(handle))[1] is None
 
 
 def cut(path: Path, size: int) -> Iterator[dict[str, Any]]:
     """The upload's chunks of about `size` records: {"format", "header", "lines_before", "text",
     "records"} (plain JSON, stored in the database for any worker)."""
-    path = Path(path)
-    if _format(path) == "jsonl":
+    if input_format(path) == "jsonl":
         with open(path, encoding="utf-8-sig", errors="replace") as handle:
             before = 0
             while lines := list(islice(handle, size)):
@@ -67,7 +49,7 @@ def cut(path: Path, size: int) -> Iterator[dict[str, Any]]:
                 yield line
 
         reader = csv.reader(lines())
-        header = _header(reader)
+        header = csv_header(reader)[0]
         before, records = len(taken), 0
         taken.clear()
         while True:

@@ -133,8 +133,7 @@ class Outputs:
         scratch.table("errors", "CREATE TABLE errors (student TEXT)", "INSERT INTO errors VALUES (?)")
         scratch.table("canvas", "CREATE TABLE canvas (student TEXT, canvas_id TEXT)", "INSERT INTO canvas VALUES (?, ?)")
         self.parts_file = open(out_dir / "parts.csv", "w", newline="", encoding="utf-8")
-        self.parts = cells.writer(self.parts_file)
-        self.parts.writerow(PART_COLUMNS)
+        cells.writer(self.parts_file).writerow(PART_COLUMNS)  # the rows come written (`add`)
         self.problems: dict[str, float] = {}  # problems seen, in order, with their max score
         self.student_count = 0  # known after finish()
         self.folders: dict[str, str] = {}  # Gradescope folder -> student id (gradescope/index.csv)

@@ -48,18 +48,13 @@ class Scratch:
         self._buffer: dict[str, list[Sequence[Any]]] = {}
 
     def table(self, name: str, ddl: str, insert: str) -> None:
-        """A table (`ddl` is its CREATE TABLE) whose rows are added, buffered, with `insert`."""
+        """A table (`ddl` is its CREATE TABLE) whose rows are added (`extend`), buffered, with `insert`."""
         self.db.execute(ddl)
         self._insert[name] = insert
         self._buffer[name] = []
 
-    def add(self, name: str, row: Sequence[Any]) -> None:
-        buffer = self._buffer[name]
-        buffer.append(row)
-        if len(buffer) >= FLUSH:
-            self.flush(name)
-
     def extend(self, name: str, rows: list[Sequence[Any]]) -> None:
+        """Rows added to the table's buffer, written once it holds `FLUSH`."""
         buffer = self._buffer[name]
         buffer.extend(rows)
         if len(buffer) >= FLUSH:
