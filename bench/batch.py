@@ -56,6 +56,15 @@ def grader_rate(csv_path: Path, rows: int = 100_000) -> float:
     return len(prepared) / (time.process_time() - start)
 
 
+def beside_the_grader(csv_path: Path, run):
+    """`run()`'s result, with the grader's rate on the same rows just before and just after it
+    (this shared machine's speed drifts within minutes): (result, mean rate, before, after)."""
+    before = grader_rate(csv_path)
+    result = run()
+    after = grader_rate(csv_path)
+    return result, (before + after) / 2, before, after
+
+
 def rss_kib(pid: int) -> int:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -146,11 +155,8 @@ def main() -> None:
             mib = csv_path.stat().st_size / 2**20
             runs = args.runs if rows == args.rows else 1
             for run in range(runs):
-                # just before and just after: this shared machine's speed drifts within minutes
-                before = grader_rate(csv_path)
-                result = run_once(csv_path, args.workers, tmp / f"out-{rows}-{run}")
-                after = grader_rate(csv_path)
-                rate = (before + after) / 2
+                result, rate, before, after = beside_the_grader(
+                    csv_path, lambda: run_once(csv_path, args.workers, tmp / f"out-{rows}-{run}"))
                 result.update(size=rows, input_mib=mib, made=made, grader=rate,
                               ratio=result["rows_per_s"] / (rate * args.workers))
                 results.append(result)

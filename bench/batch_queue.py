@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from live_server import INSTRUCTOR_TOKEN, start_server  # noqa: E402
 
-from bench.batch import cpu_seconds, descendants, grader_rate, rss_kib  # noqa: E402
+from bench.batch import beside_the_grader, cpu_seconds, descendants, rss_kib  # noqa: E402
 from bench.classgen import write_csv  # noqa: E402
 from service.courses.templates import load_assignments  # noqa: E402
 
@@ -134,13 +134,10 @@ def main() -> None:
             csv_path = tmp / f"class-{rows}.csv"
             write_csv(csv_path, math.ceil(rows / per_student), limit=rows, numeric=args.numeric)
             for run in range(args.runs if rows == args.rows else 1):
-                # The grader just before and just after the queued run: this shared machine's speed
-                # drifts by a third within minutes (the workers' CPU seconds for the same rows did).
-                before = grader_rate(csv_path)
-                (tmp / f"run-{rows}-{run}").mkdir()
-                result = queued_run(tmp / f"run-{rows}-{run}", csv_path, args.workers, args.redis, args.database_url)
-                after = grader_rate(csv_path)
-                rate = (before + after) / 2
+                folder = tmp / f"run-{rows}-{run}"
+                folder.mkdir()
+                result, rate, before, after = beside_the_grader(
+                    csv_path, lambda: queued_run(folder, csv_path, args.workers, args.redis, args.database_url))
                 result.update(size=rows, grader=rate, grader_before=before, grader_after=after,
                               ratio=result["rows_per_s"] / (rate * args.workers))
                 results.append(result)
