@@ -21,8 +21,11 @@ class TooDeep(ValueError):
 
 def _json(text: str) -> Any:
     """json.loads, but a document nested deeper than any answer is refused before the decoder
-    recurses into it (60,000 `[` were a RecursionError that stopped the whole job)."""
-    if (depth := json_depth(text.encode("utf-8", "replace"))) > MAX_JSON_DEPTH:
+    recurses into it (60,000 `[` were a RecursionError that stopped the whole job). Text with
+    fewer brackets than the limit cannot nest deeper than it: counting them is the cheap test
+    that spares nearly every cell of a class's CSV the full walk."""
+    if (text.count("[") + text.count("{") > MAX_JSON_DEPTH
+            and (depth := json_depth(text.encode("utf-8", "replace"))) > MAX_JSON_DEPTH):
         raise TooDeep(f"nested {depth} levels deep; at most {MAX_JSON_DEPTH} (a matrix is two)")
     return json.loads(text)
 

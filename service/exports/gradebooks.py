@@ -42,6 +42,7 @@ PART_COLUMNS = ["line", "student_id", "problem_id", "variant", "part_id", "statu
 
 
 @lru_cache(maxsize=4096)  # a class's scores take few distinct values: 0, 1, halves…
+@lru_cache(maxsize=4096)  # a class's scores are a few values over and over
 def points(value: float) -> str:
     return f"{round(value, 4):g}"
 
@@ -94,7 +95,8 @@ def chunk_outputs(records: Iterable[dict[str, Any]], assigned_points: dict[str, 
     worker process, or a queue worker on another machine: hence plain JSON), so the one process
     that writes a batch's files only appends them in input order."""
     text = io.StringIO()
-    parts = cells.writer(text)
+    safe = cells.neutral
+    lines: list[list[Any]] = []  # parts.csv's, written at once
     scores, errors, canvas, tests = [], [], [], []
     problems: dict[str, float] = {}
     for record in records:
@@ -103,21 +105,25 @@ def chunk_outputs(records: Iterable[dict[str, Any]], assigned_points: dict[str, 
         if record.get("canvas_id") and student:
             canvas.append((student, record["canvas_id"]))
         if record["error"]:
-            parts.writerow([record["line"], student, clean(problem), variant, "", "error", 0, 0,
-                            clean(record["error"]), ""])
+            lines.append([safe(c) for c in (record["line"], student, clean(problem), variant, "", "error", 0, 0,
+                                            clean(record["error"]), "")])
             if student:
                 errors.append(student)
                 if gradescope:
                     tests.append((student, [gradescope_error_test(record)]))
             continue
-        parts.writerows([record["line"], student, problem, variant, part["id"], part["status"],
-                         points(part["score"]), points(part["max_score"]), part["feedback"],
-                         clean(part["answer"] or "")] for part in record["parts"])
+        # A graded record's problem, part ids, statuses and variant are the catalog's and the
+        # grader's own: only the line, the student, feedback and the answer can hold outside text.
+        line, who = safe(record["line"]), safe(student)
+        lines += [[line, who, problem, variant, part["id"], part["status"], points(part["score"]),
+                   points(part["max_score"]), safe(part["feedback"]), safe(clean(part["answer"] or ""))]
+                  for part in record["parts"]]
         problems.setdefault(problem, record["max_score"])
         scores.append((student, problem, record["score"], record["max_score"]))
         if gradescope and student:
             factor = scale(assigned_points, problem, record["max_score"])
             tests.append((student, [gradescope_test(problem, p, factor) for p in record["parts"]]))
+    cells.writer(text).writerows_neutral(lines)
     return {"parts_csv": text.getvalue(), "scores": scores, "errors": errors, "canvas": canvas,
             "problems": list(problems.items()), "gradescope": tests}
 
