@@ -96,7 +96,9 @@ class Assembler(Poller):
         boot, once — a job's writer then starts at once instead of importing for a second."""
         from multiprocessing import forkserver
 
-        WRITERS.set_forkserver_preload(["service.batch.assembler"])
+        # service.store.db too: the writer opens its own engine, and db's import (alembic's with
+        # it) was a third of a second of each job's writer.
+        WRITERS.set_forkserver_preload(["service.batch.assembler", "service.store.db"])
         forkserver.ensure_running()
         super().start()
 
