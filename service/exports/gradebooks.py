@@ -42,7 +42,6 @@ PART_COLUMNS = ["line", "student_id", "problem_id", "variant", "part_id", "statu
 
 
 @lru_cache(maxsize=4096)  # a class's scores take few distinct values: 0, 1, halves…
-@lru_cache(maxsize=4096)  # a class's scores are a few values over and over
 def points(value: float) -> str:
     return f"{round(value, 4):g}"
 
