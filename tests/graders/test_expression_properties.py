@@ -63,6 +63,11 @@ def _product(a, b):
     return Mul(a, b, implicit=True)
 
 
+def _transposed(node):
+    """Xᵀ, or a number itself: its transpose is the number, and `1ᵀ` is refused as a mistyped 𝟏_n."""
+    return node if isinstance(node, Num) else Transpose(node)
+
+
 def _rewrite(rule: int, node):
     """One value-preserving rewrite of `node`, or None where the rule does not apply."""
     match rule, node:
@@ -79,9 +84,9 @@ def _rewrite(rule: int, node):
         case 4, _:
             return _product(Num(2.0, "2"), _product(Num(0.5, "0.5"), node))
         case 5, Transpose(Mul(a, b) | MatMul(a, b)):
-            return _product(Transpose(b), Transpose(a))                 # (ab)ᵀ = bᵀaᵀ
+            return _product(_transposed(b), _transposed(a))             # (ab)ᵀ = bᵀaᵀ
         case 5, Transpose(Add(a, b)):
-            return Add(Transpose(a), Transpose(b))
+            return Add(_transposed(a), _transposed(b))
         case 6, Sub(a, b):
             return Add(a, Neg(b))
         case 7, (Mul(a, Mul(b, c)) | MatMul(a, MatMul(b, c))):
