@@ -65,10 +65,11 @@ def beside_the_grader(csv_path: Path, run):
     return result, (before + after) / 2, before, after
 
 
-def rss_kib(pid: int) -> int:
+def rss_kib(pid: int, field: str = "VmRSS") -> int:
+    """A process's resident memory now, or (`field="VmHWM"`) its peak so far, as the kernel kept it."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1])
     except (FileNotFoundError, ProcessLookupError):
         pass
@@ -86,17 +87,21 @@ def cpu_seconds(pid: int, reaped: bool = False) -> float:
         return 0.0
 
 
+def children(pid: int) -> list[int]:
+    """The processes any thread of `pid` started (one read per thread: a server has dozens)."""
+    try:
+        return [int(child) for task in Path(f"/proc/{pid}/task").iterdir()
+                for child in (task / "children").read_text().split()]
+    except (FileNotFoundError, ProcessLookupError):
+        return []
+
+
 def descendants(pid: int) -> list[int]:
     found, todo = [], [pid]
     while todo:
-        current = todo.pop()
-        try:
-            for task in Path(f"/proc/{current}/task").iterdir():
-                children = (task / "children").read_text().split()
-                found.extend(map(int, children))
-                todo.extend(map(int, children))
-        except (FileNotFoundError, ProcessLookupError):
-            continue
+        below = children(todo.pop())
+        found.extend(below)
+        todo.extend(below)
     return found
 
 
