@@ -10,9 +10,10 @@ any machine can take a chunk and any server can finish the job.
   exactly once.
 - `job_pieces` (the assembler's writer process): the pieces back, chunk by chunk in order —
   memory holds one chunk's piece at a time.
-Rows and pieces are zlib-compressed JSON Lines (NaN kept: a student may type it), written and
-read one item at a time: the API server, which splits the upload, never holds a whole chunk of
-rows (it held 2,000 at once, and its peak memory followed the chunk size)."""
+Rows are zlib-compressed JSON Lines (NaN kept: a student may type it), written and read one
+item at a time: the API server, which splits the upload, never holds a whole chunk of rows (it
+held 2,000 at once, and its peak memory followed the chunk size). Pieces are packed as
+service/batch/pieces.py says (their parts.csv lines kept as bytes, not a JSON string)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from service.batch import raw
 from service.batch.inputs import read_rows
-from service.batch.pieces import Making, is_piece, piece_of
+from service.batch.pieces import Making, is_piece, pack, piece_of, unpack
 from service.batch.run import Context, context_from_json, prepare
 from service.store.models import BatchChunk, BatchJob, utc_now
 
@@ -133,7 +134,7 @@ def commit_chunk(session: Session, job_id: str, number: int, piece: dict[str, An
     stored = session.execute(
         update(BatchChunk).where(BatchChunk.job_id == job_id, BatchChunk.number == number,
                                  BatchChunk.done_at.is_(None))
-        .values(records=encode([piece])[0], errors=piece["errors"], worker=worker[:200], done_at=now))
+        .values(records=pack(piece), errors=piece["errors"], worker=worker[:200], done_at=now))
     if stored.rowcount == 1:
         session.execute(update(BatchJob).where(BatchJob.id == job_id).values(
             rows_done=BatchJob.rows_done + piece["rows"], errors=BatchJob.errors + piece["errors"]))
@@ -173,9 +174,14 @@ def job_pieces(make_session: sessionmaker[Session], job_id: str, total: int, mak
             if status != "running":
                 raise Stopped(f"the job is {status}")
             time.sleep(poll)
-        items = decode(blob)
+        piece = unpack(blob)
+        if piece is not None:
+            yield piece
+            continue
+        items = decode(blob)  # stored by a hwcheck before `pack`
         first = next(items, None)
-        if first is not None and is_piece(first):
+        if first is not None and is_piece(first):  # a piece as one JSON line
+            first["outputs"]["parts_csv"] = first["outputs"]["parts_csv"].encode()
             yield first
         elif first is not None:  # graded before pieces: the chunk's records, made into one here
             yield piece_of([first, *items], making)

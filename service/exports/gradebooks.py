@@ -91,7 +91,8 @@ def chunk_outputs(records: Iterable[dict[str, Any]], assigned_points: dict[str, 
                   gradescope: bool = False) -> dict[str, Any]:
     """A chunk of graded records as `Outputs.add` takes them: its parts.csv lines written, what the
     scratch file keeps of each row, its Gradescope tests. Made where the chunk was graded (a
-    worker process, or a queue worker on another machine: hence plain JSON), so the one process
+    worker process, or a queue worker on another machine: plain JSON but for parts.csv's lines,
+    UTF-8 bytes as the file takes them), so the one process
     that writes a batch's files only appends them in input order."""
     text = io.StringIO()
     safe = cells.neutral
@@ -123,7 +124,7 @@ def chunk_outputs(records: Iterable[dict[str, Any]], assigned_points: dict[str, 
             factor = scale(assigned_points, problem, record["max_score"])
             tests.append((student, [gradescope_test(problem, p, factor) for p in record["parts"]]))
     cells.writer(text).writerows_neutral(lines)
-    return {"parts_csv": text.getvalue(), "scores": scores, "errors": errors, "canvas": canvas,
+    return {"parts_csv": text.getvalue().encode(), "scores": scores, "errors": errors, "canvas": canvas,
             "problems": list(problems.items()), "gradescope": tests}
 
 
@@ -137,8 +138,11 @@ class Outputs:
                       "INSERT INTO scores VALUES (?, ?, ?, ?)")
         scratch.table("errors", "CREATE TABLE errors (student TEXT)", "INSERT INTO errors VALUES (?)")
         scratch.table("canvas", "CREATE TABLE canvas (student TEXT, canvas_id TEXT)", "INSERT INTO canvas VALUES (?, ?)")
-        self.parts_file = open(out_dir / "parts.csv", "w", newline="", encoding="utf-8")
-        cells.writer(self.parts_file).writerow(PART_COLUMNS)  # the rows come written (`add`)
+        # Bytes: the rows come written, as UTF-8 (`add`), and are appended as they are.
+        self.parts_file = open(out_dir / "parts.csv", "wb")
+        header = io.StringIO()
+        cells.writer(header).writerow(PART_COLUMNS)
+        self.parts_file.write(header.getvalue().encode())
         self.problems: dict[str, float] = {}  # problems seen, in order, with their max score
         self.student_count = 0  # known after finish()
         self.folders: dict[str, str] = {}  # Gradescope folder -> student id (gradescope/index.csv)
