@@ -158,9 +158,12 @@ class Assembler(Poller):
 
 def assemble_apart(database_url: str, data_dir: str, job_id: str, name: str, owner: int) -> None:
     """The job's output writer, in a process of its own (it ends if the server `owner` does)."""
+    import gc
+
     from service.ops.background import exit_when_gone
     from service.store.db import make_engine, make_sessionmaker
 
+    gc.freeze()  # the imports, out of the full collections the pieces' many small objects set off
     exit_when_gone(owner)
     engine = make_engine(database_url)
     try:

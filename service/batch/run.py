@@ -143,6 +143,24 @@ def grade_row(row: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def warm_up() -> None:
+    """Ready a grading process (a `hwcheck worker`, a batch's pool): the grader imported before
+    the first chunk (which paid for it), and what was imported frozen out of the cyclic garbage
+    collector's full passes (gc.freeze, as a pre-forking server does): each walked the catalog,
+    NumPy and SymPy again, 3 % of a worker's time on numeric rows."""
+    import gc
+
+    import graders.grade  # noqa: F401
+    import problems.registry  # noqa: F401
+
+    gc.freeze()
+
+
+def _pool_process(owner: int) -> None:
+    exit_when_gone(owner)
+    warm_up()
+
+
 def grade_chunk(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [grade_row(row) for row in rows]
 
@@ -168,7 +186,7 @@ def graded(rows: Iterable[dict[str, Any]], making: Making, workers: int = 1,
         return
     # forkserver: the API runs batches from a thread, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=exit_when_gone,
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_pool_process,
                              initargs=(os.getpid(),)) as pool:
         pending: deque = deque()
         for part in _chunks(rows, chunk):

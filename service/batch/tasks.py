@@ -31,13 +31,6 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def warm_up() -> None:
-    """Import the grader before the first message (a worker's first chunk paid for it)."""
-    import graders.grade  # noqa: F401
-    import problems.registry  # noqa: F401
-    import service.batch.run  # noqa: F401
-
-
 def grade_queued_chunk(job_id: str, number: int) -> None:
     from service.batch.chunks import chunk_rows, commit_chunk
     from service.batch.run import grade_piece

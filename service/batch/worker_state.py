@@ -7,7 +7,7 @@ from __future__ import annotations
 import dramatiq
 
 from service.batch.queue import Actors, declare, make_broker
-from service.batch.tasks import warm_up
+from service.batch.run import warm_up
 from service.settings import get_settings
 
 
