@@ -59,3 +59,16 @@ def test_a_csv_without_a_usable_header_or_a_folder_is_not_cut(tmp_path):
     assert not raw.cuttable(tmp_path / "bad.csv") and not raw.cuttable(tmp_path / "folder")
     (tmp_path / "any.jsonl").write_text("not even JSON\n")
     assert raw.cuttable(tmp_path / "any.jsonl")  # each line is read apart anyway
+
+
+@pytest.mark.parametrize("name", ["class.csv", "class.jsonl"])
+def test_the_last_chunks_are_cut_smaller(tmp_path, name):
+    """A job ends with its last chunk: what is left once less than three chunks' worth remains is
+    cut in quarters, so the workers that finish first wait less on the last."""
+    path = tmp_path / name
+    line = ("s{n},adam-bias-correction,,0.25,\n" if name.endswith("csv")
+            else '{{"student_id": "s{n}", "problem_id": "adam-bias-correction", "answers": {{"L": 0.25}}}}\n')
+    path.write_text((HEADER if name.endswith("csv") else "") + "".join(line.format(n=100 + n) for n in range(110)))
+    sizes = [chunk["records"] for chunk in raw.cut(path, 20)]
+    assert sum(sizes) == 110 and rows_of_cuts(path, 20) == list(read_rows(path))
+    assert sizes == [20, 20, 20] + [5] * 10  # 50 left after 60: less than three chunks' worth
