@@ -56,6 +56,38 @@ def grader_rate(csv_path: Path, rows: int = 100_000) -> float:
     return len(prepared) / (time.process_time() - start)
 
 
+def _grade_with_others(csv_path: Path, rows: int, start, rates) -> None:
+    from itertools import islice
+
+    from service.batch.inputs import read_rows
+    from service.batch.run import Context, grade_chunk, prepare
+
+    prepared = list(islice(prepare(read_rows(csv_path), Context()), rows))
+    start.wait()  # every process grades at once
+    begun = time.process_time()
+    grade_chunk(prepared)
+    rates.put(len(prepared) / (time.process_time() - begun))
+
+
+def grader_rate_together(csv_path: Path, processes: int, rows: int = 50_000) -> float:
+    """The grader's rate per core with `processes` cores grading at once (each process the same
+    first `rows` rows, from one barrier; their rates averaged). On this machine two busy vCPUs
+    slow each other, so this is the most W workers' cores can give, where `grader_rate` (one
+    busy core) is the figure the target is set against."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    start, rates = context.Barrier(processes), context.Queue()
+    graders = [context.Process(target=_grade_with_others, args=(csv_path, rows, start, rates))
+               for _ in range(processes)]
+    for process in graders:
+        process.start()
+    found = [rates.get() for _ in graders]
+    for process in graders:
+        process.join()
+    return sum(found) / processes
+
+
 def beside_the_grader(csv_path: Path, run):
     """`run()`'s result, with the grader's rate on the same rows just before and just after it
     (this shared machine's speed drifts within minutes): (result, mean rate, before, after)."""

@@ -5,8 +5,11 @@ the two averaged — and (2) as an API job on the Redis queue:
 a real `hwcheck serve` (enqueues, writes the outputs) and W `hwcheck worker` processes, from the
 upload to `done`, after a small warm-up job (the workers' solver caches warm, as the grader's
 are). Reported: rows/s, the ratio to grader rate × W, the peak RSS of the server's
-main process and, apart, of the process it starts to write a job's outputs (sampled every 0.1 s),
-and CPU seconds of the server (with that writer) and of the workers.
+main process (VmHWM) and, apart, of the process it starts to write a job's outputs, and CPU
+seconds of the server (with that writer) and of the workers. Beside the ratio: the grader's rate
+per core with W processes grading at once (bench/batch.py's `grader_rate_together`) — on this
+machine's vCPUs one busy core grades faster than each of two, and the workers' CPU for the same
+job varied by a fifth from run to run with it — and the ratio to that.
 
     python bench/batch_queue.py --rows 100000 --workers 2 [--database-url postgresql+psycopg://…]
         [--redis redis://127.0.0.1:6379/0] [--runs 3] [--sizes 10000] [--numeric]
@@ -41,7 +44,14 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from live_server import INSTRUCTOR_TOKEN, start_server  # noqa: E402
 
-from bench.batch import beside_the_grader, children, cpu_seconds, descendants, rss_kib  # noqa: E402
+from bench.batch import (  # noqa: E402
+    beside_the_grader,
+    children,
+    cpu_seconds,
+    descendants,
+    grader_rate_together,
+    rss_kib,
+)
 from bench.classgen import write_csv  # noqa: E402
 from service.courses.templates import load_assignments  # noqa: E402
 
@@ -143,24 +153,30 @@ def main() -> None:
                 folder.mkdir()
                 result, rate, before, after = beside_the_grader(
                     csv_path, lambda: queued_run(folder, csv_path, args.workers, args.redis, args.database_url))
+                together = grader_rate_together(csv_path, args.workers)
                 result.update(size=rows, grader=rate, grader_before=before, grader_after=after,
-                              ratio=result["rows_per_s"] / (rate * args.workers))
+                              ratio=result["rows_per_s"] / (rate * args.workers), together=together,
+                              ratio_together=result["rows_per_s"] / (together * args.workers))
                 results.append(result)
-                print(f"{rows} rows: grader {rate:.0f} rows/s/core ({before:.0f} before, {after:.0f} after); queued {result['rows_per_s']:.0f} rows/s "
-                      f"({result['ratio']:.0%} of grader × {args.workers}), {result['wall']:.1f} s, "
+                print(f"{rows} rows: grader {rate:.0f} rows/s/core ({before:.0f} before, {after:.0f} after; "
+                      f"{together:.0f} with {args.workers} cores at once); queued {result['rows_per_s']:.0f} rows/s "
+                      f"({result['ratio']:.0%} of grader × {args.workers}, {result['ratio_together']:.0%} of the "
+                      f"{args.workers} at once), {result['wall']:.1f} s, "
                       f"server main peak {result['peak_main_mib']:.0f} MiB, its writer {result['peak_writer_mib']:.0f} MiB; CPU s: server {result['server_cpu']:.1f}, "
                       f"workers {result['worker_cpu']:.1f}", file=sys.stderr, flush=True)
     print(f"\nworkers={args.workers}, cpus={os.cpu_count()}, database={'PostgreSQL' if args.database_url else 'SQLite'}, "
           f"mix={'numeric' if args.numeric else 'hw1'}\n")
-    print("| rows | grader rows/s (1 core) | queued rows/s | ratio to grader × W | wall s | server main peak MiB "
-          "| output writer peak MiB |")
-    print("|---|---|---|---|---|---|---|")
+    print("| rows | grader rows/s (1 core) | queued rows/s | ratio to grader × W | grader rows/s per core, W at once "
+          "| ratio to it | wall s | server main peak MiB | output writer peak MiB | CPU s server / workers |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(f"| {r['size']:,} | {r['grader']:.0f} | {r['rows_per_s']:.0f} | {r['ratio']:.0%} | {r['wall']:.1f} | "
-              f"{r['peak_main_mib']:.0f} | {r['peak_writer_mib']:.0f} |")
+        print(f"| {r['size']:,} | {r['grader']:.0f} | {r['rows_per_s']:.0f} | {r['ratio']:.0%} | {r['together']:.0f} | "
+              f"{r['ratio_together']:.0%} | {r['wall']:.1f} | {r['peak_main_mib']:.0f} | {r['peak_writer_mib']:.0f} | "
+              f"{r['server_cpu']:.1f} / {r['worker_cpu']:.1f} |")
     full = [r for r in results if r["size"] == args.rows]
     print(f"\nmedian at {args.rows:,} rows: {statistics.median(r['rows_per_s'] for r in full):.0f} rows/s, "
-          f"ratio {statistics.median(r['ratio'] for r in full):.0%}")
+          f"ratio {statistics.median(r['ratio'] for r in full):.0%} "
+          f"({statistics.median(r['ratio_together'] for r in full):.0%} of the grader on W cores at once)")
 
 
 if __name__ == "__main__":
