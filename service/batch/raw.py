@@ -37,14 +37,14 @@ class _Sizes:
 
     def __init__(self, path: Path, size: int):
         self.size, self.last = size, max(1, size // 4)
-        self.left, self.read, self.records = path.stat().st_size, 0, 0
+        self.total, self.read, self.records = path.stat().st_size, 0, 0
 
     def took(self, characters: int, records: int) -> None:
         self.read += characters
         self.records += records
 
     def next(self) -> int:
-        if self.records and self.left - self.read < 3 * self.size * self.read / self.records:
+        if self.records and self.total - self.read < 3 * self.size * self.read / self.records:
             return self.last
         return self.size
 

@@ -280,9 +280,10 @@ class BatchJob(Base):
 
 
 class BatchChunk(Base):
-    """One chunk of a queued batch job: its prepared input rows and, once a worker has graded
-    it, their records — committed with the chunk's number, once (the first worker to commit wins;
-    a chunk redelivered after a worker died finds it done). Both are zlib-compressed JSON Lines."""
+    """One chunk of a queued batch job: its input (the upload's text, or prepared rows) and, once
+    a worker has graded it, its piece of the outputs (`records`) — committed with the chunk's
+    number, once (the first worker to commit wins; a chunk redelivered after a worker died finds
+    it done). Both zlib-compressed: service/batch/chunks.py and pieces.py say how."""
 
     __tablename__ = "batch_chunks"
 

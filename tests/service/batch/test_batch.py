@@ -466,6 +466,26 @@ def test_a_deep_row_is_one_error_row_never_the_whole_job(tmp_path):
             assert error["feedback"].startswith("not an answer: nested ") and "at most 32" in error["feedback"]
 
 
+def test_a_cell_is_read_as_json_up_to_the_depth_limit_and_no_deeper():
+    """A cell with no more brackets than the limit skips the depth walk (it cannot nest deeper);
+    past it the walk decides: too deep is kept as typed (the grader calls it invalid), many
+    shallow brackets are JSON."""
+    from service.batch.inputs import _cell
+    from service.ops.limits import MAX_JSON_DEPTH
+
+    def nested(depth: int) -> str:
+        return "[" * depth + "1" + "]" * depth
+
+    expected: object = 1
+    for _ in range(MAX_JSON_DEPTH):
+        expected = [expected]
+    assert _cell(nested(MAX_JSON_DEPTH)) == expected
+    assert _cell(nested(MAX_JSON_DEPTH + 1)) == nested(MAX_JSON_DEPTH + 1)
+    shallow = "[" + ", ".join(["[1]"] * (MAX_JSON_DEPTH + 8)) + "]"
+    assert _cell(shallow) == [[1]] * (MAX_JSON_DEPTH + 8)
+    assert _cell('{"a": ' * (MAX_JSON_DEPTH + 1) + "1" + "}" * (MAX_JSON_DEPTH + 1)).startswith('{"a": {"a":')
+
+
 def test_the_gradescope_autograder_writes_results_for_a_deep_answers_file(tmp_path):
     from service.batch.gradescope_bundle import main
 
