@@ -6,6 +6,7 @@ once it is back; `hwcheck lti sync-grades` sends everything again."""
 from __future__ import annotations
 
 import re
+import threading
 import time
 from datetime import datetime, timedelta
 
@@ -184,6 +185,31 @@ def test_sync_grades_sends_every_lms_students_score_again(tool_settings, hwcheck
     resent = {s["userId"]: (s["scoreGiven"], s["activityProgress"]) for s in lms.scores[-2:]}
     assert resent == {"lms-user-ada": (10.0, "Completed"), "lms-user-bo": (0.0, "Initialized")}
     assert missing.exit_code != 0 and "course 1 has no assignment 'hw9'" in missing.output
+
+
+def test_sync_grades_counts_what_a_running_servers_sender_sent_for_it(tool_settings, hwcheck, lms, monkeypatch):
+    """The server's own sender (every second) may claim the rows sync-grades queued before the
+    command does: those are being sent, not waiting — the command awaits them and counts them.
+    It said "0 scores sent" when the server was first, and, with the server's sends still in
+    flight, "2 waiting to be retried" and failed (a CI run of 2026-12-08)."""
+    course_id = course_with_hw1(hwcheck, lms)
+    submit(hwcheck, arrived_from_lms(hwcheck, lms, "ada"), RIGHT)
+    arrived_from_lms(hwcheck, lms, "bo")
+    wait_for(lambda: lms.scores)
+    before = len(lms.scores)
+    send_pending = scores.send_pending
+
+    def servers_first(session, now=None):  # the server's sender takes every row before the command
+        if threading.current_thread() is not threading.main_thread():
+            return send_pending(session, now)
+        wait_for(lambda: len(lms.scores) == before + 2)
+        return 0
+
+    monkeypatch.setattr(scores, "send_pending", servers_first)
+    (result,) = cli_run(monkeypatch, tool_settings, ["lti", "sync-grades", str(course_id), "hw1"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "2 students queued; 2 scores sent; 0 waiting to be retried"
+    assert len(lms.scores) == before + 2
 
 
 def test_a_students_waiting_rows_go_with_the_one_that_is_due(hwcheck, lms):
