@@ -72,35 +72,18 @@ def sync_grades(
     assignment: Annotated[str, typer.Argument(help="The assignment's slug.")],
 ) -> None:
     """Send every LMS student's score on ASSIGNMENT to the LMS gradebook again, now."""
-    import time
-
-    from sqlalchemy import func, select
+    from sqlalchemy import select
 
     from service.lti import scores
-    from service.store.models import Assignment, LtiScoreOutbox, utc_now
+    from service.store.models import Assignment
 
     with cli_session() as session, printed_refusals():
         found = session.scalar(select(Assignment).where(Assignment.course_id == course, Assignment.slug == assignment))
         if found is None:
             raise typer.BadParameter(f"course {course} has no assignment {assignment!r}")
-        started = utc_now()
-        queued = scores.resend_assignment(session, found)
-        while scores.send_pending(session) > 0:
-            pass
-        mine = LtiScoreOutbox.assignment_id == found.id
-        # A running server's own sender may have claimed some of these rows first: they are
-        # being sent, not waiting, so their outcome is awaited (a claim lasts CLAIM_SECONDS).
-        deadline = time.monotonic() + scores.CLAIM_SECONDS
-        while time.monotonic() < deadline and session.scalar(select(func.count()).select_from(LtiScoreOutbox).where(
-                mine, LtiScoreOutbox.sent_at.is_(None), LtiScoreOutbox.claimed_until > utc_now())):
-            time.sleep(0.2)
-            session.expire_all()
-        sent = session.scalar(select(func.count(func.distinct(LtiScoreOutbox.student_pk))).where(
-            mine, LtiScoreOutbox.sent_at >= started, LtiScoreOutbox.last_error.is_(None)))
-        waiting = session.scalar(select(func.count()).select_from(LtiScoreOutbox)
-                                 .where(LtiScoreOutbox.sent_at.is_(None), mine))
-        typer.echo(f"{queued} students queued; {sent} scores sent; {waiting} waiting to be retried")
-        if waiting:
+        resent = scores.resend_now(session, found)
+        typer.echo(f"{resent.queued} students queued; {resent.sent} scores sent; {resent.waiting} waiting to be retried")
+        if resent.waiting:
             raise typer.Exit(1)
 
 

@@ -13,13 +13,15 @@ LMS's gradebook column for it (a line item, found by its tag or made) from the o
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.courses.progress import progress
@@ -206,6 +208,34 @@ def resend_assignment(session: Session, assignment: Assignment) -> int:
         session.execute(INSERT_OUTBOX, outbox_row(student_pk, assignment.id, now))
     session.commit()
     return len(students)
+
+
+@dataclass(frozen=True)
+class Resent:
+    queued: int  # students whose score was queued again
+    sent: int  # of them, those whose score the LMS took
+    waiting: int  # rows left to be retried (the LMS failed them)
+
+
+def resend_now(session: Session, assignment: Assignment) -> Resent:
+    """Queue every LMS student's score on `assignment` again and send them now (`hwcheck lti
+    sync-grades`). A running server's own sender may claim some of these rows first: they are
+    being sent, not waiting, so their outcome is awaited (a claim lasts CLAIM_SECONDS), and a
+    score counts as sent whoever sent it."""
+    started = utc_now()
+    queued = resend_assignment(session, assignment)
+    while send_pending(session) > 0:
+        pass
+    unsent = (LtiScoreOutbox.assignment_id == assignment.id) & LtiScoreOutbox.sent_at.is_(None)
+    deadline = time.monotonic() + CLAIM_SECONDS
+    while time.monotonic() < deadline and session.scalar(select(func.count()).select_from(LtiScoreOutbox).where(
+            unsent, LtiScoreOutbox.claimed_until > utc_now())):
+        time.sleep(0.2)
+        session.expire_all()
+    sent = session.scalar(select(func.count(func.distinct(LtiScoreOutbox.student_pk))).where(
+        LtiScoreOutbox.assignment_id == assignment.id, LtiScoreOutbox.sent_at >= started,
+        LtiScoreOutbox.last_error.is_(None)))
+    return Resent(queued, sent, session.scalar(select(func.count()).select_from(LtiScoreOutbox).where(unsent)))
 
 
 class ScoreSender(Poller):
