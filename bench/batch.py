@@ -42,31 +42,24 @@ from bench.classgen import write_csv  # noqa: E402
 from service.courses.templates import load_assignments  # noqa: E402
 
 
-def grader_rate(csv_path: Path, rows: int = 100_000) -> float:
+def grader_rate(csv_path: Path, rows: int = 100_000, ready=lambda: None) -> float:
     """Rows per second of grading alone, one core, on the first `rows` rows (a million do not fit
-    in memory at once here): the rows read and prepared first, not timed."""
+    in memory at once here): the rows read and prepared first, not timed; `ready()` is called
+    between the two (a barrier, for `grader_rate_together`)."""
     from itertools import islice
 
     from service.batch.inputs import read_rows
     from service.batch.run import Context, grade_chunk, prepare
 
     prepared = list(islice(prepare(read_rows(csv_path), Context()), rows))
+    ready()
     start = time.process_time()
     grade_chunk(prepared)
     return len(prepared) / (time.process_time() - start)
 
 
 def _grade_with_others(csv_path: Path, rows: int, start, rates) -> None:
-    from itertools import islice
-
-    from service.batch.inputs import read_rows
-    from service.batch.run import Context, grade_chunk, prepare
-
-    prepared = list(islice(prepare(read_rows(csv_path), Context()), rows))
-    start.wait()  # every process grades at once
-    begun = time.process_time()
-    grade_chunk(prepared)
-    rates.put(len(prepared) / (time.process_time() - begun))
+    rates.put(grader_rate(csv_path, rows, ready=start.wait))  # every process grades at once
 
 
 def grader_rate_together(csv_path: Path, processes: int, rows: int = 50_000) -> float:
